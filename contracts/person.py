@@ -1,0 +1,180 @@
+"""PersonRecord: one source system's view of one person, validated and standardised at the boundary."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from contracts.rules import IDENTIFIER_CHECKS, check_date_parts, check_uk_postcode
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DataQualityIssue(_Model):
+    """A value kept as given but not trusted: the field it sits in and the rule it breaks."""
+
+    field: str
+    value: str
+    rule: str
+
+
+class Identifier(_Model):
+    """An identifier a person holds in some scheme. Known schemes are standardised and checked."""
+
+    scheme: str = Field(min_length=1, max_length=64, description="e.g. nino, nhs, uprn, council_tax_account")
+    value: str = Field(min_length=1, max_length=128)
+    invalid: str | None = Field(default=None, description="The rule the value breaks; None when valid.")
+
+    @model_validator(mode="after")
+    def _standardise(self) -> Identifier:
+        scheme = self.scheme.strip().lower().replace("-", "_").replace(" ", "_")
+        object.__setattr__(self, "scheme", scheme)
+        check = IDENTIFIER_CHECKS.get(scheme)
+        if check is not None and self.invalid is None:
+            value, rule = check(self.value)
+            object.__setattr__(self, "value", value)
+            object.__setattr__(self, "invalid", rule)
+        return self
+
+    @property
+    def valid(self) -> bool:
+        return self.invalid is None
+
+
+_DATE_TEXT = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+class BirthDate(_Model):
+    """A date of birth, possibly partial (year, or year and month). An impossible date is kept as given."""
+
+    text: str = Field(description="As given by the source: YYYY-MM-DD, YYYY-MM or YYYY")
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    invalid: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, date):
+            return {"text": data.isoformat()}
+        if isinstance(data, str):
+            return {"text": data}
+        return data
+
+    @model_validator(mode="after")
+    def _parse(self) -> BirthDate:
+        if self.year is None and self.month is None and self.day is None and self.invalid is None:
+            match = _DATE_TEXT.match(self.text)
+            if not match:
+                object.__setattr__(self, "invalid", "date.shape: YYYY-MM-DD, YYYY-MM or YYYY")
+                return self
+            year, month, day = (int(g) if g else None for g in match.groups())
+            object.__setattr__(self, "year", year)
+            object.__setattr__(self, "month", month)
+            object.__setattr__(self, "day", day)
+        if self.invalid is None:
+            object.__setattr__(self, "invalid", check_date_parts(self.year, self.month, self.day))
+        return self
+
+    @property
+    def as_date(self) -> date | None:
+        """The full date when it is complete and valid."""
+        if self.invalid or self.year is None or self.month is None or self.day is None:
+            return None
+        return date(self.year, self.month, self.day)
+
+
+class PersonName(_Model):
+    title: str | None = None
+    given: str | None = None
+    middle: str | None = None
+    family: str | None = None
+    kind: Literal["current", "previous", "alias", "birth"] = "current"
+
+
+class Address(_Model):
+    lines: list[str] = Field(default_factory=list, max_length=6)
+    town: str | None = None
+    postcode: str | None = None
+    country: str = Field(default="GB", min_length=2, max_length=2, description="ISO 3166 alpha-2")
+    uprn: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    kind: Literal["residential", "correspondence", "previous", "property"] = "residential"
+    postcode_invalid: str | None = None
+    uprn_invalid: str | None = None
+
+    @field_validator("lines")
+    @classmethod
+    def _drop_blank_lines(cls, lines: list[str]) -> list[str]:
+        return [line.strip() for line in lines if line and line.strip()]
+
+    @model_validator(mode="after")
+    def _standardise(self) -> Address:
+        object.__setattr__(self, "country", self.country.upper())
+        if self.postcode and self.country == "GB" and self.postcode_invalid is None:
+            value, rule = check_uk_postcode(self.postcode)
+            object.__setattr__(self, "postcode", value)
+            object.__setattr__(self, "postcode_invalid", rule)
+        if self.uprn and self.uprn_invalid is None:
+            value, rule = IDENTIFIER_CHECKS["uprn"](self.uprn)
+            object.__setattr__(self, "uprn", value)
+            object.__setattr__(self, "uprn_invalid", rule)
+        return self
+
+
+class PersonRecord(_Model):
+    """One source system's view of one person."""
+
+    source_system: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$")
+    source_record_id: str = Field(min_length=1, max_length=128)
+    name: PersonName
+    other_names: list[PersonName] = Field(default_factory=list)
+    date_of_birth: BirthDate | None = None
+    identifiers: list[Identifier] = Field(default_factory=list)
+    addresses: list[Address] = Field(default_factory=list)
+    phones: list[str] = Field(default_factory=list)
+    emails: list[str] = Field(default_factory=list)
+    deceased: bool = False
+    protected_address: bool = False
+    updated_at: datetime | None = Field(default=None, description="When the source last changed the record")
+
+    @property
+    def source_key(self) -> str:
+        return f"{self.source_system}/{self.source_record_id}"
+
+    def data_quality_issues(self) -> list[DataQualityIssue]:
+        """Every value kept as given that breaks a rule, with the field it sits in."""
+        issues: list[DataQualityIssue] = []
+        if self.date_of_birth is not None and self.date_of_birth.invalid:
+            issues.append(
+                DataQualityIssue(
+                    field="date_of_birth", value=self.date_of_birth.text, rule=self.date_of_birth.invalid
+                )
+            )
+        for i, ident in enumerate(self.identifiers):
+            if ident.invalid:
+                issues.append(
+                    DataQualityIssue(field=f"identifiers[{i}].{ident.scheme}", value=ident.value, rule=ident.invalid)
+                )
+        for i, addr in enumerate(self.addresses):
+            if addr.postcode_invalid and addr.postcode:
+                issues.append(
+                    DataQualityIssue(
+                        field=f"addresses[{i}].postcode", value=addr.postcode, rule=addr.postcode_invalid
+                    )
+                )
+            if addr.uprn_invalid and addr.uprn:
+                issues.append(
+                    DataQualityIssue(field=f"addresses[{i}].uprn", value=addr.uprn, rule=addr.uprn_invalid)
+                )
+        return issues
+
+    def valid_identifiers(self, scheme: str) -> list[str]:
+        return [i.value for i in self.identifiers if i.scheme == scheme and i.valid]

@@ -1,0 +1,112 @@
+"""UK identifier rules: pure functions that standardise a value and name the rule it breaks.
+
+Each ``check_*`` returns ``(standardised_value, broken_rule)``; ``broken_rule`` is ``None`` when the value
+is valid. An invalid value is returned as given (trimmed) so that nothing a legacy system holds is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# HMRC: first letter never D F I Q U V; second letter never D F I Q U V or O.
+_NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
+_NINO_SECOND = "ABCEGHJKLMNPRSTWXYZ"
+_NINO_UNISSUED_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+_NINO_SHAPE = re.compile(r"^([A-Z]{2})(\d{6})([A-Z]?)$")
+
+# UK postcode shapes: A9 9AA, A99 9AA, A9A 9AA, AA9 9AA, AA99 9AA, AA9A 9AA, and GIR 0AA.
+_POSTCODE_SHAPE = re.compile(r"^(GIR0AA|[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2})$")
+_UPRN_SHAPE = re.compile(r"^\d{1,12}$")
+
+
+def _compact(value: str) -> str:
+    return re.sub(r"[\s\-]+", "", value).upper()
+
+
+def check_nino(value: str) -> tuple[str, str | None]:
+    """National Insurance number: two prefix letters, six digits, suffix A-D (spaces and case ignored)."""
+    compact = _compact(value)
+    match = _NINO_SHAPE.match(compact)
+    if not match:
+        return value.strip(), "nino.shape: two letters, six digits and a suffix letter A-D"
+    prefix, _digits, suffix = match.groups()
+    if prefix[0] not in _NINO_FIRST:
+        return value.strip(), "nino.prefix: first letter is never D, F, I, Q, U or V"
+    if prefix[1] not in _NINO_SECOND:
+        return value.strip(), "nino.prefix: second letter is never D, F, I, Q, U, V or O"
+    if prefix in _NINO_UNISSUED_PREFIXES:
+        return value.strip(), f"nino.prefix: prefix {prefix} is not issued"
+    if suffix and suffix not in "ABCD":
+        return value.strip(), "nino.suffix: suffix letter is A, B, C or D"
+    if not suffix:
+        return value.strip(), "nino.suffix: suffix letter A-D is missing"
+    return compact, None
+
+
+def nhs_check_digit(nine_digits: str) -> int | None:
+    """Modulus 11 check digit of the first nine digits; ``None`` when no valid check digit exists."""
+    total = sum(int(d) * w for d, w in zip(nine_digits, range(10, 1, -1), strict=True))
+    check = 11 - (total % 11)
+    if check == 11:
+        return 0
+    if check == 10:
+        return None
+    return check
+
+
+def check_nhs_number(value: str) -> tuple[str, str | None]:
+    """NHS number: ten digits whose last is the modulus 11 check digit of the first nine."""
+    compact = re.sub(r"[\s\-]+", "", value)
+    if not re.fullmatch(r"\d{10}", compact):
+        return value.strip(), "nhs.shape: ten digits"
+    expected = nhs_check_digit(compact[:9])
+    if expected is None or expected != int(compact[9]):
+        return value.strip(), "nhs.check_digit: modulus 11 check digit does not match"
+    return compact, None
+
+
+def check_uk_postcode(value: str) -> tuple[str, str | None]:
+    """UK postcode: a known shape, returned upper case with one space before the inward code."""
+    compact = _compact(value)
+    if not _POSTCODE_SHAPE.match(compact):
+        return value.strip(), "postcode.shape: not a UK postcode shape (e.g. M5 4WT)"
+    return f"{compact[:-3]} {compact[-3:]}", None
+
+
+def check_uprn(value: str) -> tuple[str, str | None]:
+    """Unique Property Reference Number: 1 to 12 digits (leading zeros dropped)."""
+    compact = value.strip()
+    if not _UPRN_SHAPE.match(compact):
+        return compact, "uprn.shape: 1 to 12 digits"
+    return str(int(compact)), None
+
+
+def check_date_parts(year: int | None, month: int | None, day: int | None) -> str | None:
+    """The rule a (possibly partial) calendar date breaks, or ``None``."""
+    if year is None:
+        return "date.year: a year is required" if (month or day) else None
+    if not 1800 <= year <= 2200:
+        return "date.year: year out of range 1800-2200"
+    if month is None:
+        return "date.partial: a day without a month" if day else None
+    if not 1 <= month <= 12:
+        return "date.month: month is 1-12"
+    if day is None:
+        return None
+    try:
+        date(year, month, day)
+    except ValueError:
+        return "date.exists: no such day in that month"
+    return None
+
+
+IDENTIFIER_CHECKS = {
+    "nino": check_nino,
+    "nhs": check_nhs_number,
+    "uprn": check_uprn,
+}
+"""Schemes with a known rule. Any other scheme is valid and kept as given (trimmed)."""
+
+STRONG_SCHEMES = frozenset({"nino", "nhs"})
+"""Schemes that identify one person nationally: a valid value is strong evidence."""

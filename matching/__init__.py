@@ -1,0 +1,1 @@
+"""The matching engine: pure Python, no I/O. Reached by the hub through :mod:`matching.ports`."""

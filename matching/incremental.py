@@ -1,0 +1,200 @@
+"""Incremental re-clustering of the neighbourhood of changed records (DESIGN.md, "Invariants").
+
+For every batch: prepare the changed records, score them against their blocking candidates, store the
+edges at or above the review threshold, then re-cluster the whole neighbourhood (everything reachable
+through stored edges or shared citizens) deterministically. The citizens are therefore a function of the
+current records and the manual decisions, not of arrival order; ids are kept stable by overlap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from matching.model import CitizenPlan, Constraints, Edge, Prepared, RecordChange, ReclusterPlan
+from matching.ports import MatchEngine, MatchStore
+
+_MAX_LOCK_ROUNDS = 20
+
+
+def new_citizen_id(members: Iterable[str], attempt: int = 0) -> str:
+    """A deterministic id for a new citizen, from its smallest member key."""
+    seed = f"{min(members)}#{attempt}".encode()
+    return "c-" + hashlib.sha256(seed).hexdigest()[:12]
+
+
+class IncrementalMatcher:
+    """Applies batches of record changes to a :class:`MatchStore` through a :class:`MatchEngine`."""
+
+    def __init__(self, engine: MatchEngine) -> None:
+        self.engine = engine
+
+    def process(self, store: MatchStore, changes: Sequence[RecordChange]) -> ReclusterPlan:
+        """Apply one batch of changes (last change per key wins) and return what it changed.
+
+        The caller runs this inside one unit of work and commits after :meth:`MatchStore.apply`.
+        """
+        latest: dict[str, RecordChange] = {}
+        for change in changes:
+            latest[change.key] = change
+        upserts = [self.engine.prepare(c.record) for c in latest.values() if c.record is not None]
+        deleted = sorted(k for k, c in latest.items() if c.record is None)
+        upsert_keys = {p.key for p in upserts}
+
+        blocking_keys = sorted({bk for p in upserts for bk in p.blocking_keys})
+        store.lock_blocking_keys(blocking_keys)
+        changed = sorted(upsert_keys) + deleted
+        prior = store.citizens_of(changed)
+        store.remove(deleted)
+        store.put_prepared(upserts)
+        store.replace_edges(sorted(upsert_keys), self._score(store, upserts, blocking_keys, upsert_keys))
+
+        seeds = set(upsert_keys)
+        for members in store.members_of(set(prior.values())).values():
+            seeds.update(members)
+        removed = set(deleted)
+        nodes = self._locked_neighbourhood(store, seeds, removed)
+        plan = self._recluster(store, nodes, removed)
+        plan.removed = deleted
+        plan.touched_records = upsert_keys
+        store.apply(plan)
+        return plan
+
+    def _score(
+        self, store: MatchStore, upserts: list[Prepared], blocking_keys: list[str], upsert_keys: set[str]
+    ) -> list[Edge]:
+        by_block = store.candidates(blocking_keys, self.engine.max_block_size)
+        review = self.engine.thresholds.review
+        edges: list[Edge] = []
+        for record in upserts:
+            candidates: dict[str, Prepared] = {}
+            for bk in record.blocking_keys:
+                for cand in by_block.get(bk, ()):
+                    # A pair inside the batch is scored once, from its smaller key.
+                    if cand.key == record.key or (cand.key in upsert_keys and cand.key < record.key):
+                        continue
+                    candidates[cand.key] = cand
+            ordered = [candidates[k] for k in sorted(candidates)]
+            for cand, comparison in zip(ordered, self.engine.compare_many(record, ordered), strict=True):
+                if comparison.weight >= review:
+                    edges.append(Edge.of(record.key, cand.key, comparison))
+        return edges
+
+    def _neighbourhood(self, store: MatchStore, seeds: set[str], removed: set[str]) -> set[str]:
+        nodes = set(seeds) - removed
+        frontier = set(nodes)
+        while frontier:
+            found: set[str] = set()
+            for edge in store.edges_touching(frontier):
+                found.add(edge.a)
+                found.add(edge.b)
+            citizens = store.citizens_of(frontier)
+            for members in store.members_of(set(citizens.values())).values():
+                found.update(members)
+            frontier = found - nodes - removed
+            nodes |= frontier
+        return nodes
+
+    def _locked_neighbourhood(self, store: MatchStore, seeds: set[str], removed: set[str]) -> set[str]:
+        nodes = self._neighbourhood(store, seeds, removed)
+        for _ in range(_MAX_LOCK_ROUNDS):
+            store.lock_records(sorted(nodes))
+            again = self._neighbourhood(store, seeds, removed)
+            if again == nodes:
+                return nodes
+            nodes = again
+        return nodes
+
+    def _recluster(self, store: MatchStore, nodes: set[str], removed: set[str]) -> ReclusterPlan:
+        edges = [e for e in store.edges_touching(nodes) if e.a in nodes and e.b in nodes]
+        constraints = store.constraints_for(nodes).restricted_to(nodes)
+        current = store.citizens_of(nodes | removed)
+        previous_ids = set(current.values())
+        previous_members = store.members_of(previous_ids)
+        ages = store.citizen_ages(previous_ids)
+        clusters = [sorted(c) for c in self.engine.cluster(sorted(nodes), edges, constraints)]
+        clusters.sort(key=lambda c: c[0])
+
+        chosen = self._stable_ids(store, clusters, current, ages)
+        plan = ReclusterPlan()
+        where: dict[str, str] = {}
+        for cluster, citizen_id in zip(clusters, chosen, strict=True):
+            for key in cluster:
+                where[key] = citizen_id
+        survivors = set(chosen)
+        for old_id in sorted(previous_ids - survivors):
+            went = Counter(where[k] for k in previous_members.get(old_id, []) if k in where)
+            best = sorted(went.items(), key=lambda kv: (-kv[1], kv[0]))
+            plan.retired[old_id] = best[0][0] if best else ""
+        for cluster, citizen_id in zip(clusters, chosen, strict=True):
+            before = sorted(previous_members.get(citizen_id, []))
+            came_from = sorted({current[k] for k in cluster if k in current})
+            plan.citizens.append(
+                CitizenPlan(
+                    citizen_id=citizen_id,
+                    members=cluster,
+                    is_new=citizen_id not in previous_ids,
+                    previous_ids=came_from,
+                    membership_changed=before != cluster,
+                    reasons=self._reasons(cluster, edges),
+                )
+            )
+            absorbed = sorted(i for i in came_from if plan.retired.get(i) == citizen_id)
+            if absorbed:
+                plan.merges.append((citizen_id, absorbed))
+        for old_id in sorted(previous_ids):
+            went_to = sorted({where[k] for k in previous_members.get(old_id, []) if k in where})
+            if len(went_to) > 1:
+                anchor = old_id if old_id in survivors else plan.retired.get(old_id, "")
+                plan.splits.append((anchor, [c for c in went_to if c != anchor]))
+        plan.reviews = self._reviews(edges, where, constraints)
+        return plan
+
+    def _stable_ids(
+        self, store: MatchStore, clusters: list[list[str]], current: dict[str, str], ages: dict[str, int]
+    ) -> list[str]:
+        # Each cluster keeps the id of the previous citizen it overlaps most (ties: the older id).
+        options: list[tuple[int, int, str, str, int]] = []
+        for index, cluster in enumerate(clusters):
+            overlap = Counter(current[k] for k in cluster if k in current)
+            for citizen_id, count in overlap.items():
+                options.append((-count, ages.get(citizen_id, 0), citizen_id, cluster[0], index))
+        options.sort()
+        chosen: list[str | None] = [None] * len(clusters)
+        taken: set[str] = set()
+        for _neg, _age, citizen_id, _first, index in options:
+            if chosen[index] is None and citizen_id not in taken:
+                chosen[index] = citizen_id
+                taken.add(citizen_id)
+        result: list[str] = []
+        for index, cluster in enumerate(clusters):
+            existing = chosen[index]
+            if existing is None:
+                attempt = 0
+                existing = new_citizen_id(cluster, attempt)
+                while existing in taken or store.citizen_id_taken(existing):
+                    attempt += 1
+                    existing = new_citizen_id(cluster, attempt)
+                taken.add(existing)
+            result.append(existing)
+        return result
+
+    @staticmethod
+    def _reasons(cluster: list[str], edges: list[Edge]) -> dict[str, Edge | None]:
+        members = set(cluster)
+        best: dict[str, Edge | None] = dict.fromkeys(cluster)
+        for edge in edges:
+            if edge.a in members and edge.b in members:
+                for key in (edge.a, edge.b):
+                    current = best[key]
+                    if current is None or (-edge.weight, edge.a, edge.b) < (-current.weight, current.a, current.b):
+                        best[key] = edge
+        return best
+
+    def _reviews(self, edges: list[Edge], where: dict[str, str], constraints: Constraints) -> list[Edge]:
+        decided = constraints.cannot_link | constraints.must_link
+        return sorted(
+            (e for e in edges if where.get(e.a) != where.get(e.b) and (e.a, e.b) not in decided),
+            key=lambda e: (e.a, e.b),
+        )

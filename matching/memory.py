@@ -1,0 +1,125 @@
+"""An in-memory :class:`~matching.ports.MatchStore` for batch runs, benchmarks and tests."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from matching.model import Constraints, Edge, Prepared, ReclusterPlan
+
+
+class MemoryStore:
+    """Holds everything in dicts; one writer, so the locks are no-ops."""
+
+    def __init__(self) -> None:
+        self.prepared: dict[str, Prepared] = {}
+        self.blocks: dict[str, set[str]] = defaultdict(set)
+        self.edges: dict[str, dict[str, Edge]] = defaultdict(dict)
+        self.citizen: dict[str, str] = {}
+        self.members: dict[str, set[str]] = defaultdict(set)
+        self.ages: dict[str, int] = {}
+        self.retired: dict[str, str] = {}
+        self.must_link: set[tuple[str, str]] = set()
+        self.cannot_link: set[tuple[str, str]] = set()
+        self.reviews: dict[tuple[str, str], Edge] = {}
+        self.comparisons = 0
+
+    def lock_blocking_keys(self, keys: Sequence[str]) -> None:
+        return None
+
+    def lock_records(self, keys: Sequence[str]) -> None:
+        return None
+
+    def put_prepared(self, records: Sequence[Prepared]) -> None:
+        for record in records:
+            old = self.prepared.get(record.key)
+            if old is not None:
+                for bk in old.blocking_keys:
+                    self.blocks[bk].discard(record.key)
+            self.prepared[record.key] = record
+            for bk in record.blocking_keys:
+                self.blocks[bk].add(record.key)
+
+    def remove(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            old = self.prepared.pop(key, None)
+            if old is not None:
+                for bk in old.blocking_keys:
+                    self.blocks[bk].discard(key)
+        self.replace_edges(keys, [])
+
+    def candidates(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, list[Prepared]]:
+        result: dict[str, list[Prepared]] = {}
+        for bk in blocking_keys:
+            holders = self.blocks.get(bk)
+            if holders and len(holders) <= max_block_size:
+                result[bk] = [self.prepared[k] for k in holders]
+                self.comparisons += len(holders)
+        return result
+
+    def replace_edges(self, keys: Sequence[str], edges: Sequence[Edge]) -> None:
+        for key in keys:
+            for other in list(self.edges.get(key, {})):
+                self.edges[other].pop(key, None)
+            self.edges.pop(key, None)
+        for edge in edges:
+            self.edges[edge.a][edge.b] = edge
+            self.edges[edge.b][edge.a] = edge
+
+    def edges_touching(self, keys: Iterable[str]) -> list[Edge]:
+        found: dict[tuple[str, str], Edge] = {}
+        for key in keys:
+            for edge in self.edges.get(key, {}).values():
+                found[(edge.a, edge.b)] = edge
+        return list(found.values())
+
+    def citizens_of(self, keys: Iterable[str]) -> dict[str, str]:
+        return {k: self.citizen[k] for k in keys if k in self.citizen}
+
+    def members_of(self, citizen_ids: Iterable[str]) -> dict[str, list[str]]:
+        return {c: sorted(self.members[c]) for c in citizen_ids if self.members.get(c)}
+
+    def citizen_ages(self, citizen_ids: Iterable[str]) -> dict[str, int]:
+        return {c: self.ages[c] for c in citizen_ids if c in self.ages}
+
+    def constraints_for(self, keys: Iterable[str]) -> Constraints:
+        wanted = set(keys)
+        return Constraints(
+            frozenset(p for p in self.must_link if p[0] in wanted or p[1] in wanted),
+            frozenset(p for p in self.cannot_link if p[0] in wanted or p[1] in wanted),
+        )
+
+    def citizen_id_taken(self, citizen_id: str) -> bool:
+        return citizen_id in self.ages
+
+    def apply(self, plan: ReclusterPlan) -> None:
+        for key in plan.removed:
+            old = self.citizen.pop(key, None)
+            if old is not None:
+                self.members[old].discard(key)
+        for old_id, survivor in plan.retired.items():
+            self.members.pop(old_id, None)
+            self.retired[old_id] = survivor
+        for citizen in plan.citizens:
+            if citizen.citizen_id not in self.ages:
+                self.ages[citizen.citizen_id] = len(self.ages)
+            for key in citizen.members:
+                previous = self.citizen.get(key)
+                if previous is not None and previous != citizen.citizen_id:
+                    self.members[previous].discard(key)
+                self.citizen[key] = citizen.citizen_id
+            self.members[citizen.citizen_id] = set(citizen.members)
+        for edge in plan.reviews:
+            self.reviews[(edge.a, edge.b)] = edge
+
+    def resolve(self, citizen_id: str) -> str:
+        """Follow retirements to the live citizen an old id now means ('' when none survives)."""
+        seen = set()
+        while citizen_id in self.retired and citizen_id not in seen:
+            seen.add(citizen_id)
+            citizen_id = self.retired[citizen_id]
+        return citizen_id
+
+    def partition(self) -> list[list[str]]:
+        """The current citizens as sorted lists of source keys (for comparing runs)."""
+        return sorted(sorted(m) for m in self.members.values() if m)

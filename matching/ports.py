@@ -1,0 +1,88 @@
+"""The ports of the matching engine: what it needs from a store, and what an engine provides.
+
+The hub implements :class:`MatchStore` in SQL; :mod:`matching.memory` implements it in memory for batch
+runs and benchmarks. The re-clustering algorithm (:mod:`matching.incremental`) is the same for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from contracts import PersonRecord
+from matching.model import Comparison, Constraints, Edge, Prepared, ReclusterPlan, Thresholds
+
+
+class MatchEngine(Protocol):
+    """Standardises, blocks, compares and clusters. Pure and deterministic."""
+
+    thresholds: Thresholds
+    max_block_size: int
+
+    def prepare(self, record: PersonRecord) -> Prepared:
+        """Standardise one record and compute its blocking keys."""
+        ...
+
+    def compare_many(self, record: Prepared, candidates: Sequence[Prepared]) -> list[Comparison]:
+        """Compare one record with many candidates (in the order given)."""
+        ...
+
+    def cluster(self, nodes: Sequence[str], edges: Sequence[Edge], constraints: Constraints) -> list[list[str]]:
+        """Partition ``nodes`` into citizens. Must depend only on its arguments, never on their order."""
+        ...
+
+
+class MatchStore(Protocol):
+    """Where prepared records, edges, memberships and constraints live (a database, or memory)."""
+
+    def lock_blocking_keys(self, keys: Sequence[str]) -> None:
+        """Serialise batches that could become candidates of each other (no-op with one writer)."""
+        ...
+
+    def lock_records(self, keys: Sequence[str]) -> None:
+        """Hold the neighbourhood being re-clustered (no-op with one writer)."""
+        ...
+
+    def put_prepared(self, records: Sequence[Prepared]) -> None:
+        """Store (or replace) prepared records and their blocking keys."""
+        ...
+
+    def remove(self, keys: Sequence[str]) -> None:
+        """Forget deleted source records, their blocking keys and their edges."""
+        ...
+
+    def candidates(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, list[Prepared]]:
+        """Records holding each blocking key, leaving out keys held by more than ``max_block_size``."""
+        ...
+
+    def replace_edges(self, keys: Sequence[str], edges: Sequence[Edge]) -> None:
+        """Delete every edge touching ``keys``, then store ``edges``."""
+        ...
+
+    def edges_touching(self, keys: Iterable[str]) -> list[Edge]:
+        """Every stored edge with at least one end in ``keys``."""
+        ...
+
+    def citizens_of(self, keys: Iterable[str]) -> dict[str, str]:
+        """Current citizen id of each source key that has one."""
+        ...
+
+    def members_of(self, citizen_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Current member source keys of each citizen."""
+        ...
+
+    def citizen_ages(self, citizen_ids: Iterable[str]) -> dict[str, int]:
+        """A number that orders citizens by creation (lower is older)."""
+        ...
+
+    def constraints_for(self, keys: Iterable[str]) -> Constraints:
+        """Manual decisions that touch any of ``keys``."""
+        ...
+
+    def citizen_id_taken(self, citizen_id: str) -> bool:
+        """Whether an id was ever used (live or retired)."""
+        ...
+
+    def apply(self, plan: ReclusterPlan) -> None:
+        """Record new memberships, retirements and review pairs."""
+        ...
