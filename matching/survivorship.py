@@ -1,0 +1,101 @@
+"""Golden record by survivorship: field by field, each value with its provenance and the alternatives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from contracts import PersonRecord
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    source_system: str
+    source_record_id: str
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldValue:
+    value: Any
+    provenance: Provenance
+
+
+@dataclass(slots=True)
+class GoldenRecord:
+    """The chosen value of each field, where it came from, and every other value seen."""
+
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    alternatives: dict[str, list[FieldValue]] = field(default_factory=dict)
+
+    def value(self, name: str) -> Any:
+        chosen = self.fields.get(name)
+        return chosen.value if chosen else None
+
+
+def _field_values(record: PersonRecord) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "title": record.name.title,
+        "given_name": record.name.given,
+        "middle_names": record.name.middle,
+        "family_name": record.name.family,
+        "date_of_birth": (
+            record.date_of_birth.text if record.date_of_birth and not record.date_of_birth.invalid else None
+        ),
+        "phone": record.phones[0] if record.phones else None,
+        "email": record.emails[0] if record.emails else None,
+    }
+    current = [a for a in record.addresses if a.kind in ("residential", "correspondence") and a.valid_to is None]
+    address = (current or record.addresses or [None])[0]
+    if address is not None:
+        values["address"] = {
+            "lines": list(address.lines),
+            "town": address.town,
+            "postcode": address.postcode,
+            "country": address.country,
+            "uprn": address.uprn,
+        }
+    for ident in record.identifiers:
+        if ident.valid and ident.scheme in ("nino", "nhs"):
+            values.setdefault(ident.scheme, ident.value)
+    return values
+
+
+def golden_record(
+    records: Sequence[PersonRecord], trust: Mapping[str, Mapping[str, int]] | None = None
+) -> GoldenRecord:
+    """Choose each field from the most trusted source, then the most recently updated record.
+
+    Args:
+        records: the member source records of one citizen.
+        trust: optional ``{source_system: {field: rank}}``; a higher rank wins before recency. The key
+            ``"*"`` gives a system's rank for every field.
+    """
+    trust = trust or {}
+    golden = GoldenRecord()
+    candidates: dict[str, list[tuple[tuple[int, datetime, str], FieldValue]]] = {}
+    for record in records:
+        prov = Provenance(record.source_system, record.source_record_id, record.updated_at)
+        ranks = trust.get(record.source_system, {})
+        when = record.updated_at or _EPOCH
+        for name, value in _field_values(record).items():
+            if value in (None, "", [], {}):
+                continue
+            rank = ranks.get(name, ranks.get("*", 0))
+            candidates.setdefault(name, []).append(((rank, when, record.source_key), FieldValue(value, prov)))
+    for name, options in candidates.items():
+        options.sort(key=lambda o: o[0], reverse=True)
+        golden.fields[name] = options[0][1]
+        seen = [options[0][1].value]
+        others = []
+        for _, fv in options[1:]:
+            if fv.value not in seen:
+                seen.append(fv.value)
+                others.append(fv)
+        if others:
+            golden.alternatives[name] = others
+    return golden
