@@ -8,11 +8,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from contracts.person import PersonRecord
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Literal["1"] = "1"
 
 TOPIC_SOURCE_RECORDS = "citizen-hub.source-records.v1"
 """Inbound: PersonRecord, SourceRecordDeleted, ServiceEvent; key = source_system/source_record_id."""
@@ -115,10 +115,27 @@ OUTBOUND_TYPES = ("CitizenChanged", "CitizensMerged", "CitizenSplit")
 
 
 class _EnvelopeBase(_Model):
-    event_id: str = Field(min_length=1, max_length=64)
-    source_system: str = Field(min_length=1, max_length=64)
+    event_id: str = Field(
+        default="",
+        max_length=64,
+        description="Deterministic for the same source change; computed from the content when left empty",
+    )
+    source_system: str = Field(
+        default="", max_length=64, description="The sending system; taken from the payload when left empty"
+    )
     occurred_at: datetime
     schema_version: Literal["1"] = SCHEMA_VERSION
+
+    @model_validator(mode="after")
+    def _fill_identity(self) -> _EnvelopeBase:
+        payload = getattr(self, "payload", None)
+        if not self.source_system:
+            self.source_system = str(getattr(payload, "source_system", "") or "citizen-hub")
+        if not self.event_id and isinstance(payload, BaseModel):
+            self.event_id = event_id_for(
+                type(payload).__name__, self.source_system, self.occurred_at, payload
+            )
+        return self
 
     @field_validator("occurred_at")
     @classmethod
@@ -204,7 +221,7 @@ def event_id_for(event_type: str, source_system: str, occurred_at: datetime, pay
 def make_event(payload: BaseModel, occurred_at: datetime, source_system: str | None = None) -> Any:
     """Wrap a payload in its v1 envelope with a deterministic event id."""
     event_type = type(payload).__name__
-    envelope_class = _ENVELOPE_CLASSES[event_type]
+    envelope_class: Any = _ENVELOPE_CLASSES[event_type]
     if occurred_at.tzinfo is None:
         occurred_at = occurred_at.replace(tzinfo=UTC)
     system = source_system or getattr(payload, "source_system", None) or "citizen-hub"

@@ -161,7 +161,9 @@ class PersonRecord(_Model):
         for i, ident in enumerate(self.identifiers):
             if ident.invalid:
                 issues.append(
-                    DataQualityIssue(field=f"identifiers[{i}].{ident.scheme}", value=ident.value, rule=ident.invalid)
+                    DataQualityIssue(
+                        field=f"identifiers[{i}].{ident.scheme}", value=ident.value, rule=ident.invalid
+                    )
                 )
         for i, addr in enumerate(self.addresses):
             if addr.postcode_invalid and addr.postcode:

@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     kafka_partitions: int = Field(default=6, description="Partitions when the hub creates its topics")
     kafka_replication_factor: int = 1
     kafka_idempotent_producer: bool = Field(
-        default=True, description="Idempotent producer (the tansu test broker cannot do it: tests turn it off)"
+        default=True,
+        description="Idempotent producer (the tansu test broker cannot do it: tests turn it off)",
     )
     kafka_session_timeout_ms: int = 10000
     kafka_heartbeat_interval_ms: int = 3000
@@ -32,12 +33,17 @@ class Settings(BaseSettings):
     topic_citizen_changes: str = TOPIC_CITIZEN_CHANGES
     topic_dead_letter: str = TOPIC_DEAD_LETTER
     consumer_group: str = "citizen-hub-matcher"
-    worker_batch_size: int = Field(default=1000, description="Most events a worker applies in one transaction")
+    worker_batch_size: int = Field(
+        default=1000, description="Most events a worker applies in one transaction"
+    )
     worker_poll_timeout_ms: int = 500
     match_params_file: Path | None = Field(
-        default=None, description="Trained match parameters (citizen-hub match train); unset = shipped defaults"
+        default=None,
+        description="Trained match parameters (citizen-hub match train); unset = shipped defaults",
     )
-    match_link_threshold: float | None = Field(default=None, description="Override the engine's link threshold")
+    match_link_threshold: float | None = Field(
+        default=None, description="Override the engine's link threshold"
+    )
     match_review_threshold: float | None = Field(
         default=None, description="Override the engine's review threshold"
     )

@@ -12,7 +12,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from matching.model import CitizenPlan, Constraints, Edge, Prepared, RecordChange, ReclusterPlan
+from matching.model import CitizenPlan, Constraints, Edge, Prepared, ReclusterPlan, RecordChange
 from matching.ports import MatchEngine, MatchStore
 
 _MAX_LOCK_ROUNDS = 20
@@ -188,7 +188,11 @@ class IncrementalMatcher:
             if edge.a in members and edge.b in members:
                 for key in (edge.a, edge.b):
                     current = best[key]
-                    if current is None or (-edge.weight, edge.a, edge.b) < (-current.weight, current.a, current.b):
+                    if current is None or (-edge.weight, edge.a, edge.b) < (
+                        -current.weight,
+                        current.a,
+                        current.b,
+                    ):
                         best[key] = edge
         return best
 

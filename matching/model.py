@@ -1,4 +1,4 @@
-"""Value objects shared by the engine, the incremental re-clusterer and the stores that implement its ports."""
+"""Value objects shared by the engine, the re-clusterer and the stores that implement its ports."""
 
 from __future__ import annotations
 

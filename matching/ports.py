@@ -27,7 +27,9 @@ class MatchEngine(Protocol):
         """Compare one record with many candidates (in the order given)."""
         ...
 
-    def cluster(self, nodes: Sequence[str], edges: Sequence[Edge], constraints: Constraints) -> list[list[str]]:
+    def cluster(
+        self, nodes: Sequence[str], edges: Sequence[Edge], constraints: Constraints
+    ) -> list[list[str]]:
         """Partition ``nodes`` into citizens. Must depend only on its arguments, never on their order."""
         ...
 

@@ -35,9 +35,7 @@ class RulesEngine:
             if values:
                 features[scheme] = values[0]
         dob = record.date_of_birth.as_date if record.date_of_birth else None
-        postcode = next(
-            (a.postcode for a in record.addresses if a.postcode and not a.postcode_invalid), None
-        )
+        postcode = next((a.postcode for a in record.addresses if a.postcode and not a.postcode_invalid), None)
         family, given = simple_name(record.name.family), simple_name(record.name.given)
         if family and given and dob and postcode:
             features["ngdp"] = f"{family}|{given}|{dob.isoformat()}|{postcode}"
@@ -48,10 +46,16 @@ class RulesEngine:
         return [self._compare(record, c) for c in candidates]
 
     def _compare(self, a: Prepared, b: Prepared) -> Comparison:
-        agreed = [k for k in ("nino", "nhs", "ngdp") if k in a.features and a.features[k] == b.features.get(k)]
+        agreed = [
+            k for k in ("nino", "nhs", "ngdp") if k in a.features and a.features[k] == b.features.get(k)
+        ]
         if not agreed:
             return Comparison(weight=0.0)
-        words = {"nino": "same NI number", "nhs": "same NHS number", "ngdp": "same name, date of birth and postcode"}
+        words = {
+            "nino": "same NI number",
+            "nhs": "same NHS number",
+            "ngdp": "same name, date of birth and postcode",
+        }
         summary = "; ".join(words[k] for k in agreed)
         return Comparison(
             weight=1.0,
@@ -60,5 +64,7 @@ class RulesEngine:
             summary=summary[0].upper() + summary[1:],
         )
 
-    def cluster(self, nodes: Sequence[str], edges: Sequence[Edge], constraints: Constraints) -> list[list[str]]:
+    def cluster(
+        self, nodes: Sequence[str], edges: Sequence[Edge], constraints: Constraints
+    ) -> list[list[str]]:
         return cluster_by_links(nodes, edges, constraints, self.thresholds.link)

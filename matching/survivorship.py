@@ -49,9 +49,12 @@ def _field_values(record: PersonRecord) -> dict[str, Any]:
         "phone": record.phones[0] if record.phones else None,
         "email": record.emails[0] if record.emails else None,
     }
-    current = [a for a in record.addresses if a.kind in ("residential", "correspondence") and a.valid_to is None]
-    address = (current or record.addresses or [None])[0]
-    if address is not None:
+    current = [
+        a for a in record.addresses if a.kind in ("residential", "correspondence") and a.valid_to is None
+    ]
+    chosen = current or record.addresses
+    if chosen:
+        address = chosen[0]
         values["address"] = {
             "lines": list(address.lines),
             "town": address.town,

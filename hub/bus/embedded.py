@@ -42,7 +42,9 @@ class EmbeddedLog:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                row = self._conn.execute("SELECT COALESCE(MAX(offset), -1) FROM log WHERE topic = ?", (topic,))
+                row = self._conn.execute(
+                    "SELECT COALESCE(MAX(offset), -1) FROM log WHERE topic = ?", (topic,)
+                )
                 start = int(row.fetchone()[0]) + 1
                 self._conn.executemany(
                     "INSERT INTO log (topic, offset, key, value) VALUES (?, ?, ?, ?)",

@@ -1,2 +1,149 @@
+"""The ``citizen-hub`` command line. Every command reads Settings once and exits non-zero with one line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
-app = typer.Typer()
+
+from hub.logs import configure_logging
+from hub.settings import Settings
+
+app = typer.Typer(help="Citizen Hub: a single citizen view for local councils.", no_args_is_help=True)
+db_app = typer.Typer(help="The hub database.", no_args_is_help=True)
+contracts_app = typer.Typer(help="The v1 event contracts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(contracts_app, name="contracts")
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=1)
+
+
+def load_settings() -> Settings:
+    try:
+        settings = Settings()
+    except Exception as error:  # noqa: BLE001 - one clear line for any bad setting
+        raise fail(f"bad settings: {error}".splitlines()[0]) from None
+    configure_logging(settings.log_level)
+    return settings
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the hub database to the latest schema."""
+    from hub.store.migrate import upgrade
+
+    settings = load_settings()
+    try:
+        upgrade(settings.effective_database_url)
+    except Exception as error:  # noqa: BLE001
+        raise fail(f"database upgrade failed: {type(error).__name__}: {str(error).splitlines()[0]}") from None
+    typer.echo("database is up to date")
+
+
+@contracts_app.command("export")
+def contracts_export(directory: Annotated[Path, typer.Argument(help="Where to write the schemas")]) -> None:
+    """Write one JSON Schema file per message type."""
+    from contracts.schemas import json_schemas
+
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, schema in json_schemas().items():
+        (directory / f"{name}.schema.json").write_text(json.dumps(schema, indent=2) + "\n")
+    typer.echo(f"wrote {len(json_schemas())} schemas to {directory}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the API and the agent pages."""
+    import uvicorn
+
+    from hub.api.app import create_app
+    from hub.store.migrate import upgrade
+
+    settings = load_settings()
+    upgrade(settings.effective_database_url)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def worker() -> None:
+    """Run a matcher worker (one member of the consumer group) until Ctrl-C."""
+    from hub.bus.factory import bus_from_settings
+    from hub.engine import engine_from_settings
+    from hub.store.db import Database
+    from hub.store.migrate import upgrade
+    from hub.worker.runner import Worker
+
+    settings = load_settings()
+    upgrade(settings.effective_database_url)
+
+    async def main() -> None:
+        bus = bus_from_settings(settings)
+        await bus.start()
+        await bus.ensure_topics(
+            [settings.topic_source_records, settings.topic_citizen_changes, settings.topic_dead_letter]
+        )
+        db = Database(settings.effective_database_url)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            totals = await Worker(settings, db, bus, engine_from_settings(settings)).run(stop)
+            typer.echo(f"worker stopped after applying {totals.applied} events")
+        finally:
+            await bus.stop()
+            db.dispose()
+
+    asyncio.run(main())
+
+
+@app.command()
+def demo(
+    people: Annotated[int, typer.Option(help="How many residents to generate")] = 5000,
+    seed: Annotated[int, typer.Option(help="Random seed for the population")] = 7,
+    check: Annotated[
+        bool, typer.Option("--check", help="Load, print the summary and exit (for scripts)")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Interface to serve on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
+    fresh: Annotated[bool, typer.Option(help="Start from an empty data directory")] = True,
+) -> None:
+    """The full demonstration on the embedded default: population, bus, matcher, API."""
+    from hub.demo.run import run_demo
+
+    settings = load_settings()
+    if settings.uses_kafka or settings.database_url:
+        typer.echo("note: the demo uses your configured database and bus", err=True)
+    try:
+        code = asyncio.run(
+            run_demo(settings, people=people, seed=seed, check=check, host=host, port=port, fresh=fresh)
+        )
+    except KeyboardInterrupt:
+        code = 0
+    sys.exit(code)
+
+
+def _register_optional() -> None:
+    """Commands that live beside their own domain."""
+    try:
+        from hub.cli.match import match_app
+    except ImportError:
+        return
+    if isinstance(match_app, typer.Typer):
+        app.add_typer(match_app, name="match")
+    else:
+        app.command("match", context_settings={"allow_extra_args": True})(match_app)
+
+
+_register_optional()

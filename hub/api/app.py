@@ -1,0 +1,50 @@
+"""The FastAPI application factory: wiring happens here, not at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from hub.api import health, problems
+from hub.bus.base import EventBus
+from hub.bus.factory import bus_from_settings
+from hub.citizens import endpoints as citizens
+from hub.events import endpoints as events
+from hub.settings import Settings
+from hub.store.db import Database
+
+
+def create_app(settings: Settings, db: Database | None = None, bus: EventBus | None = None) -> FastAPI:
+    """The hub API. Pass ``db`` and ``bus`` to share them with a worker in the same process."""
+    owns_db, owns_bus = db is None, bus is None
+    database = db or Database(settings.effective_database_url)
+    event_bus = bus or bus_from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if owns_bus:
+            await event_bus.start()
+        try:
+            yield
+        finally:
+            if owns_bus:
+                await event_bus.stop()
+            if owns_db:
+                database.dispose()
+
+    app = FastAPI(
+        title="Citizen Hub",
+        version="1",
+        description="A single citizen view for local councils.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.bus = event_bus
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(citizens.router)
+    app.include_router(events.router)
+    return app

@@ -1,0 +1,225 @@
+"""SQLAlchemy 2 typed models of the hub store. Every schema change comes with an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class SourceRecord(Base):
+    """One source system's current view of one person, its standardised features and its citizen."""
+
+    __tablename__ = "source_records"
+
+    source_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    source_system: Mapped[str] = mapped_column(String(64), index=True)
+    source_record_id: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[str | None] = mapped_column(Text)
+    features: Mapped[str | None] = mapped_column(Text)
+    blocking: Mapped[str | None] = mapped_column(Text)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    event_id: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    citizen_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    link_weight: Mapped[float | None] = mapped_column(Float)
+    link_summary: Mapped[str | None] = mapped_column(Text)
+    link_detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    family_norm: Mapped[str | None] = mapped_column(String(100), index=True)
+    given_norm: Mapped[str | None] = mapped_column(String(100))
+    birth_date: Mapped[str | None] = mapped_column(String(10))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    postcode: Mapped[str | None] = mapped_column(String(16), index=True)
+    postcode_district: Mapped[str | None] = mapped_column(String(8))
+
+    __table_args__ = (
+        UniqueConstraint("source_system", "source_record_id", name="uq_source_records_system_id"),
+        Index("ix_source_records_family_year", "family_norm", "birth_year"),
+        Index("ix_source_records_district", "postcode_district"),
+    )
+
+
+class BlockingKey(Base):
+    __tablename__ = "blocking_keys"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+    __table_args__ = (Index("ix_blocking_keys_source_key", "source_key"),)
+
+
+class MatchEdge(Base):
+    """A scored candidate pair at or above the review threshold (a < b)."""
+
+    __tablename__ = "match_edges"
+
+    a: Mapped[str] = mapped_column(String(200), primary_key=True)
+    b: Mapped[str] = mapped_column(String(200), primary_key=True)
+    weight: Mapped[float] = mapped_column(Float)
+    detail: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_match_edges_b", "b"),)
+
+
+class Identifier(Base):
+    """Identifiers and service references held by source records (for search and data quality)."""
+
+    __tablename__ = "identifiers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source_key: Mapped[str] = mapped_column(String(200), index=True)
+    scheme: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(128))
+    invalid: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_identifiers_value", "value"),)
+
+
+class DataQualityIssue(Base):
+    __tablename__ = "data_quality_issues"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source_key: Mapped[str] = mapped_column(String(200), index=True)
+    source_system: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(100))
+    rule: Mapped[str] = mapped_column(String(200))
+
+
+class Citizen(Base):
+    """The golden record. Retired citizens keep their row and redirect to the survivor."""
+
+    __tablename__ = "citizens"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    citizen_id: Mapped[str] = mapped_column(String(32), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    retired_into: Mapped[str | None] = mapped_column(String(32))
+    golden: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    given_name: Mapped[str | None] = mapped_column(String(100))
+    family_name: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[str | None] = mapped_column(String(10))
+    postcode: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CitizenHistory(Base):
+    """Every change to a citizen: created, changed, merged, split, retired; with the members before."""
+
+    __tablename__ = "citizen_history"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    citizen_id: Mapped[str] = mapped_column(String(32), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ServiceEventRow(Base):
+    __tablename__ = "service_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source_key: Mapped[str] = mapped_column(String(200), index=True)
+    source_system: Mapped[str] = mapped_column(String(64))
+    service_event_id: Mapped[str] = mapped_column(String(128))
+    service: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(String(128))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("source_system", "service_event_id", name="uq_service_events_ref"),)
+
+
+class ProcessedEvent(Base):
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ManualDecision(Base):
+    """A supervisor's must-link or cannot-link between two source records: a constraint for the engine."""
+
+    __tablename__ = "manual_decisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    a: Mapped[str] = mapped_column(String(200), index=True)
+    b: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ReviewTask(Base):
+    """An uncertain pair waiting for a person."""
+
+    __tablename__ = "review_tasks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    a: Mapped[str] = mapped_column(String(200))
+    b: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[float] = mapped_column(Float)
+    detail: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    assigned_to: Mapped[str | None] = mapped_column(String(100))
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decision: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("a", "b", name="uq_review_tasks_pair"),)
+
+
+class OutboxMessage(Base):
+    """Outbound events written in the same transaction as the change; a relay publishes them."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class DeadLetter(Base):
+    """An event that could not be applied, kept with the reason for a person to see."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[str | None] = mapped_column(String(64))
+    topic: Mapped[str] = mapped_column(String(200))
+    partition: Mapped[int] = mapped_column(Integer)
+    offset: Mapped[int] = mapped_column(BigInteger)
+    key: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

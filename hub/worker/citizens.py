@@ -1,0 +1,281 @@
+"""Turning a re-clustering plan into citizens: golden records, versions, history, reviews, outbound events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from contracts import (
+    CitizenChanged,
+    CitizensMerged,
+    CitizenSplit,
+    GoldenAddress,
+    PersonRecord,
+    SourceRef,
+    make_event,
+    partition_key,
+)
+from hub.store.match_store import edge_detail
+from hub.store.models import Citizen, CitizenHistory, OutboxMessage, ReviewTask, SourceRecord
+from hub.store.upsert import insert_ignore
+from matching.model import ReclusterPlan
+from matching.survivorship import GoldenRecord, golden_record
+
+_CHUNK = 900
+
+
+@dataclass
+class CitizenOutcome:
+    created: int = 0
+    changed: int = 0
+    merged: int = 0
+    split: int = 0
+    reviews: int = 0
+
+
+def golden_json(golden: GoldenRecord) -> dict[str, Any]:
+    def value(fv: Any) -> dict[str, Any]:
+        prov = fv.provenance
+        return {
+            "value": fv.value,
+            "source_system": prov.source_system,
+            "source_record_id": prov.source_record_id,
+            "updated_at": prov.updated_at.isoformat() if prov.updated_at else None,
+        }
+
+    return {
+        "fields": {name: value(fv) for name, fv in sorted(golden.fields.items())},
+        "alternatives": {
+            name: [value(fv) for fv in fvs] for name, fvs in sorted(golden.alternatives.items())
+        },
+    }
+
+
+def _member_records(session: Session, keys: Iterable[str]) -> dict[str, PersonRecord]:
+    wanted = sorted(set(keys))
+    found: dict[str, PersonRecord] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        for key, payload in session.execute(
+            select(SourceRecord.source_key, SourceRecord.payload).where(
+                SourceRecord.source_key.in_(wanted[start : start + _CHUNK]), SourceRecord.payload.is_not(None)
+            )
+        ).all():
+            if payload:
+                found[key] = PersonRecord.model_validate_json(payload)
+    return found
+
+
+def _outbox_row(topic: str, payload: BaseModel, now: datetime) -> dict[str, Any]:
+    event = make_event(payload, now, source_system="citizen-hub")
+    return {
+        "topic": topic,
+        "key": partition_key(event),
+        "value": event.model_dump_json(),
+        "created_at": now,
+        "published_at": None,
+    }
+
+
+def apply_plan(
+    session: Session, plan: ReclusterPlan, topic: str, trust: dict[str, dict[str, int]] | None = None
+) -> CitizenOutcome:
+    """Update citizens after the matcher re-clustered a neighbourhood, in the caller's transaction."""
+    outcome = CitizenOutcome()
+    now = datetime.now(UTC)
+    ids = sorted({c.citizen_id for c in plan.citizens} | set(plan.retired))
+    existing: dict[str, Citizen] = {}
+    for start in range(0, len(ids), _CHUNK):
+        for citizen in session.scalars(
+            select(Citizen).where(Citizen.citizen_id.in_(ids[start : start + _CHUNK]))
+        ):
+            existing[citizen.citizen_id] = citizen
+    records = _member_records(session, (k for c in plan.citizens for k in c.members))
+    outbox: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    versions: dict[str, int] = {}
+
+    for plan_citizen in plan.citizens:
+        members = [records[k] for k in plan_citizen.members if k in records]
+        golden = golden_json(golden_record(members, trust))
+        fields = golden["fields"]
+        row = existing.get(plan_citizen.citizen_id)
+        touched = [k for k in plan_citizen.members if k in plan.touched_records]
+        if row is not None and row.golden == golden and not plan_citizen.membership_changed:
+            continue
+        before = (row.golden or {}).get("fields", {}) if row is not None else {}
+        changed_fields = sorted(
+            k
+            for k in set(before) | set(fields)
+            if before.get(k, {}).get("value") != fields.get(k, {}).get("value")
+        )
+        columns = {
+            "golden": golden,
+            "given_name": fields.get("given_name", {}).get("value"),
+            "family_name": fields.get("family_name", {}).get("value"),
+            "date_of_birth": fields.get("date_of_birth", {}).get("value"),
+            "postcode": (fields.get("address", {}).get("value") or {}).get("postcode"),
+            "updated_at": now,
+            "status": "active",
+            "retired_into": None,
+        }
+        if row is None:
+            version = 1
+            citizen = Citizen(citizen_id=plan_citizen.citizen_id, version=version, created_at=now, **columns)
+            session.add(citizen)
+            existing[plan_citizen.citizen_id] = citizen
+            outcome.created += 1
+            kind = "created"
+        else:
+            version = row.version + 1
+            for name, value in columns.items():
+                setattr(row, name, value)
+            row.version = version
+            outcome.changed += 1
+            kind = "changed"
+        versions[plan_citizen.citizen_id] = version
+        history.append(
+            {
+                "citizen_id": plan_citizen.citizen_id,
+                "version": version,
+                "kind": kind,
+                "detail": {
+                    "members": plan_citizen.members,
+                    "changed_fields": changed_fields,
+                    "touched": touched,
+                },
+                "at": now,
+            }
+        )
+        address = fields.get("address", {}).get("value")
+        causes = sorted({records[k].source_system for k in touched if k in records})
+        outbox.append(
+            _outbox_row(
+                topic,
+                CitizenChanged(
+                    citizen_id=plan_citizen.citizen_id,
+                    version=version,
+                    given_name=columns["given_name"],
+                    family_name=columns["family_name"],
+                    date_of_birth=columns["date_of_birth"],
+                    address=GoldenAddress(**address) if address else None,
+                    address_changed="address" in changed_fields and kind == "changed",
+                    changed_fields=changed_fields,
+                    source_records=[_ref(k) for k in plan_citizen.members],
+                    cause="membership" if plan_citizen.membership_changed else "source record update",
+                    cause_source_system=causes[0] if len(causes) == 1 else None,
+                ),
+                now,
+            )
+        )
+
+    for old_id, survivor in sorted(plan.retired.items()):
+        row = existing.get(old_id)
+        if row is None:
+            continue
+        row.status, row.retired_into, row.version, row.updated_at = (
+            "retired",
+            survivor or None,
+            row.version + 1,
+            now,
+        )
+        history.append(
+            {
+                "citizen_id": old_id,
+                "version": row.version,
+                "kind": "retired",
+                "detail": {"into": survivor},
+                "at": now,
+            }
+        )
+    for survivor, retired in plan.merges:
+        outcome.merged += 1
+        outbox.append(
+            _outbox_row(
+                topic,
+                CitizensMerged(
+                    survivor_id=survivor,
+                    retired_ids=retired,
+                    version=versions.get(survivor, existing[survivor].version),
+                    source_records=[
+                        _ref(k) for c in plan.citizens if c.citizen_id == survivor for k in c.members
+                    ],
+                    reason="new evidence joined the records",
+                ),
+                now,
+            )
+        )
+    for anchor, new_ids in plan.splits:
+        outcome.split += 1
+        version = versions.get(anchor) or (existing[anchor].version if anchor in existing else 0)
+        outbox.append(
+            _outbox_row(
+                topic,
+                CitizenSplit(
+                    citizen_id=anchor,
+                    new_citizen_ids=new_ids,
+                    version=version,
+                    reason="a source record no longer matches",
+                ),
+                now,
+            )
+        )
+    session.flush()
+    if history:
+        session.execute(insert(CitizenHistory), history)
+    if outbox:
+        session.execute(insert(OutboxMessage), outbox)
+    outcome.reviews = _open_reviews(session, plan, now)
+    return outcome
+
+
+def _open_reviews(session: Session, plan: ReclusterPlan, now: datetime) -> int:
+    rows = [
+        {
+            "a": e.a,
+            "b": e.b,
+            "weight": e.weight,
+            "detail": edge_detail(e),
+            "status": "open",
+            "created_at": now,
+        }
+        for e in plan.reviews
+    ]
+    insert_ignore(session, ReviewTask, rows, ["a", "b"])
+    # Pairs that now sit in one citizen no longer need a person.
+    where = {k: c.citizen_id for c in plan.citizens for k in c.members}
+    keys = sorted(where)
+    settled: list[int] = []
+    for start in range(0, len(keys), _CHUNK):
+        for task_id, a, b in session.execute(
+            select(ReviewTask.id, ReviewTask.a, ReviewTask.b).where(
+                ReviewTask.status == "open", ReviewTask.a.in_(keys[start : start + _CHUNK])
+            )
+        ).all():
+            if where.get(a) is not None and where.get(a) == where.get(b):
+                settled.append(task_id)
+    if settled:
+        session.execute(
+            update(ReviewTask).where(ReviewTask.id.in_(settled)).values(status="settled", decided_at=now)
+        )
+    return len(rows)
+
+
+def _ref(key: str) -> SourceRef:
+    system, _, record_id = key.partition("/")
+    return SourceRef(source_system=system, source_record_id=record_id)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), default=str)
+
+
+def outbox_rows_for(payloads: Sequence[BaseModel], topic: str) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    return [_outbox_row(topic, p, now) for p in payloads]

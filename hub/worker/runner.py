@@ -1,0 +1,115 @@
+"""The matcher worker: poll a batch, apply it in one transaction, then commit the offsets."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+
+import structlog
+from sqlalchemy.exc import DBAPIError
+
+from hub.bus.base import Consumer, EventBus, Message
+from hub.settings import Settings
+from hub.store.db import Database
+from hub.worker.batch import BatchResult, apply_batch
+from hub.worker.outbox import relay_once
+from matching.incremental import IncrementalMatcher
+from matching.ports import MatchEngine
+
+log = structlog.get_logger("citizen_hub.worker")
+
+_RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+def _retryable(error: DBAPIError) -> bool:
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return code in _RETRYABLE or "database is locked" in str(error.orig)
+
+
+class Worker:
+    """One member of the matcher consumer group."""
+
+    def __init__(self, settings: Settings, db: Database, bus: EventBus, engine: MatchEngine) -> None:
+        self.settings = settings
+        self.db = db
+        self.bus = bus
+        self.matcher = IncrementalMatcher(engine)
+        self.totals = BatchResult()
+
+    def apply(self, messages: Sequence[Message]) -> BatchResult:
+        """Apply a batch in one transaction, retrying it whole on a deadlock."""
+        for attempt in range(8):
+            try:
+                with self.db.unit_of_work() as session:
+                    return apply_batch(
+                        session,
+                        self.matcher,
+                        messages,
+                        self.settings.topic_citizen_changes,
+                        self.settings.topic_dead_letter,
+                    )
+            except DBAPIError as error:
+                if not _retryable(error) or attempt == 7:
+                    raise
+                log.warning("batch_retry", attempt=attempt + 1, reason=type(error.orig).__name__)
+        raise AssertionError("unreachable")
+
+    def _add(self, result: BatchResult) -> None:
+        t = self.totals
+        t.messages += result.messages
+        t.applied += result.applied
+        t.duplicates += result.duplicates
+        t.stale += result.stale
+        t.rejected += result.rejected
+        t.service_events += result.service_events
+        t.comparisons += result.comparisons
+        t.citizens.created += result.citizens.created
+        t.citizens.changed += result.citizens.changed
+        t.citizens.merged += result.citizens.merged
+        t.citizens.split += result.citizens.split
+        t.citizens.reviews += result.citizens.reviews
+
+    async def run(self, stop: asyncio.Event, consumer: Consumer | None = None) -> BatchResult:
+        """Consume until ``stop`` is set; offsets are committed only after the database commit."""
+        consumer = consumer or self.bus.consumer(
+            self.settings.topic_source_records, self.settings.consumer_group
+        )
+        await consumer.start()
+        relay = asyncio.create_task(self._relay(stop))
+        try:
+            while not stop.is_set():
+                messages = await consumer.poll(
+                    self.settings.worker_batch_size, self.settings.worker_poll_timeout_ms
+                )
+                if not messages:
+                    continue
+                result = await asyncio.to_thread(self.apply, messages)
+                await consumer.commit(messages)
+                self._add(result)
+                log.info(
+                    "batch_applied",
+                    messages=result.messages,
+                    applied=result.applied,
+                    duplicates=result.duplicates,
+                    rejected=result.rejected,
+                    created=result.citizens.created,
+                    merged=result.citizens.merged,
+                )
+        finally:
+            relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay
+            await consumer.stop()
+            await relay_once(self.db, self.bus)
+        return self.totals
+
+    async def _relay(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                published = await relay_once(self.db, self.bus)
+            except Exception:  # noqa: BLE001 - the relay retries; the outbox keeps the messages
+                log.exception("outbox_relay_failed")
+                published = 0
+            if not published:
+                await asyncio.sleep(0.2)
