@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from matching.model import CitizenPlan, Constraints, Edge, Prepared, ReclusterPlan, RecordChange
 from matching.ports import MatchEngine, MatchStore
@@ -55,9 +55,29 @@ class IncrementalMatcher:
             seeds.update(members)
         removed = set(deleted)
         nodes = self._locked_neighbourhood(store, seeds, removed)
-        plan = self._recluster(store, nodes, removed)
+        plan = self._recluster(store, nodes, removed, {})
         plan.removed = deleted
         plan.touched_records = upsert_keys
+        store.apply(plan)
+        return plan
+
+    def recluster(
+        self, store: MatchStore, keys: Sequence[str], revive: Mapping[str, str] | None = None
+    ) -> ReclusterPlan:
+        """Re-cluster the neighbourhood of ``keys`` without changing any record (after a supervisor's
+        decision changed the constraints).
+
+        Args:
+            store: where the records, edges and constraints live.
+            keys: source keys whose neighbourhood is re-clustered.
+            revive: source key -> a retired citizen id that a new cluster made only of such keys should
+                take back (undoing a merge restores the pre-merge ids).
+        """
+        seeds = set(keys)
+        for members in store.members_of(set(store.citizens_of(keys).values())).values():
+            seeds.update(members)
+        nodes = self._locked_neighbourhood(store, seeds, set())
+        plan = self._recluster(store, nodes, set(), revive or {})
         store.apply(plan)
         return plan
 
@@ -106,7 +126,9 @@ class IncrementalMatcher:
             nodes = again
         return nodes
 
-    def _recluster(self, store: MatchStore, nodes: set[str], removed: set[str]) -> ReclusterPlan:
+    def _recluster(
+        self, store: MatchStore, nodes: set[str], removed: set[str], revive: Mapping[str, str]
+    ) -> ReclusterPlan:
         edges = [e for e in store.edges_touching(nodes) if e.a in nodes and e.b in nodes]
         constraints = store.constraints_for(nodes).restricted_to(nodes)
         current = store.citizens_of(nodes | removed)
@@ -116,7 +138,7 @@ class IncrementalMatcher:
         clusters = [sorted(c) for c in self.engine.cluster(sorted(nodes), edges, constraints)]
         clusters.sort(key=lambda c: c[0])
 
-        chosen = self._stable_ids(store, clusters, current, ages)
+        chosen = self._stable_ids(store, clusters, current, ages, revive)
         plan = ReclusterPlan()
         where: dict[str, str] = {}
         for cluster, citizen_id in zip(clusters, chosen, strict=True):
@@ -152,7 +174,12 @@ class IncrementalMatcher:
         return plan
 
     def _stable_ids(
-        self, store: MatchStore, clusters: list[list[str]], current: dict[str, str], ages: dict[str, int]
+        self,
+        store: MatchStore,
+        clusters: list[list[str]],
+        current: dict[str, str],
+        ages: dict[str, int],
+        revive: Mapping[str, str],
     ) -> list[str]:
         # Each cluster keeps the id of the previous citizen it overlaps most (ties: the older id).
         options: list[tuple[int, int, str, str, int]] = []
@@ -170,6 +197,12 @@ class IncrementalMatcher:
         result: list[str] = []
         for index, cluster in enumerate(clusters):
             existing = chosen[index]
+            revived = {revive.get(k) for k in cluster}
+            if existing is None and len(revived) == 1 and None not in revived:
+                candidate = revived.pop()
+                if candidate is not None and candidate not in taken and candidate not in current.values():
+                    existing = candidate
+                    taken.add(existing)
             if existing is None:
                 attempt = 0
                 existing = new_citizen_id(cluster, attempt)
