@@ -101,6 +101,7 @@ class MemoryStore:
             self.members.pop(old_id, None)
             self.retired[old_id] = survivor
         for citizen in plan.citizens:
+            self.retired.pop(citizen.citizen_id, None)
             if citizen.citizen_id not in self.ages:
                 self.ages[citizen.citizen_id] = len(self.ages)
             for key in citizen.members:
