@@ -1,0 +1,172 @@
+"""Every UK identifier rule, with good and bad values."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts import Address, BirthDate, Identifier, PersonName, PersonRecord
+
+
+@pytest.mark.parametrize(
+    ("given", "standard"),
+    [
+        ("AB123456C", "AB123456C"),
+        ("ab 12 34 56 c", "AB123456C"),
+        ("JG-10-37-59-A", "JG103759A"),
+        ("ce654321d", "CE654321D"),
+    ],
+)
+def test_valid_nino_is_standardised(given: str, standard: str) -> None:
+    ident = Identifier(scheme="NINO", value=given)
+    assert (ident.scheme, ident.value, ident.invalid) == ("nino", standard, None)
+
+
+@pytest.mark.parametrize(
+    ("given", "rule"),
+    [
+        ("DA123456A", "nino.prefix: first letter"),  # D never first
+        ("FA123456A", "nino.prefix: first letter"),
+        ("IA123456A", "nino.prefix: first letter"),
+        ("QA123456A", "nino.prefix: first letter"),
+        ("UA123456A", "nino.prefix: first letter"),
+        ("VA123456A", "nino.prefix: first letter"),
+        ("AD123456A", "nino.prefix: second letter"),
+        ("AO123456A", "nino.prefix: second letter"),  # O never second
+        ("BG123456A", "nino.prefix: prefix BG is not issued"),
+        ("GB123456A", "nino.prefix: prefix GB is not issued"),
+        ("KN123456A", "nino.prefix: prefix KN is not issued"),
+        ("NK123456A", "nino.prefix: prefix NK is not issued"),
+        ("NT123456A", "nino.prefix: prefix NT is not issued"),
+        ("TN123456A", "nino.prefix: prefix TN is not issued"),
+        ("ZZ123456A", "nino.prefix: prefix ZZ is not issued"),
+        ("AB123456E", "nino.suffix"),
+        ("AB12345C", "nino.shape"),
+        ("A1234567C", "nino.shape"),
+    ],
+)
+def test_invalid_nino_is_kept_as_given_and_marked(given: str, rule: str) -> None:
+    ident = Identifier(scheme="nino", value=given)
+    assert ident.value == given
+    assert ident.invalid is not None
+    assert ident.invalid.startswith(rule)
+    assert not ident.valid
+
+
+@pytest.mark.parametrize("given", ["943 476 5919", "9434765919", "401-023-2137"])
+def test_valid_nhs_number(given: str) -> None:
+    ident = Identifier(scheme="nhs", value=given)
+    assert ident.invalid is None
+    assert ident.value == given.replace(" ", "").replace("-", "")
+
+
+@pytest.mark.parametrize(
+    ("given", "rule"),
+    [
+        ("9434765918", "nhs.check_digit"),  # wrong check digit
+        ("1234567890", "nhs.check_digit"),  # check digit would be 10: never issued
+        ("943476591", "nhs.shape"),
+        ("94347659190", "nhs.shape"),
+        ("94347A5919", "nhs.shape"),
+    ],
+)
+def test_invalid_nhs_number(given: str, rule: str) -> None:
+    ident = Identifier(scheme="nhs", value=given)
+    assert ident.value == given
+    assert ident.invalid is not None
+    assert ident.invalid.startswith(rule)
+
+
+@pytest.mark.parametrize(
+    ("given", "standard"),
+    [
+        ("m54wt", "M5 4WT"),
+        ("M5  4WT", "M5 4WT"),
+        ("SW1A1AA", "SW1A 1AA"),
+        ("w1a 0ax", "W1A 0AX"),
+        ("EC1A 1BB", "EC1A 1BB"),
+        ("B33 8TH", "B33 8TH"),
+        ("CR2 6XH", "CR2 6XH"),
+        ("DN55 1PT", "DN55 1PT"),
+        ("GIR 0AA", "GIR 0AA"),
+    ],
+)
+def test_uk_postcode_normalised(given: str, standard: str) -> None:
+    address = Address(postcode=given)
+    assert (address.postcode, address.postcode_invalid) == (standard, None)
+
+
+@pytest.mark.parametrize("given", ["M5", "12345", "MM5 4WTT", "5M 4WT", "M5 44T"])
+def test_impossible_uk_postcode_kept_and_marked(given: str) -> None:
+    address = Address(postcode=given)
+    assert address.postcode == given.strip()
+    assert address.postcode_invalid is not None
+    assert address.postcode_invalid.startswith("postcode.shape")
+
+
+def test_foreign_postcode_kept_as_given() -> None:
+    address = Address(postcode="2000", country="au")
+    assert (address.postcode, address.country, address.postcode_invalid) == ("2000", "AU", None)
+
+
+@pytest.mark.parametrize(
+    ("given", "standard"),
+    [("1", "1"), ("000100023336956", None), ("100023336956", "100023336956"), ("0042", "42")],
+)
+def test_uprn(given: str, standard: str | None) -> None:
+    ident = Identifier(scheme="uprn", value=given)
+    if standard is None:
+        assert ident.invalid is not None
+        assert ident.invalid.startswith("uprn.shape")
+    else:
+        assert (ident.value, ident.invalid) == (standard, None)
+
+
+@pytest.mark.parametrize("given", ["12a", "-5", "1234567890123"])
+def test_invalid_uprn(given: str) -> None:
+    assert Identifier(scheme="uprn", value=given).invalid is not None
+
+
+@pytest.mark.parametrize(
+    ("given", "parts", "rule"),
+    [
+        ("1952-03-04", (1952, 3, 4), None),
+        ("1952-03", (1952, 3, None), None),
+        ("1952", (1952, None, None), None),
+        ("2000-02-29", (2000, 2, 29), None),
+        ("1900-02-29", None, "date.exists"),
+        ("1952-02-30", None, "date.exists"),
+        ("1952-13-01", None, "date.month"),
+        ("0952-01-01", None, "date.year"),
+        ("04/03/1952", None, "date.shape"),
+    ],
+)
+def test_birth_dates(given: str, parts: tuple[int, int | None, int | None] | None, rule: str | None) -> None:
+    dob = BirthDate.model_validate(given)
+    assert dob.text == given
+    if rule is None:
+        assert (dob.year, dob.month, dob.day) == parts
+        assert dob.invalid is None
+    else:
+        assert dob.invalid is not None
+        assert dob.invalid.startswith(rule)
+        assert dob.as_date is None
+
+
+def test_unknown_scheme_is_valid_and_kept() -> None:
+    ident = Identifier(scheme="Soc Sec ID", value=" 1234 ")
+    assert (ident.scheme, ident.value, ident.invalid) == ("soc_sec_id", "1234", None)
+
+
+def test_record_with_bad_values_is_kept_and_reports_them() -> None:
+    record = PersonRecord(
+        source_system="council_tax",
+        source_record_id="CT9",
+        name=PersonName(given="Ann", family="Lee"),
+        date_of_birth="1990-02-31",
+        identifiers=[{"scheme": "nino", "value": "ZZ999999Z"}, {"scheme": "nhs", "value": "9434765919"}],
+        addresses=[{"postcode": "NOT A CODE"}],
+    )
+    rules = sorted(i.rule.split(":")[0] for i in record.data_quality_issues())
+    assert rules == ["date.exists", "nino.prefix", "postcode.shape"]
+    assert record.valid_identifiers("nino") == []
+    assert record.valid_identifiers("nhs") == ["9434765919"]
