@@ -165,6 +165,7 @@ def to_native(record: PersonRecord) -> tuple[dict[str, Any], dict[str, Any], dic
         "DOB": to_char8(record.date_of_birth),
         "NINO": ids.get("nino"),
         "PHONE": record.phones[0][:20] if record.phones else None,
+        "EMAIL": record.emails[0][:80] if record.emails else None,
         "DECEASED": "Y" if record.deceased else "N",
         "LAST_UPDATED": updated.replace(microsecond=0),
         "UPDATED_BY": "SEED",
@@ -230,7 +231,7 @@ def from_party(row: Mapping[Any, Any]) -> tuple[PersonRecord, list[Report]]:
             uprn=row["UPRN"] or None,
             valid_from=from_char8_date(row["START_DATE"]),
             valid_to=from_char8_date(row["END_DATE"]),
-            kind="residential",
+            kind="property",  # the property the party is liable for (not always where they live)
         )
     )
     record = PersonRecord(
@@ -241,6 +242,7 @@ def from_party(row: Mapping[Any, Any]) -> tuple[PersonRecord, list[Report]]:
         identifiers=identifiers,
         addresses=addresses,
         phones=[str(row["PHONE"])] if row["PHONE"] else [],
+        emails=[str(row["EMAIL"])] if row["EMAIL"] else [],
         deceased=row["DECEASED"] == "Y",
         updated_at=_utc(row["LAST_UPDATED"]),
     )

@@ -48,6 +48,7 @@ party = sa.Table(
     sa.Column("DOB", sa.CHAR(8)),
     sa.Column("NINO", sa.String(12)),
     sa.Column("PHONE", sa.String(20)),
+    sa.Column("EMAIL", sa.String(80)),
     sa.Column("DECEASED", sa.CHAR(1), nullable=False, server_default="N"),
     *_address("CORR_ADDR"),
     sa.Column("CORR_POSTCODE", sa.String(8)),

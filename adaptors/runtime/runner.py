@@ -73,8 +73,9 @@ class AdaptorRunner:
                         f"event bus did not acknowledge ({type(error).__name__})"
                     ) from error
             self.state.commit_batch(self.name, batch.checkpoint, batch.reports)
-            for report in batch.reports:
-                log.warning("adaptor.record_reported", adaptor=self.name, severity=report.severity)
+            if batch.reports:
+                severities = sorted({r.severity for r in batch.reports})
+                log.warning("adaptor.records_reported", adaptor=self.name, count=len(batch.reports), kinds=severities)
             result.batches += 1
             result.events += len(batch.events)
             result.reports += len(batch.reports)

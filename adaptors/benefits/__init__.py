@@ -1,0 +1,1 @@
+"""Benefits: a legacy SOAP web service (reference service on spyne + zeep adaptor + tell-us-once writer)."""
