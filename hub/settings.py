@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts import TOPIC_CITIZEN_CHANGES, TOPIC_DEAD_LETTER, TOPIC_SOURCE_RECORDS
@@ -22,21 +22,29 @@ class Settings(BaseSettings):
         default=None, description="Kafka bootstrap servers; unset = the embedded event log"
     )
     kafka_partitions: int = Field(default=6, description="Partitions when the hub creates its topics")
-    kafka_replication_factor: int = 1
+    kafka_replication_factor: int = Field(
+        default=1, description="Replication factor when the hub creates its topics"
+    )
     kafka_idempotent_producer: bool = Field(
         default=True,
         description="Idempotent producer (the tansu test broker cannot do it: tests turn it off)",
     )
-    kafka_session_timeout_ms: int = 10000
-    kafka_heartbeat_interval_ms: int = 3000
-    topic_source_records: str = TOPIC_SOURCE_RECORDS
-    topic_citizen_changes: str = TOPIC_CITIZEN_CHANGES
-    topic_dead_letter: str = TOPIC_DEAD_LETTER
-    consumer_group: str = "citizen-hub-matcher"
+    kafka_session_timeout_ms: int = Field(default=10000, description="Consumer group session timeout")
+    kafka_heartbeat_interval_ms: int = Field(default=3000, description="Consumer group heartbeat interval")
+    topic_source_records: str = Field(
+        default=TOPIC_SOURCE_RECORDS, description="Inbound person records, deletions and service events"
+    )
+    topic_citizen_changes: str = Field(
+        default=TOPIC_CITIZEN_CHANGES, description="Outbound CitizenChanged, CitizensMerged, CitizenSplit"
+    )
+    topic_dead_letter: str = Field(default=TOPIC_DEAD_LETTER, description="Events that could not be applied")
+    consumer_group: str = Field(
+        default="citizen-hub-matcher", description="The matcher workers' consumer group"
+    )
     worker_batch_size: int = Field(
         default=1000, description="Most events a worker applies in one transaction"
     )
-    worker_poll_timeout_ms: int = 500
+    worker_poll_timeout_ms: int = Field(default=500, description="How long a worker waits for a batch")
     match_params_file: Path | None = Field(
         default=None,
         description="Trained match parameters (citizen-hub match train); unset = shipped defaults",
@@ -47,7 +55,34 @@ class Settings(BaseSettings):
     match_review_threshold: float | None = Field(
         default=None, description="Override the engine's review threshold"
     )
-    log_level: str = "INFO"
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+
+    # --- access (issue 5): sign-in, roles, data sharing, audit. Read by hub.auth and hub.access only. ---
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="HS256 signing secret for people's tokens; unset = a development secret generated into "
+        "the data directory (a loud warning is logged: never run a council's hub like that)",
+    )
+    jwt_algorithm: str = Field(default="HS256", description="HS256 with jwt_secret, or RS256/ES256 with keys")
+    jwt_private_key_file: Path | None = Field(
+        default=None, description="PEM private key that signs tokens (RS256/ES256; only the issuer needs it)"
+    )
+    jwt_public_key_file: Path | None = Field(
+        default=None, description="PEM public key that verifies tokens (RS256/ES256)"
+    )
+    jwt_issuer: str = "citizen-hub"
+    jwt_audience: str = "citizen-hub"
+    token_ttl_minutes: int = Field(default=480, description="Lifetime of tokens made by `token create`")
+    api_keys: list[str] = Field(
+        default_factory=list,
+        description='Systems\' API keys as "name:role:sha256-of-key" (citizen-hub token api-key makes one)',
+    )
+    data_sharing_file: Path | None = Field(
+        default=None, description="JSON data-sharing rules; unset = the defaults in hub/access/defaults.py"
+    )
+    secure_cookies: bool = Field(
+        default=False, description="Mark the sign-in cookie Secure (set it when served over HTTPS)"
+    )
 
     @property
     def effective_database_url(self) -> str:
