@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+import math
 from collections.abc import Sequence
 
 from matching.model import Constraints, Edge
@@ -56,4 +58,107 @@ def cluster_by_links(
             break
         if not _forbidden(partition, edge.a, edge.b, cannot):
             partition.union(edge.a, edge.b)
+    return partition.groups()
+
+
+def _cannot_map(constraints: Constraints) -> dict[str, set[str]]:
+    cannot: dict[str, set[str]] = {}
+    for a, b in constraints.cannot_link:
+        cannot.setdefault(a, set()).add(b)
+        cannot.setdefault(b, set()).add(a)
+    return cannot
+
+
+def cluster_average_linkage(
+    nodes: Sequence[str],
+    edges: Sequence[Edge],
+    constraints: Constraints,
+    link_threshold: float,
+    absent: float,
+) -> list[list[str]]:
+    """Greedy average-linkage clustering under supervisors' constraints.
+
+    Must-link pairs are joined first (unless that would join a cannot-link pair). Then, repeatedly, the
+    two clusters with the highest *average* weight over all their cross pairs are joined, while that
+    average is at or above ``link_threshold`` and no cannot-link pair would end up together. A pair with
+    no edge counts as ``absent`` (the review threshold: "no better than uncertain"), so one strong link
+    cannot drag a record into a cluster whose other members it does not match: no chaining through one
+    weak link, and twins bridged by a sparse record stay apart.
+
+    The result depends only on the sets given, not their order: edges are read in sorted order, and ties
+    are broken by the clusters' smallest keys.
+
+    Args:
+        nodes: source keys to partition.
+        edges: scored pairs (only those with both ends in ``nodes`` are used).
+        constraints: must-link and cannot-link pairs.
+        link_threshold: the least average weight at which two clusters join.
+        absent: the weight assumed for a pair without an edge.
+
+    Returns:
+        The clusters as sorted lists, sorted by first key.
+    """
+    ordered = sorted(set(nodes))
+    partition = _Partition(ordered)
+    cannot = _cannot_map(constraints)
+    for a, b in sorted(constraints.must_link):
+        if a in partition.parent and b in partition.parent and not _forbidden(partition, a, b, cannot):
+            partition.union(a, b)
+
+    unique: dict[tuple[str, str], float] = {}
+    for edge in edges:
+        if edge.a in partition.parent and edge.b in partition.parent and edge.a != edge.b:
+            pair = (edge.a, edge.b) if edge.a < edge.b else (edge.b, edge.a)
+            unique[pair] = max(edge.weight, unique.get(pair, -math.inf))
+    # (cluster, cluster) -> [sum of edge weights, number of edges]; clusters are named by their root.
+    sums: dict[str, dict[str, list[float]]] = {}
+    for (a, b), weight in sorted(unique.items()):
+        ra, rb = partition.find(a), partition.find(b)
+        if ra == rb:
+            continue
+        for x, y in ((ra, rb), (rb, ra)):
+            cell = sums.setdefault(x, {}).setdefault(y, [0.0, 0.0])
+            cell[0] += weight
+            cell[1] += 1.0
+
+    def average(x: str, y: str) -> float:
+        total, count = sums[x][y]
+        size = len(partition.members[x]) * len(partition.members[y])
+        return (total + absent * (size - count)) / size
+
+    version: dict[str, int] = dict.fromkeys(partition.members, 0)
+    heap: list[tuple[float, str, str, int, int]] = []
+    for x in sorted(sums):
+        for y in sorted(sums[x]):
+            if x < y:
+                score = average(x, y)
+                if score >= link_threshold:
+                    heapq.heappush(heap, (-score, x, y, 0, 0))
+    while heap:
+        _neg, x, y, vx, vy = heapq.heappop(heap)
+        if version.get(x) != vx or version.get(y) != vy:
+            continue
+        if _forbidden(partition, x, y, cannot):
+            continue
+        partition.union(x, y)
+        keep = partition.find(x)
+        gone = y if keep == x else x
+        merged: dict[str, list[float]] = {}
+        for source in (keep, gone):
+            for other, (total, count) in sums.pop(source, {}).items():
+                if other in (keep, gone):
+                    continue
+                cell = merged.setdefault(other, [0.0, 0.0])
+                cell[0] += total
+                cell[1] += count
+                sums[other].pop(source, None)
+        version.pop(gone, None)
+        version[keep] += 1
+        sums[keep] = merged
+        for other in sorted(merged):
+            sums[other][keep] = merged[other]
+            score = average(keep, other)
+            if score >= link_threshold:
+                first, second = (keep, other) if keep < other else (other, keep)
+                heapq.heappush(heap, (-score, first, second, version[first], version[second]))
     return partition.groups()

@@ -1,0 +1,1 @@
+"""Benchmarks of the matching engine against its peers (see bench/README.md)."""

@@ -1,0 +1,138 @@
+"""Addresses in the spirit of BS 7666: secondary addressable object (flat), primary addressable object
+(house number or name), street, town, postcode; plus phones and e-mails."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+
+from matching.text import compact, fold
+
+_UK_POSTCODE = re.compile(r"^(GIR0AA|[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2})$")
+
+STREET_WORDS = {
+    "rd": "road",
+    "st": "street",
+    "str": "street",
+    "ave": "avenue",
+    "av": "avenue",
+    "ln": "lane",
+    "dr": "drive",
+    "drv": "drive",
+    "cl": "close",
+    "cres": "crescent",
+    "cresc": "crescent",
+    "ct": "court",
+    "crt": "court",
+    "gdns": "gardens",
+    "gdn": "garden",
+    "pl": "place",
+    "sq": "square",
+    "terr": "terrace",
+    "tce": "terrace",
+    "ter": "terrace",
+    "gr": "grove",
+    "gro": "grove",
+    "pk": "park",
+    "hse": "house",
+    "blvd": "boulevard",
+    "hwy": "highway",
+    "mt": "mount",
+    "wy": "way",
+    "wk": "walk",
+    "pde": "parade",
+    "est": "estate",
+    "bldgs": "buildings",
+    "ctr": "centre",
+    "cir": "circle",
+    "cct": "circuit",
+    "pkwy": "parkway",
+    "rise": "rise",
+    "cottages": "cottages",
+    "cotts": "cottages",
+    "n": "north",
+    "s": "south",
+    "e": "east",
+    "w": "west",
+    "upr": "upper",
+    "lwr": "lower",
+    "gt": "great",
+}
+"""Abbreviations of street and locality words and their full form."""
+
+_SECONDARY = frozenset({"flat", "apartment", "apt", "unit", "room", "suite", "maisonette", "floor", "no"})
+_NUMBER = re.compile(r"^(\d+)([a-z]?)$")
+_RANGE = re.compile(r"^(\d+[a-z]?)[/](\d+[a-z]?)$")
+
+
+@lru_cache(maxsize=262144)
+def standard_postcode(value: str) -> str:
+    """UK postcodes as ``SW1A 1AA``; any other postcode as its upper-case letters and digits."""
+    code = compact(value)
+    if _UK_POSTCODE.match(code):
+        return f"{code[:-3]} {code[-3:]}"
+    return code
+
+
+def postcode_parts(postcode: str) -> tuple[str, str] | None:
+    """(district, sector) of a standard UK postcode, e.g. (``SW1A``, ``SW1A 1``); None otherwise."""
+    if " " not in postcode:
+        return None
+    outward, inward = postcode.split(" ", 1)
+    return outward, f"{outward} {inward[:1]}"
+
+
+@lru_cache(maxsize=262144)
+def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
+    """Split address lines into (flat, house number, street and locality words).
+
+    ``Flat 2, 10 High St`` -> (``2``, ``10``, ``high street``); ``2/10 High Street`` reads the same.
+    Abbreviations are expanded (``Rd`` -> ``road``); a house name stays among the street words.
+
+    Args:
+        lines: the address lines as given.
+
+    Returns:
+        The flat (or ``""``), the house number (or ``""``), and the remaining words.
+    """
+    words = fold(" ".join(lines)).split()
+    flat, number = "", ""
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in _SECONDARY and i + 1 < len(words) and not flat and _NUMBER.match(words[i + 1]):
+            flat = words[i + 1]
+            i += 2
+            continue
+        ranged = _RANGE.match(word)
+        if ranged and not number:
+            flat, number = ranged.group(1), ranged.group(2)
+        elif _NUMBER.match(word) and not number:
+            number = word
+        elif word not in _SECONDARY:
+            saint = word == "st" and not rest and i + 1 < len(words)
+            rest.append(word if saint else STREET_WORDS.get(word, word))
+        i += 1
+    return flat, number, " ".join(rest)
+
+
+@lru_cache(maxsize=65536)
+def standard_phone(value: str, region: str = "GB") -> str:
+    """E.164 when the number parses for the region (``07700 900123`` -> ``+447700900123``), else digits."""
+    try:
+        parsed = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return "".join(ch for ch in value if ch.isdigit())
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def standard_email(value: str) -> str:
+    """Lower case without surrounding spaces; empty unless it has one ``@`` with text on both sides."""
+    text = value.strip().lower()
+    local, sep, domain = text.partition("@")
+    if not sep or not local or not domain or "@" in domain:
+        return ""
+    return text

@@ -1,0 +1,285 @@
+"""Comparators: small declarative objects, one per field, each grading a pair into ordered levels.
+
+Every comparator lists its levels from the strongest agreement to ``different``; ``missing`` (either side
+has no value) always exists and weighs nothing. Levels named in ``conflicts`` say "these are two people"
+(different first names, different dates of birth, Jr against Sr): the engine caps the total below the link
+threshold unless a level named in ``overrides`` (the same NI or NHS number) says otherwise.
+Fuzzy similarity is rapidfuzz's, with ``processor=None`` passed explicitly: the features are already
+standardised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from matching.addresses import postcode_parts
+from matching.names import nickname_related
+
+Features = Mapping[str, Any]
+MISSING = "missing"
+
+
+@lru_cache(maxsize=524288)
+def jaro_winkler(a: str, b: str) -> float:
+    """Jaro-Winkler similarity in [0, 1] (cached: names repeat)."""
+    return float(JaroWinkler.normalized_similarity(a, b, processor=None))
+
+
+@lru_cache(maxsize=262144)
+def _one_edit(a: str, b: str) -> bool:
+    return int(OSA.distance(a, b, processor=None, score_cutoff=1)) <= 1
+
+
+@dataclass(frozen=True, slots=True)
+class Comparator:
+    """A field comparator: its name in explanations, its levels, and what its levels mean for decisions."""
+
+    name: str
+    label: str
+    levels: tuple[str, ...]
+    conflicts: frozenset[str] = frozenset()
+    overrides: frozenset[str] = frozenset()
+    term_frequency: str = ""
+    """The feature whose value frequency adjusts the ``exact`` level ("" for none)."""
+    feature: str = ""
+    """The feature compared, for comparators that serve several fields."""
+
+    def level(self, a: Features, b: Features) -> str:
+        """The level of agreement of ``a`` and ``b`` on this field (symmetric)."""
+        raise NotImplementedError
+
+
+class GivenName(Comparator):
+    def level(self, a: Features, b: Features) -> str:
+        ga, gb = a.get("g"), b.get("g")
+        if not ga or not gb:
+            return MISSING
+        if ga == gb:
+            return "exact"
+        if len(ga) == 1 or len(gb) == 1:
+            return "initial" if ga[0] == gb[0] else "different"
+        if nickname_related(ga, gb):
+            return "nickname"
+        if (
+            ga in b.get("go", ())
+            or gb in a.get("go", ())
+            or _in_words(ga, b.get("m"))
+            or _in_words(gb, a.get("m"))
+        ):
+            return "nickname"
+        similarity = jaro_winkler(ga, gb)
+        if similarity >= 0.92 or _one_edit(ga, gb):
+            return "close"
+        if similarity >= 0.85:
+            return "somewhat"
+        return "different"
+
+
+def _in_words(word: str, words: str | None) -> bool:
+    return bool(words) and word in words.split()  # type: ignore[union-attr]
+
+
+class FamilyName(Comparator):
+    def level(self, a: Features, b: Features) -> str:
+        fa, fb = a.get("f"), b.get("f")
+        if not fa or not fb:
+            return MISSING
+        ja, jb = fa.replace(" ", ""), fb.replace(" ", "")
+        if ja == jb:
+            return "exact"
+        names_a = {ja, *fa.split(), *(o.replace(" ", "") for o in a.get("fo", ()))}
+        names_b = {jb, *fb.split(), *(o.replace(" ", "") for o in b.get("fo", ()))}
+        if names_a & names_b:
+            return "other"
+        similarity = jaro_winkler(ja, jb)
+        if similarity >= 0.92 or _one_edit(ja, jb):
+            return "close"
+        if similarity >= 0.85:
+            return "somewhat"
+        return "different"
+
+
+class Generation(Comparator):
+    def level(self, a: Features, b: Features) -> str:
+        xa, xb = a.get("x"), b.get("x")
+        if not xa or not xb:
+            return MISSING
+        return "exact" if xa == xb else "different"
+
+
+class DateOfBirth(Comparator):
+    def level(self, a: Features, b: Features) -> str:
+        da, db = a.get("d"), b.get("d")
+        if not da or not db:
+            return MISSING
+        ya, ma, day_a = da
+        yb, mb, day_b = db
+        if ma is None or mb is None or day_a is None or day_b is None:
+            if ya != yb:
+                return "close" if _one_edit(str(ya), str(yb)) and ma is not None and ma == mb else "different"
+            if ma is None or mb is None or ma == mb:
+                return "partial"
+            return "different"
+        if ya == yb and ma == mb and day_a == day_b:
+            return "exact"
+        if ya == yb and ma == day_b and day_a == mb:
+            return "close"
+        same = (ya == yb) + (ma == mb) + (day_a == day_b)
+        if same == 2:
+            if ya != yb:
+                return "close" if _one_edit(str(ya), str(yb)) else "different"
+            odd = (ma, mb) if ma != mb else (day_a, day_b)
+            return "close" if _one_edit(str(odd[0]), str(odd[1])) else "different"
+        return "different"
+
+
+class Identifier(Comparator):
+    """NI or NHS number: the same, one keying slip apart, or different."""
+
+    def level(self, a: Features, b: Features) -> str:
+        va, vb = a.get(self.feature), b.get(self.feature)
+        if not va or not vb:
+            return MISSING
+        if set(va) & set(vb):
+            return "exact"
+        if any(_one_edit(x, y) for x in va for y in vb):
+            return "close"
+        return "different"
+
+
+class OtherIdentifiers(Comparator):
+    """Identifiers in any other scheme (council tax account, claim, tenancy, ...), compared scheme by
+    scheme; only schemes both records hold count."""
+
+    def level(self, a: Features, b: Features) -> str:
+        ia, ib = a.get("i"), b.get("i")
+        if not ia or not ib:
+            return MISSING
+        if set(ia) & set(ib):
+            return "exact"
+        schemes_b: dict[str, list[str]] = {}
+        for tagged in ib:
+            scheme, _, value = tagged.partition(":")
+            schemes_b.setdefault(scheme, []).append(value)
+        shared = False
+        for tagged in ia:
+            scheme, _, value = tagged.partition(":")
+            for other in schemes_b.get(scheme, ()):
+                shared = True
+                if len(value) >= 4 and _one_edit(value, other):
+                    return "close"
+        return "different" if shared else MISSING
+
+
+def _street_similarity(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 100.0
+    return float(fuzz.token_set_ratio(a, b, processor=None))
+
+
+_ADDRESS_RANK = {"exact": 0, "close": 1, "somewhat": 2, "district": 3, "different": 4}
+
+
+def _address_pair(x: Sequence[str], y: Sequence[str]) -> str:
+    pa, flat_a, num_a, street_a, town_a = x
+    pb, flat_b, num_b, street_b, town_b = y
+    same_postcode = bool(pa) and pa == pb
+    same_number = bool(num_a) and num_a == num_b and flat_a == flat_b
+    street = _street_similarity(street_a, street_b)
+    if same_number and street >= 90 and (same_postcode or (not pa or not pb) and town_a == town_b):
+        return "exact"
+    if same_postcode and (same_number or (not num_a and not num_b and street >= 90)):
+        return "close"
+    if same_number and street >= 90:
+        return "close"
+    if same_postcode or (same_number and street >= 80):
+        return "somewhat"
+    parts_a, parts_b = postcode_parts(pa), postcode_parts(pb)
+    if parts_a and parts_b:
+        if parts_a[1] == parts_b[1] and street >= 80:
+            return "somewhat"
+        if parts_a[0] == parts_b[0]:
+            return "district"
+    elif pa and pb and (_one_edit(pa, pb) or (town_a and town_a == town_b)):
+        return "district"
+    if not pa and not pb and town_a and town_a == town_b:
+        return "district"
+    return "different"
+
+
+class Address(Comparator):
+    """Best agreement between any address of one record and any of the other (UPRN first)."""
+
+    def level(self, a: Features, b: Features) -> str:
+        ua, ub = a.get("u"), b.get("u")
+        if ua and ub and set(ua) & set(ub):
+            return "exact"
+        aa, ab = a.get("a"), b.get("a")
+        if not aa or not ab:
+            return MISSING
+        best = "different"
+        for x in aa:
+            for y in ab:
+                level = _address_pair(x, y)
+                if _ADDRESS_RANK[level] < _ADDRESS_RANK[best]:
+                    best = level
+                    if best == "exact":
+                        return best
+        return best
+
+
+class Phone(Comparator):
+    def level(self, a: Features, b: Features) -> str:
+        pa, pb = a.get("p"), b.get("p")
+        if not pa or not pb:
+            return MISSING
+        return "exact" if set(pa) & set(pb) else "different"
+
+
+class Email(Comparator):
+    def level(self, a: Features, b: Features) -> str:
+        ea, eb = a.get("e"), b.get("e")
+        if not ea or not eb:
+            return MISSING
+        if set(ea) & set(eb):
+            return "exact"
+        locals_a = {e.partition("@")[0] for e in ea}
+        locals_b = {e.partition("@")[0] for e in eb}
+        if locals_a & locals_b or any(jaro_winkler(x, y) >= 0.95 for x in locals_a for y in locals_b):
+            return "close"
+        return "different"
+
+
+COMPARATORS: tuple[Comparator, ...] = (
+    GivenName(
+        "given",
+        "first name",
+        ("exact", "nickname", "close", "initial", "somewhat", "different"),
+        conflicts=frozenset({"different"}),
+        term_frequency="g",
+    ),
+    FamilyName("family", "surname", ("exact", "other", "close", "somewhat", "different"), term_frequency="f"),
+    Generation("generation", "Jr/Sr suffix", ("exact", "different"), conflicts=frozenset({"different"})),
+    DateOfBirth(
+        "dob", "date of birth", ("exact", "close", "partial", "different"), conflicts=frozenset({"different"})
+    ),
+    Identifier(
+        "nino", "NI number", ("exact", "close", "different"), overrides=frozenset({"exact"}), feature="n"
+    ),
+    Identifier(
+        "nhs", "NHS number", ("exact", "close", "different"), overrides=frozenset({"exact"}), feature="h"
+    ),
+    OtherIdentifiers("ids", "reference", ("exact", "close", "different")),
+    Address("address", "address", ("exact", "close", "somewhat", "district", "different")),
+    Phone("phone", "phone number", ("exact", "different")),
+    Email("email", "e-mail", ("exact", "close", "different")),
+)
+"""The default comparators, in the order explanations list them."""

@@ -1,0 +1,85 @@
+"""Plain-English sentences from comparison levels, for the agents' page and the review queue.
+
+The sentences name fields and how they agree, never the values themselves (they are read and logged in
+places a person's details must not reach).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from matching.comparators import Comparator
+
+_SPECIAL: dict[tuple[str, str], str] = {
+    ("given", "nickname"): "first names are a name and its nickname or alias",
+    ("given", "initial"): "first name agrees with an initial",
+    ("family", "other"): "surname matches a previous, alias or double-barrelled surname",
+    ("dob", "close"): "date of birth nearly the same (a digit, or day and month swapped)",
+    ("dob", "partial"): "date of birth agrees as far as it is known",
+    ("nino", "close"): "NI number differs by one character",
+    ("nhs", "close"): "NHS number differs by one digit",
+    ("ids", "close"): "a reference differs by one character",
+    ("address", "close"): "same house number and postcode or street",
+    ("address", "somewhat"): "address similar (same postcode or street)",
+    ("address", "district"): "address in the same area",
+    ("generation", "different"): "one is Jr and the other Sr",
+    ("email", "close"): "e-mail addresses alike",
+}
+
+
+def _join(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def summarise(
+    comparators: Sequence[Comparator],
+    levels: Mapping[str, str],
+    *,
+    swapped: bool = False,
+    capped_by: Sequence[str] = (),
+) -> str:
+    """One sentence: what agrees exactly, then what nearly agrees, then what differs.
+
+    Example: ``Same NI number and date of birth; surname differs by a letter or two; address differs.``
+
+    Args:
+        comparators: the comparators, in the order to mention them.
+        levels: the level of each comparator (by name).
+        swapped: whether the first name and surname were compared the other way round.
+        capped_by: labels of fields whose conflict kept the pair below the link threshold.
+
+    Returns:
+        The sentence, ending with a full stop.
+    """
+    same: list[str] = []
+    other: list[str] = []
+    differs: list[str] = []
+    for comparator in comparators:
+        level = levels.get(comparator.name, "missing")
+        if level == "missing":
+            continue
+        if level == "exact":
+            same.append(comparator.label)
+        elif (comparator.name, level) in _SPECIAL:
+            (differs if level == "different" else other).append(_SPECIAL[(comparator.name, level)])
+        elif level == "close":
+            other.append(f"{comparator.label} differs by a letter or two")
+        elif level == "somewhat":
+            other.append(f"{comparator.label} similar")
+        else:
+            differs.append(f"{comparator.label} differs")
+    parts: list[str] = []
+    if same:
+        parts.append("same " + _join(same))
+    if swapped:
+        parts.append("first name and surname given the other way round")
+    parts.extend(other)
+    parts.extend(differs)
+    if capped_by:
+        parts.append(f"kept apart unless confirmed: different {_join(list(capped_by))} (relatives or twins?)")
+    if not parts:
+        return "Nothing to compare."
+    sentence = "; ".join(parts)
+    return sentence[0].upper() + sentence[1:] + "."

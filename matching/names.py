@@ -1,0 +1,123 @@
+"""UK personal names: titles, generational suffixes, double-barrels, nicknames and phonetic keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jellyfish
+from nicknames import NickNamer
+
+from matching.text import fold
+
+TITLES = frozenset(
+    "mr mrs ms miss mx master dr doctor prof professor sir dame lady lord rev revd reverend fr father "
+    "sr sister capt captain col colonel maj major lt cllr councillor hon".split()
+)
+"""Words dropped from the front of a given name (``sr`` only there: at the end it means senior)."""
+
+GENERATIONS = {
+    "jr": "jr",
+    "jnr": "jr",
+    "junior": "jr",
+    "sr": "sr",
+    "snr": "sr",
+    "senior": "sr",
+    "ii": "ii",
+    "iii": "iii",
+    "iv": "iv",
+    "2nd": "ii",
+    "3rd": "iii",
+}
+"""Generational suffixes and their standard form: they tell a father from his son."""
+
+_ABBREVIATED_GENERATIONS = frozenset({"jr", "jnr", "snr", "ii", "iii", "iv"})
+_HONOURS = frozenset("obe mbe cbe kbe dbe qc kc jp mp phd msc bsc ba ma esq".split())
+_PARTICLES = frozenset("de del della der di du la le van von st".split())
+
+_NAMER = NickNamer()
+
+
+@dataclass(frozen=True, slots=True)
+class StandardName:
+    """A name after standardisation: first given name, other given names, family name, suffix."""
+
+    given: str
+    middle: str
+    family: str
+    generation: str
+
+
+def _tokens(value: str | None) -> list[str]:
+    return fold(value).split() if value else []
+
+
+@lru_cache(maxsize=262144)
+def standard_name(
+    title: str | None, given: str | None, middle: str | None, family: str | None
+) -> StandardName:
+    """Standardise one name.
+
+    Titles are dropped, generational suffixes (Jr, Snr, III) kept apart, honours dropped, double-barrelled
+    and hyphenated family names kept as space-separated parts (``smith jones``); a full name given in the
+    given-name field alone is split into given and family names.
+
+    Args:
+        title: the title as given (ignored except to be dropped).
+        given: given name(s) as given.
+        middle: middle name(s) as given.
+        family: family name as given.
+
+    Returns:
+        The standard name; parts that are absent are empty strings.
+    """
+    del title
+    given_t, middle_t, family_t = _tokens(given), _tokens(middle), _tokens(family)
+    generation = ""
+    while given_t and given_t[0] in TITLES and len(given_t) + len(family_t) > 1:
+        given_t.pop(0)
+    for part in (family_t, given_t, middle_t):
+        while part and (part[-1] in GENERATIONS or part[-1] in _HONOURS) and len(part) > 1:
+            token = part.pop()
+            generation = GENERATIONS.get(token, generation)
+    if family_t and family_t[-1] in _ABBREVIATED_GENERATIONS and given_t:
+        generation = GENERATIONS[family_t.pop()]
+    if not family_t and len(given_t) > 1:
+        family_t = [given_t.pop()]
+        while len(given_t) > 1 and given_t[-1] in _PARTICLES:
+            family_t.insert(0, given_t.pop())
+    if not given_t and middle_t:
+        given_t = [middle_t.pop(0)]
+    first = given_t[0] if given_t else ""
+    others = given_t[1:] + middle_t
+    return StandardName(first, " ".join(others), " ".join(family_t), generation)
+
+
+@lru_cache(maxsize=262144)
+def nickname_related(a: str, b: str) -> bool:
+    """Whether two first names are a name and one of its diminutives (Peggy/Margaret, Bill/William),
+    or two diminutives of one name (Bill/Billy). Symmetric."""
+    if not a or not b or a == b:
+        return False
+    ca, cb = _NAMER.canonicals_of(a), _NAMER.canonicals_of(b)
+    if b in ca or a in cb:
+        return True
+    if b in _NAMER.nicknames_of(a) or a in _NAMER.nicknames_of(b):
+        return True
+    return bool(ca & cb)
+
+
+@lru_cache(maxsize=262144)
+def phonetic(value: str) -> str:
+    """A phonetic key (Double Metaphone's primary code via jellyfish's Metaphone) of a folded word."""
+    if not value:
+        return ""
+    word = value.replace(" ", "")
+    if not word.isalpha():
+        return word
+    return jellyfish.metaphone(word)[:6] or word[:4]
+
+
+def joined(family: str) -> str:
+    """A family name with its parts run together: ``smith jones`` -> ``smithjones``."""
+    return family.replace(" ", "")

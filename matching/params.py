@@ -1,0 +1,104 @@
+"""Match parameters: m and u per comparison level, turned into Fellegi-Sunter weights.
+
+A parameter set is a plain JSON-shaped dict (see :data:`matching.defaults.DEFAULT_PARAMS`), so the hub
+can read it from a file and the engine never does I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from matching.comparators import COMPARATORS, Comparator
+from matching.defaults import DEFAULT_PARAMS
+
+_FLOOR = 1e-9
+
+
+class ParamsError(ValueError):
+    """A parameter set that is not shaped as the engine expects."""
+
+
+def log2_ratio(m: float, u: float) -> float:
+    """``log2(m / u)``, both clamped away from zero."""
+    return math.log2(max(m, _FLOOR) / max(u, _FLOOR))
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Validated parameters and the weights derived from them."""
+
+    prior: float
+    link: float
+    review: float
+    levels: Mapping[str, Mapping[str, tuple[float, float]]]
+    conflict_weight: float = -4.0
+    """A conflict level counts as a conflict only when its weight is at most this."""
+    term_frequencies: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    term_frequency_floor: Mapping[str, float] = field(default_factory=dict)
+    weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any], comparators: tuple[Comparator, ...] = COMPARATORS) -> Params:
+        """Read and check a parameter set (levels missing from ``data`` take the shipped defaults).
+
+        Raises:
+            ParamsError: when a value is not a probability or a section has the wrong shape.
+        """
+        try:
+            thresholds = data.get("thresholds", DEFAULT_PARAMS["thresholds"])
+            given_levels = data.get("levels", {})
+            levels: dict[str, dict[str, tuple[float, float]]] = {}
+            weights: dict[str, dict[str, float]] = {}
+            for comparator in comparators:
+                section = given_levels.get(comparator.name) or DEFAULT_PARAMS["levels"].get(
+                    comparator.name, {}
+                )
+                levels[comparator.name] = {}
+                weights[comparator.name] = {"missing": 0.0}
+                for level in comparator.levels:
+                    pair = section.get(level) or DEFAULT_PARAMS["levels"][comparator.name][level]
+                    m, u = float(pair[0]), float(pair[1])
+                    if not (0.0 <= m <= 1.0 and 0.0 <= u <= 1.0):
+                        raise ParamsError(f"{comparator.name}.{level}: m and u must be probabilities")
+                    levels[comparator.name][level] = (m, u)
+                    weights[comparator.name][level] = log2_ratio(m, u)
+            tf = {
+                name: {str(k): float(v) for k, v in table.items()}
+                for name, table in data.get("term_frequencies", DEFAULT_PARAMS["term_frequencies"]).items()
+            }
+            floor = {
+                str(k): float(v)
+                for k, v in data.get("term_frequency_floor", DEFAULT_PARAMS["term_frequency_floor"]).items()
+            }
+            return Params(
+                prior=float(data.get("prior", DEFAULT_PARAMS["prior"])),
+                conflict_weight=float(data.get("conflict_weight", DEFAULT_PARAMS["conflict_weight"])),
+                link=float(thresholds["link"]),
+                review=float(thresholds["review"]),
+                levels=levels,
+                term_frequencies=tf,
+                term_frequency_floor=floor,
+                weights=weights,
+            )
+        except (KeyError, TypeError, IndexError, AttributeError) as error:
+            raise ParamsError(f"match parameters are malformed: {error!r}") from error
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-shaped form, as ``citizen-hub match train`` writes it."""
+        return {
+            "version": 1,
+            "prior": self.prior,
+            "conflict_weight": self.conflict_weight,
+            "thresholds": {"link": self.link, "review": self.review},
+            "levels": {name: {lv: list(mu) for lv, mu in lvls.items()} for name, lvls in self.levels.items()},
+            "term_frequencies": {name: dict(table) for name, table in self.term_frequencies.items()},
+            "term_frequency_floor": dict(self.term_frequency_floor),
+        }
+
+
+def default_params() -> Params:
+    """The shipped parameter set."""
+    return Params.from_dict(DEFAULT_PARAMS)

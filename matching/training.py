@@ -1,0 +1,206 @@
+"""Estimating match parameters from a council's own records (``citizen-hub match train``).
+
+The recipe is the usual Fellegi-Sunter one (as in Splink): u probabilities from random pairs (almost all
+of them two different people), then m probabilities and the share of matches among blocked candidate
+pairs by expectation-maximisation with u held fixed; term frequencies of first and family names counted
+from the records. Pure: the caller reads the records and writes the result.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matching.blocking import RULES, BlockingRule, blocking_keys
+from matching.comparators import COMPARATORS, Comparator
+from matching.model import Prepared
+from matching.params import Params, default_params, log2_ratio
+
+Pattern = tuple[str, ...]
+_SMOOTH = 0.5
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    """What training saw: pair counts, the estimated share of matches, EM iterations run."""
+
+    records: int
+    blocked_pairs: int
+    random_pairs: int
+    match_share: float
+    iterations: int
+
+
+def _patterns(
+    prepared: Sequence[Prepared], pairs: Sequence[tuple[int, int]], comparators: tuple[Comparator, ...]
+) -> Counter[Pattern]:
+    counts: Counter[Pattern] = Counter()
+    for i, j in pairs:
+        a, b = prepared[i].features, prepared[j].features
+        counts[tuple(c.level(a, b) for c in comparators)] += 1
+    return counts
+
+
+def blocked_pairs(
+    prepared: Sequence[Prepared], max_block_size: int, rules: tuple[BlockingRule, ...] = RULES
+) -> list[tuple[int, int]]:
+    """Every pair of records sharing a blocking key held by at most ``max_block_size`` records."""
+    blocks: dict[str, list[int]] = {}
+    for index, record in enumerate(prepared):
+        for key in blocking_keys(record.features, rules):
+            blocks.setdefault(key, []).append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if 1 < len(members) <= max_block_size:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    pairs.add((members[x], members[y]))
+    return sorted(pairs)
+
+
+def _estimate_u(counts: Counter[Pattern], comparators: tuple[Comparator, ...]) -> dict[str, dict[str, float]]:
+    u: dict[str, dict[str, float]] = {}
+    for index, comparator in enumerate(comparators):
+        seen = Counter(dict.fromkeys(comparator.levels, 0.0))
+        for pattern, count in counts.items():
+            if pattern[index] != "missing":
+                seen[pattern[index]] += count
+        total = sum(seen.values()) + _SMOOTH * len(comparator.levels)
+        u[comparator.name] = {level: (seen[level] + _SMOOTH) / total for level in comparator.levels}
+    return u
+
+
+def _em(
+    counts: Counter[Pattern],
+    m: dict[str, dict[str, float]],
+    u: dict[str, dict[str, float]],
+    comparators: tuple[Comparator, ...],
+    iterations: int,
+) -> tuple[dict[str, dict[str, float]], float, int]:
+    share = 0.1
+    names = [c.name for c in comparators]
+    ran = 0
+    for iteration in range(1, iterations + 1):
+        ran = iteration
+        expected: dict[str, Counter[str]] = {name: Counter() for name in names}
+        matched = 0.0
+        total = 0.0
+        for pattern, count in counts.items():
+            log_odds = math.log(share / (1.0 - share))
+            for name, level in zip(names, pattern, strict=True):
+                if level != "missing":
+                    log_odds += math.log(max(m[name][level], 1e-12) / max(u[name][level], 1e-12))
+            p = 1.0 / (1.0 + math.exp(-max(min(log_odds, 700.0), -700.0)))
+            matched += p * count
+            total += count
+            for name, level in zip(names, pattern, strict=True):
+                if level != "missing":
+                    expected[name][level] += p * count
+        new_share = min(max(matched / total, 1e-6), 1 - 1e-6) if total else share
+        change = abs(new_share - share)
+        share = new_share
+        for comparator in comparators:
+            seen = expected[comparator.name]
+            if sum(seen.values()) < 1.0:
+                continue  # no evidence on this field: keep the starting m values
+            denominator = sum(seen.values()) + _SMOOTH * len(comparator.levels) * 1e-3
+            for level in comparator.levels:
+                m[comparator.name][level] = (seen[level] + _SMOOTH * 1e-3) / denominator
+        if change < 1e-6:
+            break
+    return m, share, ran
+
+
+def _levels(
+    comparator: Comparator,
+    m: dict[str, dict[str, float]],
+    u: dict[str, dict[str, float]],
+    base: Params,
+    observed: set[str],
+) -> dict[str, list[float]]:
+    """Trained m and u of one comparator, or the base values where the data hold too little of it."""
+    if comparator.name not in observed:
+        return {lv: list(base.levels[comparator.name][lv]) for lv in comparator.levels}
+    return {lv: [m[comparator.name][lv], u[comparator.name][lv]] for lv in comparator.levels}
+
+
+def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> dict[str, float]:
+    counts = Counter(
+        str(p.features[feature]).replace(" ", "") for p in prepared if p.features.get(feature)
+    )
+    total = sum(counts.values())
+    if not total:
+        return {}
+    common = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
+    return {value: round(count / total, 8) for value, count in common if count > 1}
+
+
+def train(
+    prepared: Sequence[Prepared],
+    *,
+    base: Params | None = None,
+    comparators: tuple[Comparator, ...] = COMPARATORS,
+    max_block_size: int = 400,
+    random_pairs: int = 200_000,
+    iterations: int = 50,
+    seed: int = 1,
+    keep_frequencies: int = 20_000,
+) -> tuple[Params, TrainingReport]:
+    """Estimate parameters from prepared records.
+
+    Args:
+        prepared: the records, prepared by the engine that will use the parameters.
+        base: starting m values, thresholds and conflict weight (default: the shipped set).
+        comparators: the comparators whose levels are estimated.
+        max_block_size: as the engine's; larger blocks give no pairs.
+        random_pairs: how many random pairs estimate u.
+        iterations: most EM iterations.
+        seed: the seed of the random pair sample (training is deterministic for a seed).
+        keep_frequencies: most first and family names kept in the term-frequency tables.
+
+    Returns:
+        The trained parameters and a report.
+    """
+    base = base or default_params()
+    n = len(prepared)
+    rng = random.Random(seed)
+    sample: list[tuple[int, int]] = []
+    if n > 1:
+        for _ in range(random_pairs):
+            i, j = rng.randrange(n), rng.randrange(n)
+            if i != j:
+                sample.append((min(i, j), max(i, j)))
+    random_counts = _patterns(prepared, sample, comparators)
+    u = _estimate_u(random_counts, comparators)
+    observed = {
+        c.name
+        for index, c in enumerate(comparators)
+        if sum(n for pattern, n in random_counts.items() if pattern[index] != "missing") >= 20
+    }
+    pairs = blocked_pairs(prepared, max_block_size)
+    m = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
+    m, share, ran = _em(_patterns(prepared, pairs, comparators), m, u, comparators, iterations)
+    all_pairs = n * (n - 1) / 2
+    match_share = share * len(pairs) / all_pairs if all_pairs else 1e-6
+    match_share = min(max(match_share, 1e-12), 0.5)
+    tf = {
+        c.term_frequency: _term_frequencies(prepared, c.term_frequency, keep_frequencies)
+        for c in comparators
+        if c.term_frequency
+    }
+    floor = {feature: max(1.0 / max(n, 1), 1e-7) for feature in tf}
+    params = Params.from_dict(
+        {
+            "prior": log2_ratio(match_share, 1.0 - match_share),
+            "conflict_weight": base.conflict_weight,
+            "thresholds": {"link": base.link, "review": base.review},
+            "levels": {c.name: _levels(c, m, u, base, observed) for c in comparators},
+            "term_frequencies": tf,
+            "term_frequency_floor": floor,
+        },
+        comparators,
+    )
+    return params, TrainingReport(n, len(pairs), len(sample), share, ran)
