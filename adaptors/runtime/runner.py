@@ -75,7 +75,9 @@ class AdaptorRunner:
             self.state.commit_batch(self.name, batch.checkpoint, batch.reports)
             if batch.reports:
                 severities = sorted({r.severity for r in batch.reports})
-                log.warning("adaptor.records_reported", adaptor=self.name, count=len(batch.reports), kinds=severities)
+                log.warning(
+                    "adaptor.records_reported", adaptor=self.name, count=len(batch.reports), kinds=severities
+                )
             result.batches += 1
             result.events += len(batch.events)
             result.reports += len(batch.reports)
