@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from hub.api import health, problems
+from hub.api.security import SecurityHeaders
+from hub.audit import endpoints as audit
 from hub.bus.base import EventBus
 from hub.bus.factory import bus_from_settings
 from hub.citizens import endpoints as citizens
@@ -47,4 +49,8 @@ def create_app(settings: Settings, db: Database | None = None, bus: EventBus | N
     app.include_router(health.router)
     app.include_router(citizens.router)
     app.include_router(events.router)
+    # --- access (issue 5): audit, reviews, web channel, pages; every route but the health checks, the
+    # sign-in page, the assets and the API docs requires a role (hub.auth.require). ---
+    app.include_router(audit.router)
+    app.add_middleware(SecurityHeaders)
     return app

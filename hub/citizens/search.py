@@ -1,17 +1,41 @@
-"""Agent search: any mix of name, date of birth, postcode and identifier, ranked, with why each matched."""
+"""Agent search: any mix of name, date of birth, postcode or district, identifier or service reference;
+ranked, with why each citizen matched.
+
+Every query goes through an index first (surname, surname + year of birth, postcode, postcode district,
+identifier value); only the rows found that way are scored in Python. Scoring is per source record and a
+citizen ranks by their best record, so a citizen known to many systems does not outrank a better match.
+"""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
-from sqlalchemy import select
+from rapidfuzz.distance import JaroWinkler
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from contracts.api import SearchHit, SearchPage
+from hub.access.redact import payload_protected
+from hub.citizens.names import given_variants
 from hub.store.models import Citizen, Identifier, SourceRecord
 from matching.rules import simple_name
+
+_Rows: TypeAlias = "Select[str | None, str | None, str | None, str | None]"
+_ROW_LIMIT = 2000
+_CHUNK = 900
+_FUZZY_GIVEN = 0.88
+_FUZZY_FAMILY = 0.87
+_SCHEME_NAMES = {
+    "nino": "NI number",
+    "nhs": "NHS number",
+    "uprn": "property reference (UPRN)",
+    "council_tax_account": "council tax account",
+    "benefit_claim": "benefit claim reference",
+    "tenancy_reference": "tenancy reference",
+}
 
 
 @dataclass
@@ -22,109 +46,269 @@ class SearchQuery:
     identifier: str | None = None
     page: int = 1
     page_size: int = 20
+    systems: frozenset[str] | None = None
+    """Only records from these source systems count (the caller's data-sharing rules); None = all."""
+    hide_protected_locations: bool = False
+    """Never match a protected person by where they live (postcode, district, UPRN)."""
 
 
 @dataclass
-class _Candidate:
+class _Score:
     score: float = 0.0
-    why: set[str] = field(default_factory=set)
+    why: list[str] = field(default_factory=list)
+    records: int = 0
+    by_location: bool = False
 
 
-def _dob_filter(text: str) -> tuple[str | None, int | None, int | None]:
-    """(exact ISO date, first year, last year) from '1952-03-04', '1952', or '1950s'."""
+@dataclass(frozen=True)
+class _Name:
+    given: str | None
+    family: str | None
+
+
+@dataclass(frozen=True)
+class _Dob:
+    exact: str | None = None
+    swapped: str | None = None
+    first_year: int | None = None
+    last_year: int | None = None
+    label: str = ""
+
+
+def parse_name(text: str | None) -> _Name:
+    """'Peggy Smith', 'Smith, Peggy' or 'Smith' (one word is a surname)."""
+    if not text or not text.strip():
+        return _Name(None, None)
+    if "," in text:
+        family_part, _, given_part = text.partition(",")
+        given_tokens = [simple_name(t) for t in given_part.split()]
+        given = next((t for t in given_tokens if t), None)
+        return _Name(given, simple_name(family_part) or None)
+    tokens = [simple_name(t) for t in text.split()]
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return _Name(None, None)
+    if len(tokens) == 1:
+        return _Name(None, tokens[0])
+    return _Name(tokens[0], tokens[-1])
+
+
+def parse_dob(text: str) -> _Dob | None:
+    """'1952-03-04', '4/3/1952', '1952', '1950s'; None when it is none of these."""
     text = text.strip().lower()
     if match := re.fullmatch(r"(\d{3})0s", text):
         first = int(match.group(1)) * 10
-        return None, first, first + 9
+        return _Dob(first_year=first, last_year=first + 9, label=f"born in the {first}s")
     if re.fullmatch(r"\d{4}", text):
-        return None, int(text), int(text)
-    if match := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text):
-        day, month, year = match.groups()
-        return f"{year}-{int(month):02d}-{int(day):02d}", None, None
-    return text, None, None
+        return _Dob(first_year=int(text), last_year=int(text), label="year of birth")
+    day = month = year = None
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := re.fullmatch(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})", text):
+        day, month, year = (int(g) for g in match.groups())
+    if year is None or month is None or day is None:
+        return None
+    exact = f"{year:04d}-{month:02d}-{day:02d}"
+    swapped = f"{year:04d}-{day:02d}-{month:02d}" if day != month and day <= 12 else None
+    return _Dob(exact=exact, swapped=swapped, label="date of birth")
 
 
-def search(session: Session, query: SearchQuery) -> SearchPage:
-    candidates: dict[str, _Candidate] = defaultdict(_Candidate)
-    statement = select(
+def parse_postcode(text: str) -> tuple[str | None, str | None]:
+    """(full postcode 'M5 4WT', or None; district 'M5', or None)."""
+    compact = re.sub(r"\s+", "", text.upper())
+    if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}", compact):
+        return f"{compact[:-3]} {compact[-3:]}", None
+    if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?", compact):
+        return None, compact
+    return None, None
+
+
+def _given_reason(wanted: str, variants: frozenset[str], found: str | None) -> tuple[float, str | None]:
+    if not found:
+        return 0.0, None
+    if found == wanted:
+        return 3.0, "first name"
+    if len(wanted) == 1:
+        return (1.0, "first initial") if found.startswith(wanted) else (0.0, None)
+    if found in variants:
+        return 2.5, "first name (a nickname or its full form)"
+    if found.startswith(wanted) or wanted.startswith(found):
+        return 2.0, "first name (shortened)"
+    if JaroWinkler.similarity(wanted, found) >= _FUZZY_GIVEN:
+        return 2.0, "first name (similar spelling)"
+    return 0.0, None
+
+
+def _rows_statement(query: SearchQuery) -> _Rows:
+    statement: _Rows = select(
         SourceRecord.citizen_id,
         SourceRecord.family_norm,
         SourceRecord.given_norm,
         SourceRecord.birth_date,
-        SourceRecord.birth_year,
-        SourceRecord.postcode,
-    ).where(SourceRecord.citizen_id.is_not(None))
-    filtered = False
-    tokens = [simple_name(t) for t in re.split(r"[\s,]+", query.name or "") if simple_name(t)]
-    if tokens:
-        statement = statement.where(SourceRecord.family_norm == tokens[-1])
-        filtered = True
-    if query.date_of_birth:
-        exact, first, last = _dob_filter(query.date_of_birth)
-        if exact:
-            statement = statement.where(SourceRecord.birth_date == exact)
-        elif first is not None and last is not None:
-            statement = statement.where(SourceRecord.birth_year.between(first, last))
-        filtered = True
-    if query.postcode:
-        compact = re.sub(r"\s+", "", query.postcode.upper())
-        if len(compact) >= 5:
-            statement = statement.where(SourceRecord.postcode == f"{compact[:-3]} {compact[-3:]}")
+    ).where(SourceRecord.citizen_id.is_not(None), SourceRecord.deleted.is_(False))
+    if query.systems is not None:
+        statement = statement.where(SourceRecord.source_system.in_(sorted(query.systems)))
+    return statement
+
+
+def _filtered(query: SearchQuery, name: _Name, dob: _Dob | None, family_prefix: str | None) -> _Rows:
+    statement = _rows_statement(query)
+    if name.family and family_prefix is None:
+        statement = statement.where(SourceRecord.family_norm == name.family)
+    elif family_prefix:
+        upper = family_prefix[:-1] + chr(ord(family_prefix[-1]) + 1)
+        statement = statement.where(
+            SourceRecord.family_norm >= family_prefix, SourceRecord.family_norm < upper
+        )
+    if dob is not None:
+        if dob.exact:
+            dates = [d for d in (dob.exact, dob.swapped) if d]
+            statement = statement.where(SourceRecord.birth_date.in_(dates))
         else:
-            statement = statement.where(SourceRecord.postcode_district == compact)
-        filtered = True
-    if filtered:
-        for citizen_id, _family, given, _dob, _year, _postcode in session.execute(
-            statement.limit(2000)
-        ).all():
-            if citizen_id is None:
-                continue
-            hit = candidates[citizen_id]
-            hit.score += 1.0
-            if tokens:
-                hit.why.add("family name")
-                if len(tokens) > 1 and given and given.startswith(tokens[0]):
-                    hit.score += 1.0
-                    hit.why.add("given name")
-            if query.date_of_birth:
-                hit.why.add("date of birth")
-            if query.postcode:
-                hit.why.add("postcode")
-    if query.identifier:
-        value = re.sub(r"\s+", "", query.identifier).upper()
-        rows = session.execute(
-            select(SourceRecord.citizen_id, Identifier.scheme)
-            .join(Identifier, Identifier.source_key == SourceRecord.source_key)
-            .where(
-                Identifier.value.in_({value, query.identifier.strip()}), SourceRecord.citizen_id.is_not(None)
+            statement = statement.where(SourceRecord.birth_year.between(dob.first_year, dob.last_year))
+    if query.postcode:
+        full, district = parse_postcode(query.postcode)
+        if full:
+            statement = statement.where(SourceRecord.postcode == full)
+        else:
+            statement = statement.where(SourceRecord.postcode_district == (district or "-"))
+    return statement.limit(_ROW_LIMIT)
+
+
+def _score_rows(
+    session: Session, query: SearchQuery, name: _Name, dob: _Dob | None, fuzzy_family: bool
+) -> dict[str, _Score]:
+    prefix = None
+    if fuzzy_family and name.family:
+        prefix = name.family[: 2 if (dob or query.postcode) else 3]
+    statement = _filtered(query, name, dob, prefix)
+    variants = given_variants(name.given) if name.given else frozenset()
+    full, district = parse_postcode(query.postcode) if query.postcode else (None, None)
+    best: dict[str, _Score] = {}
+    for citizen_id, family, given, birth_date in session.execute(statement).all():
+        if citizen_id is None:
+            continue
+        score, why = 0.0, []
+        if name.family:
+            if family == name.family:
+                score, why = 3.0, ["surname"]
+            else:
+                similarity = JaroWinkler.similarity(name.family, family or "")
+                if similarity < _FUZZY_FAMILY:
+                    continue
+                score, why = 3.0 * similarity, ["surname (similar spelling)"]
+        if name.given:
+            points, reason = _given_reason(name.given, variants, given)
+            score += points
+            if reason:
+                why.append(reason)
+        if dob is not None:
+            if dob.exact and birth_date == dob.exact:
+                score, why = score + 3.0, [*why, "date of birth"]
+            elif dob.exact:
+                score, why = score + 2.0, [*why, "date of birth (day and month swapped)"]
+            else:
+                score, why = score + (1.5 if dob.first_year == dob.last_year else 1.0), [*why, dob.label]
+        location = False
+        if full:
+            score, why, location = score + 3.0, [*why, "postcode"], True
+        elif district:
+            score, why, location = score + 1.5, [*why, f"postcode district {district}"], True
+        current = best.get(citizen_id)
+        if current is None:
+            best[citizen_id] = _Score(score, why, 1, location)
+        else:
+            current.records += 1
+            if score > current.score:
+                current.score, current.why = score, why
+            current.by_location = current.by_location or location
+    return best
+
+
+def _identifier_hits(session: Session, query: SearchQuery) -> dict[str, _Score]:
+    raw = (query.identifier or "").strip()
+    if not raw:
+        return {}
+    compact = re.sub(r"[\s\-]+", "", raw)
+    values = sorted({raw, compact, compact.upper(), raw.upper()})
+    statement = (
+        select(SourceRecord.citizen_id, Identifier.scheme)
+        .join(Identifier, Identifier.source_key == SourceRecord.source_key)
+        .where(Identifier.value.in_(values), SourceRecord.citizen_id.is_not(None))
+        .where(SourceRecord.deleted.is_(False))
+    )
+    if query.systems is not None:
+        statement = statement.where(SourceRecord.source_system.in_(sorted(query.systems)))
+    hits: dict[str, _Score] = {}
+    for citizen_id, scheme in session.execute(statement.limit(_ROW_LIMIT)).all():
+        if citizen_id is None:
+            continue
+        hit = hits.setdefault(citizen_id, _Score(6.0))
+        label = _SCHEME_NAMES.get(scheme, scheme.replace("_", " "))
+        if label not in hit.why:
+            hit.why.append(label)
+        hit.by_location = hit.by_location or scheme == "uprn"
+    return hits
+
+
+def _protected_among(session: Session, citizen_ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(citizen_ids), _CHUNK):
+        for citizen_id, payload in session.execute(
+            select(SourceRecord.citizen_id, SourceRecord.payload).where(
+                SourceRecord.citizen_id.in_(citizen_ids[start : start + _CHUNK]),
+                SourceRecord.payload.like('%"protected_address":true%'),
             )
-        ).all()
-        for citizen_id, scheme in rows:
-            if citizen_id is None:
-                continue
-            candidates[citizen_id].score += 5.0
-            candidates[citizen_id].why.add(f"identifier ({scheme})")
-    ranked = sorted(candidates.items(), key=lambda kv: (-kv[1].score, kv[0]))
+        ).all():
+            if citizen_id and payload_protected(payload):
+                found.add(citizen_id)
+    return found
+
+
+def search(session: Session, query: SearchQuery) -> SearchPage:
+    """Ranked citizens for ``query``; ``matched_on`` says in words why each one matched."""
+    name = parse_name(query.name)
+    dob = parse_dob(query.date_of_birth) if query.date_of_birth else None
+    record_terms = bool(name.family or dob or query.postcode)
+    scored: dict[str, _Score] = {}
+    if record_terms:
+        scored = _score_rows(session, query, name, dob, fuzzy_family=False)
+        if not scored and name.family:
+            scored = _score_rows(session, query, name, dob, fuzzy_family=True)
+    if query.identifier:
+        by_identifier = _identifier_hits(session, query)
+        if record_terms:
+            # Both given: the identifier confirms a person the other terms found, or stands alone.
+            for citizen_id, hit in by_identifier.items():
+                current = scored.setdefault(citizen_id, _Score())
+                current.score += hit.score
+                current.why.extend(w for w in hit.why if w not in current.why)
+                current.by_location = current.by_location or hit.by_location
+        else:
+            scored = by_identifier
+    if query.hide_protected_locations:
+        located = sorted(c for c, s in scored.items() if s.by_location)
+        for citizen_id in _protected_among(session, located):
+            scored.pop(citizen_id, None)
+    ranked = sorted(scored.items(), key=lambda kv: (-(kv[1].score + 0.05 * min(kv[1].records, 4)), kv[0]))
     start = (query.page - 1) * query.page_size
     page = ranked[start : start + query.page_size]
     citizens = {
         c.citizen_id: c
         for c in session.scalars(select(Citizen).where(Citizen.citizen_id.in_([cid for cid, _ in page])))
     }
-    return SearchPage(
-        total=len(ranked),
-        page=query.page,
-        page_size=query.page_size,
-        results=[
+    results = []
+    for citizen_id, hit in page:
+        citizen = citizens.get(citizen_id)
+        results.append(
             SearchHit(
-                citizen_id=cid,
-                given_name=citizens[cid].given_name if cid in citizens else None,
-                family_name=citizens[cid].family_name if cid in citizens else None,
-                date_of_birth=citizens[cid].date_of_birth if cid in citizens else None,
-                postcode=citizens[cid].postcode if cid in citizens else None,
-                score=hit.score,
-                matched_on=sorted(hit.why),
+                citizen_id=citizen_id,
+                given_name=citizen.given_name if citizen else None,
+                family_name=citizen.family_name if citizen else None,
+                date_of_birth=citizen.date_of_birth if citizen else None,
+                postcode=citizen.postcode if citizen else None,
+                score=round(hit.score, 2),
+                matched_on=hit.why,
             )
-            for cid, hit in page
-        ],
-    )
+        )
+    return SearchPage(total=len(ranked), page=query.page, page_size=query.page_size, results=results)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import hub.audit.models  # noqa: F401 - access (issue 5): registers the audit tables on Base
+import hub.reviews.models  # noqa: F401 - access (issue 5): registers wrong-match reports on Base
 from hub.store.models import Base
 
 config = context.config

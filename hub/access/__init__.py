@@ -1,0 +1,1 @@
+"""Purpose and data-sharing rules, and protected addresses."""

@@ -1,0 +1,1 @@
+"""The review queue: allocation, same/different decisions, merge, split and undo merge."""

@@ -1,0 +1,122 @@
+"""Every endpoint x every role: allowed (any answer but 401/403) or refused with the status.
+
+The table is the documentation of who may do what; a route missing from it fails the coverage test, so a
+new endpoint cannot ship without a decision about its roles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from starlette.routing import Mount
+
+from contracts import make_event
+from tests.integration.web.conftest import Hub
+from tests.integration.web.seed import T, person
+
+pytestmark = pytest.mark.integration
+
+ROLES = ("agent", "supervisor", "system", "citizen", "admin")
+STAFF = {"agent", "supervisor", "admin"}
+PUBLIC = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/sign-in"), ("GET", "/openapi.json"),
+          ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}  # fmt: skip
+
+
+def _event_body() -> Any:
+    record = person("council_tax", "CT50", "Ann", "Other", "1990-01-01", "M1 1AA", ["1 Road"])
+    return make_event(record, T).model_dump(mode="json")
+
+
+# (method, path template, allowed roles, body). {showcase} etc. are filled from the seeded hub.
+API: list[tuple[str, str, set[str], Any]] = [
+    ("GET", "/v1/citizens?name=Smith", STAFF, None),
+    ("GET", "/v1/citizens/{showcase}", STAFF, None),
+    ("GET", "/v1/source-records/council_tax/CT1", STAFF, None),
+    ("POST", "/v1/events", {"system", "admin"}, "event"),
+    ("GET", "/v1/dead-letters", {"admin"}, None),
+    ("GET", "/v1/data-quality", {"supervisor", "admin"}, None),
+    ("GET", "/v1/audit", {"admin"}, None),
+    ("GET", "/v1/citizens/{showcase}/subject-access", {"admin"}, None),
+]
+
+
+def _fill(template: str, hub: Hub) -> str:
+    return template.format(
+        showcase=hub.showcase, namesake=hub.namesake, protected=hub.protected, other=hub.other_resident
+    )
+
+
+def _route_key(template: str) -> tuple[str, str]:
+    path = template.split("?")[0]
+    for name in ("showcase", "namesake", "protected", "other"):
+        path = path.replace("{" + name + "}", "{citizen_id}")
+    return path, template
+
+
+CASES = [(m, t, role, role in allowed, body) for m, t, allowed, body in API for role in (*ROLES, None)]
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "role", "allowed", "body"),
+    CASES,
+    ids=[f"{m} {t.split('?')[0]} as {r}" for m, t, r, _a, _b in CASES],
+)
+async def test_each_role_is_allowed_or_refused(
+    shared_hub: Hub, method: str, template: str, role: str | None, allowed: bool, body: Any
+) -> None:
+    json_body = _event_body() if body == "event" else body
+    response = await shared_hub.client.request(
+        method, _fill(template, shared_hub), headers=shared_hub.headers(role), json=json_body
+    )
+    if role is None:
+        assert response.status_code == 401, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.headers["www-authenticate"].startswith("Bearer")
+    elif allowed:
+        assert response.status_code not in (401, 403), response.text
+        assert response.status_code < 500, response.text
+    else:
+        assert response.status_code == 403, response.text
+        assert response.json()["status"] == 403
+
+
+async def test_every_route_is_in_the_matrix(shared_hub: Hub) -> None:
+    covered = {("GET" if m == "GET" else m, _route_key(t)[0]) for m, t, _a, _b in API}
+    covered |= {(m, p) for m, p, _a in PAGE_ROUTES}
+    missing = []
+    for route in shared_hub.app.routes:
+        if isinstance(route, Mount):
+            continue
+        if isinstance(route, APIRoute) or hasattr(route, "methods"):
+            path = route.path  # type: ignore[attr-defined]
+            for method in sorted(route.methods or ()):  # type: ignore[attr-defined]
+                if method == "HEAD" or (method, path) in PUBLIC:
+                    continue
+                normalised = path.replace("{task_id}", "{task_id}")
+                if (method, normalised) not in covered:
+                    missing.append(f"{method} {path}")
+    assert not missing, f"routes without a row in the role matrix: {missing}"
+
+
+async def test_a_bad_token_is_401_not_anonymous(shared_hub: Hub) -> None:
+    response = await shared_hub.client.get(
+        "/v1/citizens?name=Smith", headers={"Authorization": "Bearer not.a.token"}
+    )
+    assert response.status_code == 401
+    response = await shared_hub.client.get("/v1/citizens?name=Smith", headers={"X-API-Key": "chk_wrong"})
+    assert response.status_code == 401
+
+
+async def test_a_system_key_speaks_only_for_its_own_source_system(shared_hub: Hub) -> None:
+    record = person("benefits", "B77", "Ann", "Other", "1990-01-01", "M1 1AA", ["1 Road"])
+    response = await shared_hub.client.post(
+        "/v1/events", headers=shared_hub.headers("system"), json=make_event(record, T).model_dump(mode="json")
+    )
+    assert response.status_code == 403
+    assert "council_tax" in response.json()["detail"]
+
+
+# Pages: (method, path, allowed roles); filled in by the page tests' table.
+PAGE_ROUTES: list[tuple[str, str, set[str]]] = []
