@@ -38,8 +38,14 @@ def load() -> tuple[list[PersonRecord], dict[str, str], Any]:
             "source_system": "febrl",
             "source_record_id": str(rec_id),
             "name": {"given": _clean(row["given_name"]), "family": _clean(row["surname"])},
-            "addresses": [{"lines": lines, "town": _clean(row["suburb"]), "postcode": _clean(row["postcode"]),
-                           "country": "AU"}],
+            "addresses": [
+                {
+                    "lines": lines,
+                    "town": _clean(row["suburb"]),
+                    "postcode": _clean(row["postcode"]),
+                    "country": "AU",
+                }
+            ],
         }
         dob = _dob(row["date_of_birth"])
         if dob:

@@ -64,7 +64,7 @@ STREET_WORDS = {
 
 _SECONDARY = frozenset({"flat", "apartment", "apt", "unit", "room", "suite", "maisonette", "floor", "no"})
 _NUMBER = re.compile(r"^(\d+)([a-z]?)$")
-_RANGE = re.compile(r"^(\d+[a-z]?)[/](\d+[a-z]?)$")
+_SLASHED = re.compile(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b")
 
 
 @lru_cache(maxsize=262144)
@@ -97,7 +97,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
     Returns:
         The flat (or ``""``), the house number (or ``""``), and the remaining words.
     """
-    words = fold(" ".join(lines)).split()
+    words = fold(_SLASHED.sub(r"flat \1 \2", " ".join(lines))).split()
     flat, number = "", ""
     rest: list[str] = []
     i = 0
@@ -107,10 +107,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
             flat = words[i + 1]
             i += 2
             continue
-        ranged = _RANGE.match(word)
-        if ranged and not number:
-            flat, number = ranged.group(1), ranged.group(2)
-        elif _NUMBER.match(word) and not number:
+        if _NUMBER.match(word) and not number:
             number = word
         elif word not in _SECONDARY:
             saint = word == "st" and not rest and i + 1 < len(words)
@@ -122,6 +119,16 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
 @lru_cache(maxsize=65536)
 def standard_phone(value: str, region: str = "GB") -> str:
     """E.164 when the number parses for the region (``07700 900123`` -> ``+447700900123``), else digits."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    lead = value.lstrip()[:1]
+    if region == "GB":
+        # The common UK shapes without the (slow) general parser: 0XXXXXXXXXX, +44XXXXXXXXXX, 0044...
+        if digits.startswith("0044") and len(digits) == 14:
+            return "+" + digits[2:]
+        if digits.startswith("44") and len(digits) == 12 and lead == "+":
+            return "+" + digits
+        if digits.startswith("0") and len(digits) == 11 and lead != "+":
+            return "+44" + digits[1:]
     try:
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:

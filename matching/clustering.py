@@ -75,6 +75,7 @@ def cluster_average_linkage(
     constraints: Constraints,
     link_threshold: float,
     absent: float,
+    veto: float = -math.inf,
 ) -> list[list[str]]:
     """Greedy average-linkage clustering under supervisors' constraints.
 
@@ -83,7 +84,8 @@ def cluster_average_linkage(
     average is at or above ``link_threshold`` and no cannot-link pair would end up together. A pair with
     no edge counts as ``absent`` (the review threshold: "no better than uncertain"), so one strong link
     cannot drag a record into a cluster whose other members it does not match: no chaining through one
-    weak link, and twins bridged by a sparse record stay apart.
+    weak link. Two clusters with any pair at or below ``veto`` never join (the engine passes the weight at
+    which it caps a conflict, so twins bridged by a sparse record stay apart).
 
     The result depends only on the sets given, not their order: edges are read in sorted order, and ties
     are broken by the clusters' smallest keys.
@@ -94,6 +96,7 @@ def cluster_average_linkage(
         constraints: must-link and cannot-link pairs.
         link_threshold: the least average weight at which two clusters join.
         absent: the weight assumed for a pair without an edge.
+        veto: clusters with a cross pair at or below this weight stay apart.
 
     Returns:
         The clusters as sorted lists, sorted by first key.
@@ -117,12 +120,15 @@ def cluster_average_linkage(
         if ra == rb:
             continue
         for x, y in ((ra, rb), (rb, ra)):
-            cell = sums.setdefault(x, {}).setdefault(y, [0.0, 0.0])
+            cell = sums.setdefault(x, {}).setdefault(y, [0.0, 0.0, math.inf])
             cell[0] += weight
             cell[1] += 1.0
+            cell[2] = min(cell[2], weight)
 
     def average(x: str, y: str) -> float:
-        total, count = sums[x][y]
+        total, count, lowest = sums[x][y]
+        if lowest <= veto:
+            return -math.inf
         size = len(partition.members[x]) * len(partition.members[y])
         return (total + absent * (size - count)) / size
 
@@ -145,12 +151,13 @@ def cluster_average_linkage(
         gone = y if keep == x else x
         merged: dict[str, list[float]] = {}
         for source in (keep, gone):
-            for other, (total, count) in sums.pop(source, {}).items():
+            for other, (total, count, lowest) in sums.pop(source, {}).items():
                 if other in (keep, gone):
                     continue
-                cell = merged.setdefault(other, [0.0, 0.0])
+                cell = merged.setdefault(other, [0.0, 0.0, math.inf])
                 cell[0] += total
                 cell[1] += count
+                cell[2] = min(cell[2], lowest)
                 sums[other].pop(source, None)
         version.pop(gone, None)
         version[keep] += 1

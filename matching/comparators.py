@@ -189,6 +189,8 @@ _ADDRESS_RANK = {"exact": 0, "close": 1, "somewhat": 2, "district": 3, "differen
 
 
 def _address_pair(x: Sequence[str], y: Sequence[str]) -> str:
+    if list(x) == list(y):
+        return "exact"
     pa, flat_a, num_a, street_a, town_a = x
     pb, flat_b, num_b, street_b, town_b = y
     same_postcode = bool(pa) and pa == pb

@@ -75,11 +75,22 @@ class FellegiSunterEngine:
         )
 
     def compare_many(self, record: Prepared, candidates: Sequence[Prepared]) -> list[Comparison]:
-        """Compare one record with many candidates, in the order given."""
-        return [self.compare(record, candidate) for candidate in candidates]
+        """Compare one record with many candidates, in the order given.
 
-    def compare(self, left: Prepared, right: Prepared) -> Comparison:
-        """Compare two prepared records. Symmetric: ``compare(a, b) == compare(b, a)``."""
+        Levels and weights are always filled in; the sentence only for pairs at or above the review
+        threshold (the only ones stored): :meth:`compare` gives it for any pair.
+        """
+        review = self.thresholds.review
+        return [self.compare(record, candidate, explain_below=review) for candidate in candidates]
+
+    def compare(self, left: Prepared, right: Prepared, *, explain_below: float | None = None) -> Comparison:
+        """Compare two prepared records. Symmetric: ``compare(a, b) == compare(b, a)``.
+
+        Args:
+            left: one prepared record.
+            right: the other.
+            explain_below: when set, pairs whose weight is below it get no summary sentence (saves time).
+        """
         a, b = (left.features, right.features) if left.key <= right.key else (right.features, left.features)
         swapped = _swapped(a, b)
         if swapped:
@@ -100,7 +111,7 @@ class FellegiSunterEngine:
             else:
                 weight = self._weights[comparator.name][level]
             levels[comparator.name] = level
-            field_weights[comparator.name] = round(weight, 4)
+            field_weights[comparator.name] = weight
             total += weight
             if level in comparator.conflicts and weight <= self.params.conflict_weight:
                 conflicts.append(comparator.label)
@@ -113,6 +124,8 @@ class FellegiSunterEngine:
             if total > cap:
                 total = cap
                 capped = conflicts
+        if explain_below is not None and total < explain_below:
+            return Comparison(weight=round(total, 4), levels=levels, field_weights=field_weights)
         summary = summarise(self.comparators, levels, swapped=swapped, capped_by=capped)
         return Comparison(weight=round(total, 4), levels=levels, field_weights=field_weights, summary=summary)
 
@@ -141,7 +154,12 @@ class FellegiSunterEngine:
     ) -> list[list[str]]:
         """Average-linkage clustering (see :func:`matching.clustering.cluster_average_linkage`)."""
         return cluster_average_linkage(
-            nodes, edges, constraints, link_threshold=self.thresholds.link, absent=self.thresholds.review
+            nodes,
+            edges,
+            constraints,
+            link_threshold=self.thresholds.link,
+            absent=self.thresholds.review,
+            veto=round(self.conflict_cap, 4),
         )
 
 

@@ -194,24 +194,28 @@ class IncrementalMatcher:
             if chosen[index] is None and citizen_id not in taken:
                 chosen[index] = citizen_id
                 taken.add(citizen_id)
-        result: list[str] = []
         for index, cluster in enumerate(clusters):
-            existing = chosen[index]
             revived = {revive.get(k) for k in cluster}
-            if existing is None and len(revived) == 1 and None not in revived:
+            if chosen[index] is None and len(revived) == 1:
                 candidate = revived.pop()
                 if candidate is not None and candidate not in taken and candidate not in current.values():
-                    existing = candidate
-                    taken.add(existing)
-            if existing is None:
-                attempt = 0
-                existing = new_citizen_id(cluster, attempt)
-                while existing in taken or store.citizen_id_taken(existing):
-                    attempt += 1
-                    existing = new_citizen_id(cluster, attempt)
-                taken.add(existing)
-            result.append(existing)
-        return result
+                    chosen[index] = candidate
+                    taken.add(candidate)
+        # New citizens get deterministic ids; collisions with any id ever used take the next attempt.
+        attempts = {index: 0 for index, c in enumerate(chosen) if c is None}
+        while attempts:
+            proposals = {index: new_citizen_id(clusters[index], n) for index, n in attempts.items()}
+            used = store.citizen_ids_taken(proposals.values())
+            retry: dict[int, int] = {}
+            for index in sorted(attempts):
+                proposal = proposals[index]
+                if proposal in used or proposal in taken:
+                    retry[index] = attempts[index] + 1
+                else:
+                    chosen[index] = proposal
+                    taken.add(proposal)
+            attempts = retry
+        return [c for c in chosen if c is not None]
 
     @staticmethod
     def _reasons(cluster: list[str], edges: list[Edge]) -> dict[str, Edge | None]:

@@ -89,8 +89,8 @@ class MemoryStore:
             frozenset(p for p in self.cannot_link if p[0] in wanted or p[1] in wanted),
         )
 
-    def citizen_id_taken(self, citizen_id: str) -> bool:
-        return citizen_id in self.ages
+    def citizen_ids_taken(self, citizen_ids: Iterable[str]) -> set[str]:
+        return {c for c in citizen_ids if c in self.ages}
 
     def apply(self, plan: ReclusterPlan) -> None:
         for key in plan.removed:

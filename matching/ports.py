@@ -81,8 +81,8 @@ class MatchStore(Protocol):
         """Manual decisions that touch any of ``keys``."""
         ...
 
-    def citizen_id_taken(self, citizen_id: str) -> bool:
-        """Whether an id was ever used (live or retired)."""
+    def citizen_ids_taken(self, citizen_ids: Iterable[str]) -> set[str]:
+        """Which of these ids were ever used (live or retired)."""
         ...
 
     def apply(self, plan: ReclusterPlan) -> None:

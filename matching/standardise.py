@@ -108,7 +108,7 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
         feats["u"] = uprns
 
     region = record.addresses[0].country if record.addresses else "GB"
-    phones = sorted({p for p in (standard_phone(raw, region) for raw in record.phones) if p})
+    phones = sorted({p for p in (standard_phone(raw, region) for raw in record.phones) if len(p) >= 7})
     if phones:
         feats["p"] = phones
     emails = sorted({e for e in (standard_email(raw) for raw in record.emails) if e})

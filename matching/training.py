@@ -85,7 +85,9 @@ def _em(
     ran = 0
     for iteration in range(1, iterations + 1):
         ran = iteration
-        expected: dict[str, Counter[str]] = {name: Counter() for name in names}
+        expected: dict[str, dict[str, float]] = {
+            name: dict.fromkeys(c.levels, 0.0) for name, c in zip(names, comparators, strict=True)
+        }
         matched = 0.0
         total = 0.0
         for pattern, count in counts.items():
@@ -128,9 +130,7 @@ def _levels(
 
 
 def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> dict[str, float]:
-    counts = Counter(
-        str(p.features[feature]).replace(" ", "") for p in prepared if p.features.get(feature)
-    )
+    counts = Counter(str(p.features[feature]).replace(" ", "") for p in prepared if p.features.get(feature))
     total = sum(counts.values())
     if not total:
         return {}

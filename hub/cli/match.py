@@ -1,0 +1,223 @@
+"""``citizen-hub match``: match a file of person records in memory, or train match parameters.
+
+    citizen-hub match INPUT.jsonl --out clusters.csv        # or INPUT.csv
+    citizen-hub match train INPUT.jsonl --out params.json
+
+JSONL: one PersonRecord envelope (or bare PersonRecord) a line, in order; SourceRecordDeleted envelopes
+delete. CSV (chosen by the ``.csv`` suffix): a header row of any of source_system, source_record_id,
+title, given_name, middle_names, family_name, date_of_birth, address_line_1..4, town, postcode, country,
+uprn, phone, email and ``id:SCHEME`` columns. A row that cannot be read is reported with its line number
+and the reason; the rest are still matched.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+
+from contracts import INBOUND_ADAPTER, PersonRecord, PersonRecordEvent, SourceRecordDeletedEvent
+from hub.engine import EngineConfigError, load_params
+from matching.engine import FellegiSunterEngine
+from matching.incremental import IncrementalMatcher
+from matching.memory import MemoryStore
+from matching.model import RecordChange
+from matching.params import default_params
+from matching.training import train
+
+_NAME_COLUMNS = {"title": "title", "given_name": "given", "middle_names": "middle", "family_name": "family"}
+_ADDRESS_LINES = ("address_line_1", "address_line_2", "address_line_3", "address_line_4")
+
+
+@dataclass
+class BadRow:
+    """A line of input that could not be read, and why."""
+
+    line: int
+    reason: str
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "invalid"))
+    return str(error) or type(error).__name__
+
+
+def _jsonl_changes(path: Path) -> Iterator[tuple[int, RecordChange | BadRow]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                if isinstance(data, dict) and "payload" in data:
+                    event = INBOUND_ADAPTER.validate_python(data)
+                    if isinstance(event, PersonRecordEvent):
+                        yield number, RecordChange(event.payload.source_key, event.payload)
+                    elif isinstance(event, SourceRecordDeletedEvent):
+                        key = f"{event.payload.source_system}/{event.payload.source_record_id}"
+                        yield number, RecordChange(key, None)
+                    continue
+                record = PersonRecord.model_validate(data)
+                yield number, RecordChange(record.source_key, record)
+            except (ValueError, ValidationError) as error:
+                yield number, BadRow(number, _reason(error))
+
+
+def _csv_record(row: dict[str, str]) -> PersonRecord:
+    cell = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    if not cell.get("source_record_id"):
+        raise ValueError("source_record_id: no source record id")
+    data: dict[str, Any] = {
+        "source_system": (cell.get("source_system") or "csv").lower(),
+        "source_record_id": cell["source_record_id"],
+        "name": {field: cell[column] for column, field in _NAME_COLUMNS.items() if cell.get(column)},
+    }
+    if cell.get("date_of_birth"):
+        data["date_of_birth"] = cell["date_of_birth"]
+    lines = [cell[c] for c in _ADDRESS_LINES if cell.get(c)]
+    if lines or cell.get("town") or cell.get("postcode") or cell.get("uprn"):
+        address: dict[str, Any] = {"lines": lines}
+        for column in ("town", "postcode", "uprn"):
+            if cell.get(column):
+                address[column] = cell[column]
+        address["country"] = cell.get("country") or "GB"
+        data["addresses"] = [address]
+    if cell.get("phone"):
+        data["phones"] = [cell["phone"]]
+    if cell.get("email"):
+        data["emails"] = [cell["email"]]
+    data["identifiers"] = [
+        {"scheme": column[3:], "value": value}
+        for column, value in cell.items()
+        if column.lower().startswith("id:") and len(column) > 3 and value
+    ]
+    return PersonRecord.model_validate(data)
+
+
+def _csv_changes(path: Path) -> Iterator[tuple[int, RecordChange | BadRow]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            number = reader.line_num
+            try:
+                record = _csv_record(row)
+            except (ValueError, ValidationError) as error:
+                yield number, BadRow(number, _reason(error))
+                continue
+            yield number, RecordChange(record.source_key, record)
+
+
+def read_changes(path: Path) -> tuple[list[RecordChange], list[BadRow]]:
+    """Every readable change in ``path`` (in order), and the lines that could not be read.
+
+    In a CSV a repeated source record id is an error; in JSONL a later event replaces an earlier one.
+    """
+    reader = _csv_changes if path.suffix.lower() == ".csv" else _jsonl_changes
+    changes: list[RecordChange] = []
+    bad: list[BadRow] = []
+    seen: set[str] = set()
+    for number, item in reader(path):
+        if isinstance(item, BadRow):
+            bad.append(item)
+        elif reader is _csv_changes and item.key in seen:
+            bad.append(BadRow(number, f"source_record_id: duplicate id {item.key}"))
+        else:
+            seen.add(item.key)
+            changes.append(item)
+    return changes, bad
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=1)
+
+
+def _report(bad: list[BadRow]) -> None:
+    for row in bad:
+        typer.echo(f"line {row.line}: {row.reason}", err=True)
+
+
+def run_match(
+    changes: list[RecordChange], engine: FellegiSunterEngine, batch: int, show_progress: bool
+) -> MemoryStore:
+    """Apply ``changes`` in order, ``batch`` at a time, through the incremental matcher."""
+    store = MemoryStore()
+    matcher = IncrementalMatcher(engine)
+    if not show_progress:
+        for start in range(0, len(changes), batch):
+            matcher.process(store, changes[start : start + batch])
+        return store
+    from rich.progress import Progress
+
+    with Progress(transient=False) as progress:
+        task = progress.add_task("matching", total=len(changes))
+        for start in range(0, len(changes), batch):
+            chunk = changes[start : start + batch]
+            matcher.process(store, chunk)
+            progress.advance(task, len(chunk))
+    return store
+
+
+def match_command(
+    args: Annotated[list[str], typer.Argument(help="INPUT (.jsonl or .csv), or: train INPUT")],
+    out: Annotated[Path, typer.Option("--out", help="clusters.csv (match) or params.json (train)")],
+    params: Annotated[Path | None, typer.Option(help="Trained parameters (default: shipped)")] = None,
+    link_threshold: Annotated[float | None, typer.Option(help="Override the link threshold")] = None,
+    review_threshold: Annotated[float | None, typer.Option(help="Override the review threshold")] = None,
+    batch: Annotated[int, typer.Option(min=1, help="Records per incremental batch")] = 1000,
+) -> None:
+    """Match person records in memory (``match INPUT --out clusters.csv``), or estimate match
+    parameters by EM (``match train INPUT --out params.json``)."""
+    training = len(args) == 2 and args[0] == "train"
+    if len(args) != 1 and not training:
+        raise _fail("expected INPUT or 'train INPUT'")
+    source = Path(args[-1])
+    if not source.is_file():
+        raise _fail(f"no such input file: {source}")
+    try:
+        base = load_params(params) if params else default_params()
+        engine = FellegiSunterEngine(base, link_threshold=link_threshold, review_threshold=review_threshold)
+    except (EngineConfigError, ValueError) as error:
+        raise _fail(str(error)) from error
+    changes, bad = read_changes(source)
+    _report(bad)
+    if training:
+        prepared = [engine.prepare(c.record) for c in changes if c.record is not None]
+        trained, report = train(prepared, base=base, max_block_size=engine.max_block_size)
+        out.write_text(json.dumps(trained.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        typer.echo(
+            f"trained on {report.records} records, {report.blocked_pairs} candidate pairs, "
+            f"{report.iterations} EM iterations: wrote {out}",
+            err=True,
+        )
+        return
+    store = run_match(changes, engine, batch, show_progress=sys.stderr.isatty())
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source_system", "source_record_id", "citizen_id"])
+        written: set[str] = set()
+        for change in changes:
+            if change.key in written or change.key not in store.citizen:
+                continue
+            written.add(change.key)
+            system, _, record_id = change.key.partition("/")
+            writer.writerow([system, record_id, store.citizen[change.key]])
+    typer.echo(
+        f"matched {len(written)} records into {len(set(store.citizen.values()))} citizens"
+        f" ({len(bad)} lines not read): wrote {out}",
+        err=True,
+    )
+
+
+match_app = match_command
+"""Wired into the hub's CLI as ``app.command("match")(match_app)``."""

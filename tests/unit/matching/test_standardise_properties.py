@@ -1,0 +1,70 @@
+"""Property tests: standardisation never crashes on any unicode, and is idempotent."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contracts import PersonRecord
+from matching.addresses import parse_address, standard_email, standard_phone, standard_postcode
+from matching.engine import FellegiSunterEngine
+from matching.names import standard_name
+from matching.text import fold
+
+ENGINE = FellegiSunterEngine()
+text = st.text(max_size=40)
+maybe = st.none() | text
+
+
+@given(text)
+def test_fold_is_idempotent(value: str) -> None:
+    assert fold(fold(value)) == fold(value)
+
+
+@given(text)
+def test_postcode_is_idempotent(value: str) -> None:
+    once = standard_postcode(value)
+    assert standard_postcode(once) == once
+
+
+@given(maybe, maybe, maybe, maybe)
+def test_name_is_idempotent(
+    title: str | None, given_: str | None, middle: str | None, family: str | None
+) -> None:
+    once = standard_name(title, given_, middle, family)
+    again = standard_name(None, once.given or None, once.middle or None, once.family or None)
+    assert (again.given, again.middle, again.family) == (once.given, once.middle, once.family)
+
+
+@given(st.lists(text, max_size=4))
+def test_address_never_crashes_and_is_stable(lines: list[str]) -> None:
+    flat, number, street = parse_address(tuple(lines))
+    rebuilt = " ".join(p for p in (f"flat {flat}" if flat else "", number, street) if p)
+    assert parse_address((rebuilt,)) == (flat, number, street)
+
+
+@given(text)
+def test_phone_and_email_never_crash(value: str) -> None:
+    phone = standard_phone(value)
+    assert standard_phone(phone) == phone or not phone.startswith("+44")
+    email = standard_email(value)
+    assert standard_email(email) == email
+
+
+@settings(max_examples=60, deadline=None)
+@given(maybe, maybe, maybe, st.lists(text, max_size=3), st.lists(text.filter(str.strip), max_size=2))
+def test_prepare_never_crashes(
+    given_: str | None, family: str | None, town: str | None, lines: list[str], phones: list[str]
+) -> None:
+    record = PersonRecord.model_validate(
+        {
+            "source_system": "x",
+            "source_record_id": "1",
+            "name": {"given": given_, "family": family},
+            "addresses": [{"lines": lines, "town": town, "postcode": town}],
+            "phones": phones,
+        }
+    )
+    prepared = ENGINE.prepare(record)
+    comparison = ENGINE.compare(prepared, prepared)
+    assert all(level in ("exact", "missing") for level in comparison.levels.values())

@@ -1,0 +1,81 @@
+"""``citizen-hub match``: CSV and JSONL in, clusters out; bad rows reported; training writes parameters."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from hub.cli.match import match_app
+
+app = typer.Typer()
+app.command("match")(match_app)
+app.command("other")(lambda: None)
+runner = CliRunner()
+
+CSV_TEXT = """\
+source_system,source_record_id,given_name,family_name,date_of_birth,address_line_1,postcode,id:nino
+ct,1,Margaret,Smith,1950-03-04,10 High St,M5 4WT,AB123456C
+hb,2,Peggy,Smith,1950-03-04,10 High Street,M5 4WT,
+ct,3,John,Ormsby,1950-05-05,1 Elm Close,B1 1AA,
+ct,,Nobody,Here,1950-05-05,,,
+ct,3,Dup,Row,,,,
+hb,9,Anna,Kowalska,1985-13-02,Flat 2 4 Park Rd,NOT A POSTCODE,QQ123456Z
+"""
+
+
+def test_csv_is_matched_and_bad_rows_are_reported(tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(CSV_TEXT)
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "line 5: source_record_id: no source record id" in result.output
+    assert "line 6: source_record_id: duplicate id ct/3" in result.output
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert [r["source_record_id"] for r in rows] == ["1", "2", "3", "9"]
+    by_id = {r["source_record_id"]: r["citizen_id"] for r in rows}
+    assert by_id["1"] == by_id["2"] != by_id["3"]
+
+
+def test_jsonl_envelopes_and_training(tmp_path: Path) -> None:
+    lines = []
+    for i, (given, family) in enumerate([("Sam", "Jones"), ("Samuel", "Jones"), ("Ada", "Obi")]):
+        payload = {
+            "source_system": "ct",
+            "source_record_id": str(i),
+            "name": {"given": given, "family": family},
+            "date_of_birth": "1970-07-08",
+            "identifiers": [{"scheme": "soc_sec_id", "value": "X99"}] if i < 2 else [],
+            "addresses": [{"lines": ["1 Rue de Rivoli"], "postcode": "75001", "country": "FR"}],
+        }
+        lines.append(
+            json.dumps({"type": "PersonRecord", "occurred_at": "2024-01-01T00:00:00Z", "payload": payload})
+        )
+    lines.append("{not json")
+    source = tmp_path / "people.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "line 4:" in result.output
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert len(rows) == 3
+    assert rows[0]["citizen_id"] == rows[1]["citizen_id"] != rows[2]["citizen_id"]
+
+    params = tmp_path / "params.json"
+    result = runner.invoke(app, ["match", "train", str(source), "--out", str(params)])
+    assert result.exit_code == 0, result.output
+    trained = json.loads(params.read_text())
+    assert {"prior", "levels", "thresholds", "term_frequencies"} <= set(trained)
+    result = runner.invoke(app, ["match", str(source), "--out", str(out), "--params", str(params)])
+    assert result.exit_code == 0, result.output
+
+
+def test_missing_input_fails_with_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["match", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "x.csv")])
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("error: no such input file")
