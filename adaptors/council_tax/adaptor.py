@@ -106,7 +106,7 @@ class CouncilTaxAdaptor:
             except RecordRejected as error:
                 reports.append(Report(error.reference, error.reason, location="CTAX_PARTY"))
                 continue
-            reports.extend(warnings)
+            reports.extend(Report(w.reference, w.reason, w.severity, "CTAX_PARTY") for w in warnings)
             assert record.updated_at is not None
             events.append(make_event(record, record.updated_at))
         for row in txns:
