@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from hub.api import health, problems
 from hub.api.security import SecurityHeaders
 from hub.audit import endpoints as audit
+from hub.residents import endpoints as residents
+from hub.reviews import endpoints as reviews
 from hub.bus.base import EventBus
 from hub.bus.factory import bus_from_settings
 from hub.citizens import endpoints as citizens
@@ -52,5 +54,7 @@ def create_app(settings: Settings, db: Database | None = None, bus: EventBus | N
     # --- access (issue 5): audit, reviews, web channel, pages; every route but the health checks, the
     # sign-in page, the assets and the API docs requires a role (hub.auth.require). ---
     app.include_router(audit.router)
+    app.include_router(reviews.router)
+    app.include_router(residents.router)
     app.add_middleware(SecurityHeaders)
     return app

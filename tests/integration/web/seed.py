@@ -195,3 +195,16 @@ def seed(data_dir: Path, **overrides: Any) -> Seeded:
     apply(settings, db, service_events())
     open_review(settings, db, "council_tax/CT4", "housing/HOU4")
     return Seeded(settings, db)
+
+
+class SafeText:
+    """Checks a response or page for any of a protected person's location details."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = " ".join(text.split()).lower()
+
+    def assert_free_of(self, secrets: Sequence[str]) -> None:
+        for secret in secrets:
+            assert secret.lower() not in self.folded, f"{secret!r} leaked"
+            assert secret.replace(" ", "").lower() not in self.folded.replace(" ", ""), f"{secret!r} leaked"
