@@ -10,12 +10,12 @@ from fastapi import FastAPI
 from hub.api import health, problems
 from hub.api.security import SecurityHeaders
 from hub.audit import endpoints as audit
-from hub.residents import endpoints as residents
-from hub.reviews import endpoints as reviews
 from hub.bus.base import EventBus
 from hub.bus.factory import bus_from_settings
 from hub.citizens import endpoints as citizens
 from hub.events import endpoints as events
+from hub.residents import endpoints as residents
+from hub.reviews import endpoints as reviews
 from hub.settings import Settings
 from hub.store.db import Database
 

@@ -81,7 +81,8 @@ async def test_a_protected_address_never_reaches_an_agent(shared_hub: Hub, line:
     for text in texts:
         SafeText(text).assert_free_of(PROTECTED_SECRETS)
     citizen = texts[0]
-    assert "withheld" in citizen and "Safeguarding Team" in citizen
+    assert "withheld" in citizen
+    assert "Safeguarding Team" in citizen
     assert shared_hub.protected in texts[1]  # still matched and findable by name
     for by_location in (texts[3], texts[4], texts[5], texts[6]):
         assert shared_hub.protected not in by_location

@@ -104,7 +104,8 @@ async def test_merge_then_undo_brings_the_old_id_back(fresh_hub: Hub) -> None:
     }
     assert response.json()["revived_citizen_id"] == retired
     types = _outbox_types(hub)
-    assert "CitizensMerged" in types and "CitizenSplit" in types
+    assert "CitizensMerged" in types
+    assert "CitizenSplit" in types
 
 
 async def test_split_moves_records_out_and_an_agent_report_becomes_a_task(fresh_hub: Hub) -> None:
@@ -131,4 +132,5 @@ async def test_split_moves_records_out_and_an_agent_report_becomes_a_task(fresh_
     )
     assert response.status_code == 200, response.text
     apart = {hub.seeded.citizen_of("benefits/BEN9"), hub.seeded.citizen_of("council_tax/CT1")}
-    assert len(apart) == 2 and smith in apart
+    assert len(apart) == 2
+    assert smith in apart
