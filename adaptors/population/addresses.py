@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
@@ -51,6 +51,16 @@ DISTRICTS: dict[str, tuple[str, str, str]] = {
         "Old Clough Lane|Mosley Common Road|Ellenbrook Road",
     ),
     "M3": ("Salford", "567", "Chapel Street|Blackfriars Road|Trinity Way|Greengate|Silk Street"),
+    "M50": (
+        "Salford",
+        "123",
+        "Broadway|The Quays|Ontario Basin|Erie Basin|Huron Basin|South Langworthy Road",
+    ),
+    "M38": (
+        "Little Hulton",
+        "09",
+        "Manchester Road West|Cleggs Lane|Longshaw Drive|Highfield Road|Amblecote Drive",
+    ),
     "M44": ("Irlam", "56", "Liverpool Road|Fairhills Road|Princes Avenue|Astley Road|Cutnook Lane"),
 }
 _STEMS = (
@@ -93,10 +103,10 @@ class Property:
     town: str
     postcode: str
     band: str
+    lines: tuple[str, ...] = field(init=False)
 
-    @property
-    def lines(self) -> tuple[str, ...]:
-        return tuple(part for part in (self.flat, self.block, self.street_line) if part)
+    def __post_init__(self) -> None:
+        self.lines = tuple(part for part in (self.flat, self.block, self.street_line) if part)
 
 
 def abbreviate(line: str) -> str:
@@ -106,14 +116,18 @@ def abbreviate(line: str) -> str:
     return f"{head} {short}" if short and head else line
 
 
-def _streets(rng: random.Random) -> list[tuple[str, str, str]]:
-    """(district, town, street name) for every street we will build on, in a seeded order."""
+def _streets(rng: random.Random, lap: int) -> list[tuple[str, str, str]]:
+    """(district, town, street name) for the streets of one lap of building, in a seeded order.
+
+    The first lap has the real streets and two made-up ones per stem; later laps add more made-up ones
+    (and, once the names run out, carry on higher up the same streets).
+    """
     out: list[tuple[str, str, str]] = []
     for district, (town, _sectors, real) in DISTRICTS.items():
-        names = set(real.split("|"))
+        names = set(real.split("|")) if lap == 0 else set()
         for stem in _STEMS:
-            names.add(f"{stem} {_KINDS[(hash_text(stem + district)) % len(_KINDS)]}")
-            names.add(f"{stem} {_KINDS[(hash_text(district + stem) + 3) % len(_KINDS)]}")
+            names.add(f"{stem} {_KINDS[(hash_text(stem + district) + 2 * lap) % len(_KINDS)]}")
+            names.add(f"{stem} {_KINDS[(hash_text(district + stem) + 2 * lap + 1) % len(_KINDS)]}")
         names.discard(SHOWCASE_STREET)
         out.extend((district, town, name) for name in sorted(names))
     rng.shuffle(out)
@@ -133,7 +147,6 @@ class PropertyFactory:
 
     def __init__(self, rng: random.Random) -> None:
         self._rng = rng
-        self._streets = _streets(rng)
         self._units: dict[str, int] = {}
         self._next_uprn = 0
         self._iter = self._generate()
@@ -143,17 +156,23 @@ class PropertyFactory:
         return next(self._iter)
 
     def _postcode(self, district: str, sectors: str) -> str:
+        """A fresh unit in a real sector of the district, then in any sector; shared once all are used."""
+        capacity = len(INWARD_LETTERS) ** 2
+        key = f"{district} {sectors[0]}"
+        for pool in (sectors, "0123456789"):
+            first = self._rng.randrange(len(pool))
+            free = [f"{district} {pool[(first + k) % len(pool)]}" for k in range(len(pool))]
+            free = [k for k in free if self._units.get(k, 0) < capacity]
+            if free:
+                key = free[0]
+                break
         while True:
-            sector = sectors[self._rng.randrange(len(sectors))]
-            key = f"{district} {sector}"
             n = self._units.get(key, 0)
-            if n >= len(INWARD_LETTERS) ** 2:
-                sectors = "0123456789"
-                continue
             self._units[key] = n + 1
-            pc = f"{key}{INWARD_LETTERS[n // 20]}{INWARD_LETTERS[n % 20]}"
-            if pc != SHOWCASE_POSTCODE:
-                return pc
+            n %= capacity
+            postcode = f"{key}{INWARD_LETTERS[n // 20]}{INWARD_LETTERS[n % 20]}"
+            if postcode != SHOWCASE_POSTCODE:
+                return postcode
 
     def _uprn(self) -> str:
         self._next_uprn += 1 + self._rng.randrange(3)
@@ -162,10 +181,12 @@ class PropertyFactory:
     def _generate(self) -> Iterator[Property]:
         rng = self._rng
         lap = 0
+        built: dict[tuple[str, str], int] = {}
         while True:
-            for district, town, street in self._streets:
+            for district, town, street in _streets(rng, lap):
                 sectors = DISTRICTS[district][1]
-                start = 1 + lap * 200
+                start = 1 + built.get((district, street), 0)
+                built[(district, street)] = start + 199
                 last = start + rng.randrange(20, 160)
                 postcode, in_unit, unit_size = "", 0, 0
                 for number in range(start, last):

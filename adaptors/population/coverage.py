@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from adaptors.population.names import NICKNAMES
 from adaptors.population.people import AS_OF, Household, Person
+from adaptors.population.rng import FastRandom
 
 SYSTEMS = ("council_tax", "benefits", "housing")
 
@@ -115,7 +116,12 @@ class Membership:
     @property
     def logged_faults(self) -> tuple[str, ...]:
         """The faults that are mistakes or gaps (not the system's house style)."""
-        return tuple(f for f in self.faults if f not in _SHAPES)
+        return logged(self.faults)
+
+
+def logged(faults: tuple[str, ...]) -> tuple[str, ...]:
+    """``faults`` without the ones that only describe the system's house style."""
+    return tuple(f for f in faults if f not in _SHAPES)
 
 
 def _faults(rng: random.Random, system: str, p: Person) -> tuple[str, ...]:
@@ -165,7 +171,7 @@ class CoveragePlanner:
     """Decides, household by household, which systems hold whom, with deterministic references."""
 
     def __init__(self, seed: int, people: list[Person], households: list[Household]) -> None:
-        self.rng = random.Random(f"{seed}:coverage")
+        self.rng: random.Random = FastRandom(f"{seed}:coverage")
         self.people = people
         self.households = households
         self.views: dict[str, list[Membership]] = {s: [] for s in SYSTEMS}

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 
-from contracts.rules import nhs_check_digit
-
 _NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
 _NINO_SECOND = "ABCEGHJKLMNPRSTWXYZ"
 _UNISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
@@ -37,11 +35,15 @@ class IdentityFactory:
         """A ten-digit NHS number with a correct modulus 11 check digit."""
         rng = self._rng
         while True:
-            nine = str(rng.randrange(400_000_000, 709_999_999))
-            check = nhs_check_digit(nine)
-            if check is None:
+            number = rng.randrange(400_000_000, 709_999_999)
+            total, rest = 0, number
+            for weight in range(2, 11):  # the last digit has weight 2, the first weight 10
+                total += (rest % 10) * weight
+                rest //= 10
+            check = (11 - total % 11) % 11
+            if check == 10:
                 continue
-            value = f"{nine}{check}"
+            value = f"{number}{check}"
             if value not in self._nhs:
                 self._nhs.add(value)
                 return value
@@ -62,11 +64,16 @@ class IdentityFactory:
         if rng.random() < (0.75 if birth_year < 1950 else 0.35):
             return None
         g = given.lower()
-        f = "".join(ch for ch in family.lower() if ch.isalpha())
+        f = family.lower().replace("-", "").replace("'", "").replace(" ", "")
         style = rng.randrange(4)
-        local = (f"{g}.{f}", f"{g[0]}{f}", f"{g}{f}{birth_year % 100:02d}", f"{g}_{f}{rng.randrange(1, 99)}")[
-            style
-        ]
+        if style == 0:
+            local = f"{g}.{f}"
+        elif style == 1:
+            local = f"{g[0]}{f}"
+        elif style == 2:
+            local = f"{g}{f}{birth_year % 100:02d}"
+        else:
+            local = f"{g}_{f}{rng.randrange(1, 99)}"
         return f"{local}@{_EMAIL_DOMAINS[rng.randrange(len(_EMAIL_DOMAINS))]}"
 
     def reserve(self, nino: str, nhs_number: str) -> None:

@@ -105,6 +105,10 @@ def _pick(rng: random.Random, table: _Table) -> str:
     return names[bisect.bisect(cum, rng.random() * cum[-1])]
 
 
+def _ascii(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or "resident"
+
+
 def _residence(prop: Property, since: date, until: date | None) -> Residence:
     return Residence(prop.lines, prop.town, prop.postcode, prop.uprn, since, until)
 
@@ -192,8 +196,8 @@ class PeopleBuilder:
                 if age < 30 and rng.random() < 0.6
                 else ("Mrs" if age > 60 and rng.random() < 0.5 else "Ms")
             )
-        ascii_given = unicodedata.normalize("NFKD", given).encode("ascii", "ignore").decode() or "resident"
-        ascii_family = unicodedata.normalize("NFKD", family).encode("ascii", "ignore").decode() or "resident"
+        ascii_given = given if given.isascii() else _ascii(given)
+        ascii_family = family if family.isascii() else _ascii(family)
         p = Person(
             person_id=f"P{len(self.people) + 1:08d}",
             title=title,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 
-from adaptors.population.coverage import SYSTEMS, CoveragePlanner, Membership
+from adaptors.population.coverage import SYSTEMS, CoveragePlanner, Membership, logged
 from adaptors.population.events import events_for
 from adaptors.population.households import HouseholdBuilder
 from adaptors.population.people import Household, Person
 from adaptors.population.records import build_record
+from adaptors.population.rng import FastRandom
 from contracts import PersonRecord, ServiceEvent
 
 
@@ -48,9 +48,12 @@ class Population:
         self.truth: dict[str, str] = {
             m.source_key: people[m.person].person_id for view in views.values() for m in view
         }
-        self.faults: dict[str, tuple[str, ...]] = {
-            m.source_key: m.logged_faults for view in views.values() for m in view if m.logged_faults
-        }
+        self.faults: dict[str, tuple[str, ...]] = {}
+        for view in views.values():
+            for m in view:
+                found = logged(m.faults)
+                if found:
+                    self.faults[f"{m.system}/{m.record_id}"] = found
 
     def _view(self, system: str) -> list[Membership]:
         if system not in self._views:
@@ -125,7 +128,7 @@ def generate_population(people: int = 5000, seed: int = 1) -> Population:
     """
     if people < 1:
         raise ValueError("people must be at least 1")
-    builder = HouseholdBuilder(random.Random(f"{seed}:people"), people)
+    builder = HouseholdBuilder(FastRandom(f"{seed}:people"), people)
     showcase, decoy = builder.build()
     index = {p.person_id: i for i, p in enumerate(builder.people) if p.person_id in (showcase, decoy)}
     views = CoveragePlanner(seed, builder.people, builder.households).plan(

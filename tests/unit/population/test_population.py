@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import time
 from collections import Counter
 
@@ -249,3 +252,22 @@ def test_generating_100k_people(capsys: pytest.CaptureFixture[str]) -> None:
             + ", ".join(f"{s}={pop.record_count(s)}" for s in pop.systems)
         )
     assert len(pop.people) == 100_000
+
+
+def test_generation_does_not_depend_on_the_process_hash_seed() -> None:
+    script = (
+        "import hashlib;from adaptors.population import generate_population as g;p=g(people=300, seed=5);"
+        "d=[r.model_dump() for s in p.systems for r in p.person_records(s)];"
+        "print(hashlib.sha256(repr(d).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        ).stdout
+        for hash_seed in ("1", "2")
+    }
+    assert len(digests) == 1
