@@ -8,18 +8,12 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from hub.store.bulk import chunks, delete_where_in, insert_rows, is_postgres, one_of, update_rows
 from hub.store.models import BlockingKey, Citizen, ManualDecision, MatchEdge, SourceRecord
 from matching.model import Constraints, Edge, Prepared, ReclusterPlan
-
-_CHUNK = 900  # stay under SQLite's bound-parameter limit
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def edge_detail(edge: Edge) -> str:
@@ -34,8 +28,15 @@ def edge_from_row(a: str, b: str, weight: float, detail: str) -> Edge:
     return Edge(a, b, weight, data.get("levels", {}), data.get("field_weights", {}), data.get("summary", ""))
 
 
+LOCK_SLOTS = 512
+"""Blocking keys hash onto this many advisory locks: enough to let unrelated batches run side by side,
+few enough that one transaction never exhausts PostgreSQL's lock table."""
+_LOCK_NAMESPACE = 0x43480000  # "CH": keeps our advisory locks apart from other applications'
+
+
 def _lock_id(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+    slot = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") % LOCK_SLOTS
+    return _LOCK_NAMESPACE + slot
 
 
 class SqlMatchStore:
@@ -43,8 +44,13 @@ class SqlMatchStore:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.postgres = session.get_bind().dialect.name == "postgresql"
+        self.postgres = is_postgres(session)
         self.comparisons = 0
+
+    def _in(self, column: Any, values: Iterable[str]) -> Iterable[Any]:
+        wanted = sorted(set(values))
+        for chunk in chunks(self.session, wanted):
+            yield one_of(self.session, column, chunk)
 
     def lock_blocking_keys(self, keys: Sequence[str]) -> None:
         if self.postgres and keys:
@@ -55,10 +61,10 @@ class SqlMatchStore:
 
     def lock_records(self, keys: Sequence[str]) -> None:
         if self.postgres and keys:
-            for chunk in _chunks(sorted(keys)):
+            for where in self._in(SourceRecord.source_key, keys):
                 self.session.execute(
                     select(SourceRecord.source_key)
-                    .where(SourceRecord.source_key.in_(chunk))
+                    .where(where)
                     .order_by(SourceRecord.source_key)
                     .with_for_update()
                 ).all()
@@ -66,11 +72,11 @@ class SqlMatchStore:
     def put_prepared(self, records: Sequence[Prepared]) -> None:
         if not records:
             return
-        keys = [r.key for r in records]
-        for chunk in _chunks(keys):
-            self.session.execute(delete(BlockingKey).where(BlockingKey.source_key.in_(chunk)))
-        self.session.execute(
-            update(SourceRecord),
+        delete_where_in(self.session, BlockingKey, "source_key", [r.key for r in records])  # type: ignore[arg-type]
+        update_rows(
+            self.session,
+            SourceRecord,
+            "source_key",
             [
                 {
                     "source_key": r.key,
@@ -80,86 +86,83 @@ class SqlMatchStore:
                 for r in records
             ],
         )
-        rows = [{"key": bk, "source_key": r.key} for r in records for bk in set(r.blocking_keys)]
-        if rows:
-            self.session.execute(insert(BlockingKey), rows)
+        rows = [{"key": bk, "source_key": r.key} for r in records for bk in sorted(set(r.blocking_keys))]
+        insert_rows(self.session, BlockingKey, rows)  # type: ignore[arg-type]
 
     def remove(self, keys: Sequence[str]) -> None:
-        for chunk in _chunks(list(keys)):
-            self.session.execute(delete(BlockingKey).where(BlockingKey.source_key.in_(chunk)))
-            self.session.execute(delete(MatchEdge).where(or_(MatchEdge.a.in_(chunk), MatchEdge.b.in_(chunk))))
-            self.session.execute(
-                update(SourceRecord)
-                .where(SourceRecord.source_key.in_(chunk))
-                .values(features=None, blocking=None)
-            )
+        if not keys:
+            return
+        delete_where_in(self.session, BlockingKey, "source_key", keys)  # type: ignore[arg-type]
+        self._delete_edges(keys)
+        update_rows(
+            self.session,
+            SourceRecord,
+            "source_key",
+            [{"source_key": k, "features": None, "blocking": None} for k in keys],
+        )
+
+    def _delete_edges(self, keys: Sequence[str]) -> None:
+        for where_a, where_b in zip(self._in(MatchEdge.a, keys), self._in(MatchEdge.b, keys), strict=True):
+            self.session.execute(delete(MatchEdge).where(or_(where_a, where_b)))
 
     def candidates(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, list[Prepared]]:
-        wanted = sorted(set(blocking_keys))
         small: list[str] = []
-        for chunk in _chunks(wanted):
+        for where in self._in(BlockingKey.key, blocking_keys):
             counts = self.session.execute(
-                select(BlockingKey.key, func.count())
-                .where(BlockingKey.key.in_(chunk))
-                .group_by(BlockingKey.key)
+                select(BlockingKey.key, func.count()).where(where).group_by(BlockingKey.key)
             ).all()
             small.extend(k for k, n in counts if n <= max_block_size)
-        pairs: list[tuple[str, str]] = []
-        for chunk in _chunks(small):
-            pairs.extend(
-                (str(k), str(s))
-                for k, s in self.session.execute(
-                    select(BlockingKey.key, BlockingKey.source_key).where(BlockingKey.key.in_(chunk))
-                ).all()
-            )
-        prepared = self._prepared({s for _, s in pairs})
         result: dict[str, list[Prepared]] = {}
-        for key, source_key in pairs:
-            if source_key in prepared:
-                result.setdefault(key, []).append(prepared[source_key])
-        self.comparisons += len(pairs)
+        cache: dict[str, Prepared] = {}
+        for where in self._in(BlockingKey.key, small):
+            rows = self.session.execute(
+                select(BlockingKey.key, SourceRecord.source_key, SourceRecord.features, SourceRecord.blocking)
+                .join(SourceRecord, SourceRecord.source_key == BlockingKey.source_key)
+                .where(where, SourceRecord.features.is_not(None))
+            ).all()
+            for block, key, features, blocking in rows:
+                prepared = cache.get(key)
+                if prepared is None:
+                    prepared = Prepared(
+                        key, tuple(json.loads(blocking or "[]")), json.loads(features or "{}")
+                    )
+                    cache[key] = prepared
+                result.setdefault(block, []).append(prepared)
+                self.comparisons += 1
         return result
 
-    def _prepared(self, keys: set[str]) -> dict[str, Prepared]:
-        found: dict[str, Prepared] = {}
-        for chunk in _chunks(sorted(keys)):
-            for key, features, blocking in self.session.execute(
-                select(SourceRecord.source_key, SourceRecord.features, SourceRecord.blocking).where(
-                    SourceRecord.source_key.in_(chunk), SourceRecord.features.is_not(None)
-                )
-            ).all():
-                found[key] = Prepared(key, tuple(json.loads(blocking or "[]")), json.loads(features or "{}"))
-        return found
-
     def replace_edges(self, keys: Sequence[str], edges: Sequence[Edge]) -> None:
-        for chunk in _chunks(list(keys)):
-            self.session.execute(delete(MatchEdge).where(or_(MatchEdge.a.in_(chunk), MatchEdge.b.in_(chunk))))
+        if keys:
+            self._delete_edges(keys)
         unique = {(e.a, e.b): e for e in edges}
-        if unique:
-            self.session.execute(
-                insert(MatchEdge),
-                [{"a": e.a, "b": e.b, "weight": e.weight, "detail": edge_detail(e)} for e in unique.values()],
-            )
+        insert_rows(
+            self.session,
+            MatchEdge,
+            [{"a": e.a, "b": e.b, "weight": e.weight, "detail": edge_detail(e)} for e in unique.values()],
+        )
 
     def edges_touching(self, keys: Iterable[str]) -> list[Edge]:
         wanted = sorted(set(keys))
         found: dict[tuple[str, str], Edge] = {}
-        for chunk in _chunks(wanted, _CHUNK // 2):
+        for where_a, where_b in zip(
+            self._in(MatchEdge.a, wanted), self._in(MatchEdge.b, wanted), strict=True
+        ):
             rows = self.session.execute(
                 select(MatchEdge.a, MatchEdge.b, MatchEdge.weight, MatchEdge.detail).where(
-                    or_(MatchEdge.a.in_(chunk), MatchEdge.b.in_(chunk))
+                    or_(where_a, where_b)
                 )
             ).all()
             for a, b, weight, detail in rows:
-                found[(a, b)] = edge_from_row(a, b, weight, detail)
+                if (a, b) not in found:
+                    found[(a, b)] = edge_from_row(a, b, weight, detail)
         return list(found.values())
 
     def citizens_of(self, keys: Iterable[str]) -> dict[str, str]:
         result: dict[str, str] = {}
-        for chunk in _chunks(sorted(set(keys))):
+        for where in self._in(SourceRecord.source_key, keys):
             for key, citizen_id in self.session.execute(
                 select(SourceRecord.source_key, SourceRecord.citizen_id).where(
-                    SourceRecord.source_key.in_(chunk), SourceRecord.citizen_id.is_not(None)
+                    where, SourceRecord.citizen_id.is_not(None)
                 )
             ).all():
                 if citizen_id is not None:
@@ -168,11 +171,9 @@ class SqlMatchStore:
 
     def members_of(self, citizen_ids: Iterable[str]) -> dict[str, list[str]]:
         result: dict[str, list[str]] = {}
-        for chunk in _chunks(sorted(set(citizen_ids))):
+        for where in self._in(SourceRecord.citizen_id, citizen_ids):
             for key, citizen_id in self.session.execute(
-                select(SourceRecord.source_key, SourceRecord.citizen_id).where(
-                    SourceRecord.citizen_id.in_(chunk)
-                )
+                select(SourceRecord.source_key, SourceRecord.citizen_id).where(where)
             ).all():
                 if citizen_id is not None:
                     result.setdefault(citizen_id, []).append(key)
@@ -180,9 +181,9 @@ class SqlMatchStore:
 
     def citizen_ages(self, citizen_ids: Iterable[str]) -> dict[str, int]:
         result: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(citizen_ids))):
+        for where in self._in(Citizen.citizen_id, citizen_ids):
             for citizen_id, seq in self.session.execute(
-                select(Citizen.citizen_id, Citizen.seq).where(Citizen.citizen_id.in_(chunk))
+                select(Citizen.citizen_id, Citizen.seq).where(where)
             ).all():
                 result[citizen_id] = seq
         return result
@@ -190,25 +191,27 @@ class SqlMatchStore:
     def constraints_for(self, keys: Iterable[str]) -> Constraints:
         must: set[tuple[str, str]] = set()
         cannot: set[tuple[str, str]] = set()
-        for chunk in _chunks(sorted(set(keys)), _CHUNK // 2):
+        wanted = sorted(set(keys))
+        for where_a, where_b in zip(
+            self._in(ManualDecision.a, wanted), self._in(ManualDecision.b, wanted), strict=True
+        ):
             for a, b, kind in self.session.execute(
                 select(ManualDecision.a, ManualDecision.b, ManualDecision.kind).where(
-                    ManualDecision.active.is_(True),
-                    or_(ManualDecision.a.in_(chunk), ManualDecision.b.in_(chunk)),
+                    ManualDecision.active.is_(True), or_(where_a, where_b)
                 )
             ).all():
                 (must if kind == "must_link" else cannot).add((a, b) if a < b else (b, a))
         return Constraints(frozenset(must), frozenset(cannot))
 
-    def citizen_id_taken(self, citizen_id: str) -> bool:
-        return (
-            self.session.execute(select(Citizen.seq).where(Citizen.citizen_id == citizen_id)).first()
-            is not None
-        )
+    def citizen_ids_taken(self, citizen_ids: Iterable[str]) -> set[str]:
+        taken: set[str] = set()
+        for where in self._in(Citizen.citizen_id, citizen_ids):
+            taken.update(self.session.scalars(select(Citizen.citizen_id).where(where)))
+        return taken
 
     def apply(self, plan: ReclusterPlan) -> None:
         """Memberships only; golden records, history, reviews and outbound events are the worker's
-        (hub.matching_apply), in the same transaction."""
+        (hub.worker.citizens.apply_plan), in the same transaction."""
         rows: list[dict[str, Any]] = []
         for citizen in plan.citizens:
             for key in citizen.members:
@@ -222,12 +225,17 @@ class SqlMatchStore:
                         "link_detail": _link_detail(key, reason),
                     }
                 )
-        if rows:
-            self.session.execute(update(SourceRecord), rows)
-        for chunk in _chunks(list(plan.removed)):
-            self.session.execute(
-                update(SourceRecord).where(SourceRecord.source_key.in_(chunk)).values(citizen_id=None)
-            )
+        rows += [
+            {
+                "source_key": k,
+                "citizen_id": None,
+                "link_weight": None,
+                "link_summary": None,
+                "link_detail": None,
+            }
+            for k in plan.removed
+        ]
+        update_rows(self.session, SourceRecord, "source_key", rows)  # type: ignore[arg-type]
 
 
 def _link_detail(key: str, reason: Edge | None) -> dict[str, Any] | None:

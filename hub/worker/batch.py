@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts import (
@@ -23,13 +23,12 @@ from contracts import (
     SourceRecordDeletedEvent,
 )
 from hub.bus.base import Message
+from hub.store.bulk import chunks, insert_rows, one_of
 from hub.store.match_store import SqlMatchStore
 from hub.store.models import DeadLetter, OutboxMessage, ProcessedEvent
 from hub.worker.citizens import CitizenOutcome, apply_plan
 from hub.worker.records import store_record_events, store_service_events
 from matching.incremental import IncrementalMatcher
-
-_CHUNK = 900
 
 
 @dataclass
@@ -83,12 +82,10 @@ def apply_batch(
             dead.append(_dead_letter(message, describe_errors(error)))
     ids = sorted({e.event_id for e in events})
     seen: set[str] = set()
-    for start in range(0, len(ids), _CHUNK):
+    for chunk in chunks(session, ids):
         seen.update(
             session.scalars(
-                select(ProcessedEvent.event_id).where(
-                    ProcessedEvent.event_id.in_(ids[start : start + _CHUNK])
-                )
+                select(ProcessedEvent.event_id).where(one_of(session, ProcessedEvent.event_id, chunk))
             )
         )
     fresh: list[Any] = []
@@ -108,16 +105,16 @@ def apply_batch(
         store = SqlMatchStore(session)
         plan = matcher.process(store, stored.changes)
         result.comparisons = store.comparisons
-        result.citizens = apply_plan(session, plan, changes_topic)
+        known = {c.key: c.record for c in stored.changes if c.record is not None}
+        result.citizens = apply_plan(session, plan, changes_topic, known)
     now = datetime.now(UTC)
     if fresh:
-        session.execute(
-            insert(ProcessedEvent), [{"event_id": e.event_id, "processed_at": now} for e in fresh]
-        )
+        insert_rows(session, ProcessedEvent, [{"event_id": e.event_id, "processed_at": now} for e in fresh])
     if dead:
-        session.execute(insert(DeadLetter), dead)
-        session.execute(
-            insert(OutboxMessage),
+        insert_rows(session, DeadLetter, dead)
+        insert_rows(
+            session,
+            OutboxMessage,
             [
                 {
                     "topic": dead_letter_topic,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from contracts import (
@@ -22,13 +22,11 @@ from contracts import (
     make_event,
     partition_key,
 )
+from hub.store.bulk import chunks, insert_rows, one_of, update_rows, upsert_rows
 from hub.store.match_store import edge_detail
 from hub.store.models import Citizen, CitizenHistory, OutboxMessage, ReviewTask, SourceRecord
-from hub.store.upsert import insert_ignore
 from matching.model import ReclusterPlan
 from matching.survivorship import GoldenRecord, golden_record
-
-_CHUNK = 900
 
 
 @dataclass
@@ -61,10 +59,10 @@ def golden_json(golden: GoldenRecord) -> dict[str, Any]:
 def _member_records(session: Session, keys: Iterable[str]) -> dict[str, PersonRecord]:
     wanted = sorted(set(keys))
     found: dict[str, PersonRecord] = {}
-    for start in range(0, len(wanted), _CHUNK):
+    for chunk in chunks(session, wanted):
         for key, payload in session.execute(
             select(SourceRecord.source_key, SourceRecord.payload).where(
-                SourceRecord.source_key.in_(wanted[start : start + _CHUNK]), SourceRecord.payload.is_not(None)
+                one_of(session, SourceRecord.source_key, chunk), SourceRecord.payload.is_not(None)
             )
         ).all():
             if payload:
@@ -83,22 +81,41 @@ def _outbox_row(topic: str, payload: BaseModel, now: datetime) -> dict[str, Any]
     }
 
 
+def _existing(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in chunks(session, ids):
+        for row in session.execute(
+            select(Citizen.citizen_id, Citizen.version, Citizen.golden, Citizen.status).where(
+                one_of(session, Citizen.citizen_id, chunk)
+            )
+        ).all():
+            found[row.citizen_id] = {"version": row.version, "golden": row.golden, "status": row.status}
+    return found
+
+
 def apply_plan(
-    session: Session, plan: ReclusterPlan, topic: str, trust: dict[str, dict[str, int]] | None = None
+    session: Session,
+    plan: ReclusterPlan,
+    topic: str,
+    known: dict[str, PersonRecord] | None = None,
+    trust: dict[str, dict[str, int]] | None = None,
 ) -> CitizenOutcome:
-    """Update citizens after the matcher re-clustered a neighbourhood, in the caller's transaction."""
+    """Update citizens after the matcher re-clustered a neighbourhood, in the caller's transaction.
+
+    ``known`` holds records already parsed by the caller (the batch), so only neighbours are loaded.
+    """
     outcome = CitizenOutcome()
     now = datetime.now(UTC)
     ids = sorted({c.citizen_id for c in plan.citizens} | set(plan.retired))
-    existing: dict[str, Citizen] = {}
-    for start in range(0, len(ids), _CHUNK):
-        for citizen in session.scalars(
-            select(Citizen).where(Citizen.citizen_id.in_(ids[start : start + _CHUNK]))
-        ):
-            existing[citizen.citizen_id] = citizen
-    records = _member_records(session, (k for c in plan.citizens for k in c.members))
+    existing = _existing(session, ids)
+    known = known or {}
+    wanted = {k for c in plan.citizens for k in c.members}
+    records = {k: known[k] for k in wanted if k in known}
+    records.update(_member_records(session, wanted - set(records)))
     outbox: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     versions: dict[str, int] = {}
 
     for plan_citizen in plan.citizens:
@@ -107,9 +124,10 @@ def apply_plan(
         fields = golden["fields"]
         row = existing.get(plan_citizen.citizen_id)
         touched = [k for k in plan_citizen.members if k in plan.touched_records]
-        if row is not None and row.golden == golden and not plan_citizen.membership_changed:
+        unchanged = row is not None and row["golden"] == golden and row["status"] == "active"
+        if unchanged and not plan_citizen.membership_changed:
             continue
-        before = (row.golden or {}).get("fields", {}) if row is not None else {}
+        before = (row["golden"] or {}).get("fields", {}) if row is not None else {}
         changed_fields = sorted(
             k
             for k in set(before) | set(fields)
@@ -126,19 +144,13 @@ def apply_plan(
             "retired_into": None,
         }
         if row is None:
-            version = 1
-            citizen = Citizen(citizen_id=plan_citizen.citizen_id, version=version, created_at=now, **columns)
-            session.add(citizen)
-            existing[plan_citizen.citizen_id] = citizen
+            version, kind = 1, "created"
+            inserts.append({"citizen_id": plan_citizen.citizen_id, "version": 1, "created_at": now} | columns)
             outcome.created += 1
-            kind = "created"
         else:
-            version = row.version + 1
-            for name, value in columns.items():
-                setattr(row, name, value)
-            row.version = version
+            version, kind = row["version"] + 1, "changed"
+            updates.append({"b_citizen_id": plan_citizen.citizen_id, "version": version} | columns)
             outcome.changed += 1
-            kind = "changed"
         versions[plan_citizen.citizen_id] = version
         history.append(
             {
@@ -179,16 +191,17 @@ def apply_plan(
         row = existing.get(old_id)
         if row is None:
             continue
-        row.status, row.retired_into, row.version, row.updated_at = (
-            "retired",
-            survivor or None,
-            row.version + 1,
-            now,
+        version = row["version"] + 1
+        versions[old_id] = version
+        session.execute(
+            update(Citizen)
+            .where(Citizen.citizen_id == old_id)
+            .values(status="retired", retired_into=survivor or None, version=version, updated_at=now)
         )
         history.append(
             {
                 "citizen_id": old_id,
-                "version": row.version,
+                "version": version,
                 "kind": "retired",
                 "detail": {"into": survivor},
                 "at": now,
@@ -202,7 +215,7 @@ def apply_plan(
                 CitizensMerged(
                     survivor_id=survivor,
                     retired_ids=retired,
-                    version=versions.get(survivor, existing[survivor].version),
+                    version=versions.get(survivor, existing.get(survivor, {}).get("version", 1)),
                     source_records=[
                         _ref(k) for c in plan.citizens if c.citizen_id == survivor for k in c.members
                     ],
@@ -213,24 +226,22 @@ def apply_plan(
         )
     for anchor, new_ids in plan.splits:
         outcome.split += 1
-        version = versions.get(anchor) or (existing[anchor].version if anchor in existing else 0)
         outbox.append(
             _outbox_row(
                 topic,
                 CitizenSplit(
                     citizen_id=anchor,
                     new_citizen_ids=new_ids,
-                    version=version,
+                    version=versions.get(anchor) or existing.get(anchor, {}).get("version", 0),
                     reason="a source record no longer matches",
                 ),
                 now,
             )
         )
-    session.flush()
-    if history:
-        session.execute(insert(CitizenHistory), history)
-    if outbox:
-        session.execute(insert(OutboxMessage), outbox)
+    insert_rows(session, Citizen, inserts)
+    update_rows(session, Citizen, "citizen_id", [{"citizen_id": u.pop("b_citizen_id")} | u for u in updates])
+    insert_rows(session, CitizenHistory, history)
+    insert_rows(session, OutboxMessage, outbox)
     outcome.reviews = _open_reviews(session, plan, now)
     return outcome
 
@@ -247,15 +258,15 @@ def _open_reviews(session: Session, plan: ReclusterPlan, now: datetime) -> int:
         }
         for e in plan.reviews
     ]
-    insert_ignore(session, ReviewTask, rows, ["a", "b"])
+    upsert_rows(session, ReviewTask, rows, ["a", "b"], None)
     # Pairs that now sit in one citizen no longer need a person.
     where = {k: c.citizen_id for c in plan.citizens for k in c.members}
     keys = sorted(where)
     settled: list[int] = []
-    for start in range(0, len(keys), _CHUNK):
+    for chunk in chunks(session, keys):
         for task_id, a, b in session.execute(
             select(ReviewTask.id, ReviewTask.a, ReviewTask.b).where(
-                ReviewTask.status == "open", ReviewTask.a.in_(keys[start : start + _CHUNK])
+                ReviewTask.status == "open", one_of(session, ReviewTask.a, chunk)
             )
         ).all():
             if where.get(a) is not None and where.get(a) == where.get(b):

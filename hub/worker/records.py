@@ -8,16 +8,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts import PersonRecordEvent, ServiceEventEvent, SourceRecordDeletedEvent
+from hub.store.bulk import chunks, delete_where_in, insert_rows, one_of, upsert_rows
 from hub.store.models import DataQualityIssue, Identifier, ServiceEventRow, SourceRecord
-from hub.store.upsert import insert_ignore, upsert
 from matching.model import RecordChange
 from matching.rules import simple_name
-
-_CHUNK = 900
 
 
 @dataclass
@@ -60,10 +58,10 @@ def store_record_events(
     newest = _newest(events)
     keys = sorted(newest)
     stored: dict[str, tuple[datetime, str]] = {}
-    for start in range(0, len(keys), _CHUNK):
+    for chunk in chunks(session, keys):
         for key, occurred_at, event_id in session.execute(
             select(SourceRecord.source_key, SourceRecord.occurred_at, SourceRecord.event_id).where(
-                SourceRecord.source_key.in_(keys[start : start + _CHUNK])
+                one_of(session, SourceRecord.source_key, chunk)
             )
         ).all():
             when = occurred_at if occurred_at.tzinfo else occurred_at.replace(tzinfo=UTC)
@@ -94,17 +92,15 @@ def store_record_events(
             result.changes.append(RecordChange(key, None))
         rows.append(row)
     columns = [c for c in rows[0] if c != "source_key"] if rows else []
-    upsert(session, SourceRecord, rows, ["source_key"], columns)
+    upsert_rows(session, SourceRecord, rows, ["source_key"], columns)
     _replace_identifiers(session, [newest[c.key] for c in result.changes])
     return result
 
 
 def _replace_identifiers(session: Session, events: Sequence[Any]) -> None:
     keys = [e.payload.source_key for e in events]
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        session.execute(delete(Identifier).where(Identifier.source_key.in_(chunk)))
-        session.execute(delete(DataQualityIssue).where(DataQualityIssue.source_key.in_(chunk)))
+    delete_where_in(session, Identifier, "source_key", keys)
+    delete_where_in(session, DataQualityIssue, "source_key", keys)
     identifiers: list[dict[str, Any]] = []
     issues: list[dict[str, Any]] = []
     for event in events:
@@ -130,10 +126,8 @@ def _replace_identifiers(session: Session, events: Sequence[Any]) -> None:
                     "rule": issue.rule,
                 }
             )
-    if identifiers:
-        session.execute(insert(Identifier), identifiers)
-    if issues:
-        session.execute(insert(DataQualityIssue), issues)
+    insert_rows(session, Identifier, identifiers)
+    insert_rows(session, DataQualityIssue, issues)
 
 
 def store_service_events(session: Session, events: Sequence[ServiceEventEvent]) -> int:
@@ -151,5 +145,5 @@ def store_service_events(session: Session, events: Sequence[ServiceEventEvent]) 
         }
         for e in events
     ]
-    insert_ignore(session, ServiceEventRow, rows, ["source_system", "service_event_id"])
+    upsert_rows(session, ServiceEventRow, rows, ["source_system", "service_event_id"], None)
     return len(rows)
