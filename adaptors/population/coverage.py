@@ -27,7 +27,7 @@ FAULT_RATES: dict[str, dict[str, float]] = {
         "dob_year_only": 0.03,
         "dob_swapped": 0.02,
         "dob_impossible": 0.004,
-        "stale_address": 0.35,
+        "stale_address": 0.15,
         "birth_name": 0.25,
         "birth_alias": 0.05,
         "nino_present": 0.06,

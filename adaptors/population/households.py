@@ -127,7 +127,7 @@ class HouseholdBuilder(PeopleBuilder):
     def settle(self, hh: Household) -> None:
         """Give every member the household's address history (and a previous home after a recent move)."""
         previous = None
-        if (AS_OF - hh.moved_in).days < 5 * 365:
+        if (AS_OF - hh.moved_in).days < 3 * 365:
             previous = self.props.next()
         for i in hh.members:
             p = self.people[i]

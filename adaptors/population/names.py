@@ -172,18 +172,45 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _zipf(names: Sequence[str]) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    """Names in rank order with cumulative weights that fall with rank."""
-    unique = tuple(dict.fromkeys(names))
-    weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(unique))]
-    return unique, tuple(itertools.accumulate(weights))
+# The long tails: names outside the top lists, each rare, together most of the population.
+_OTHER_GIRLS = (
+    "Alice Alison Andrea Beverley Bridget Carole Charlene Cheryl Colette Dawn Eleanor Fiona Frances Gail "
+    "Georgina Hazel Heather Imogen Isobel Jill Joanna Josephine Judith Julia Leanne Lindsey Lorna Lynn Maria "
+    "Marie Melanie Miriam Naomi Paula Rachael Rosemary Ruth Sian Sonia Tanya Teresa Vanessa Yvonne Zoe "
+    "Freya Phoebe Poppy Niamh Erin Leah Kayleigh Carly Stephanie Hollie Alexandra Catherine Rose Esther"
+)
+_OTHER_BOYS = (
+    "Adrian Alistair Barry Bernard Brendan Cameron Carl Clive Damian Dean Dominic Douglas Duncan Edwin "
+    "Francis Gavin Glenn Harvey Howard Hugh Jeremy Joel Julian Justin Karl Leon Lloyd Marcus Max Maurice "
+    "Nathan Noel Oscar Owen Patrick Rhys Ross Russell Scott Sean Shaun Toby Vincent Warren Declan Aaron "
+    "Bradley Elliot Finley Harrison Mason Reece Jamie Gareth Timothy Gregory Leonard Stanley Walter"
+)
+_TOPONYM_HEADS = (
+    "Ash Black Brad Brook Brom Chad Clay Crom Hart Hay Hol Kent Lang Mar Mid Mil North Ox Rad Red Shel South "
+    "Stan Stock Thorn Wal West Whit Win Wood Al Bar Bur Dar Ed Gold Hal Ket Lever Mos Ring Sal Sed Tat Wig"
+)
+_TOPONYM_TAILS = "ley ton ford worth field wood by ham well den shaw croft bury hurst dale"
+
+
+def _zipf(
+    names: Sequence[str], exponent: float = 0.8, tail: Sequence[str] = (), tail_share: float = 0.0
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Names with cumulative weights: the top list falling with rank, then a flat tail of rare names."""
+    top = tuple(dict.fromkeys(names))
+    rest = tuple(n for n in dict.fromkeys(tail) if n not in top)
+    weights = [1.0 / (rank + 1) ** exponent for rank in range(len(top))]
+    total = sum(weights)
+    weights = [w / total * (1.0 - tail_share) for w in weights]
+    weights += [tail_share / len(rest)] * len(rest) if rest else []
+    return top + rest, tuple(itertools.accumulate(weights))
 
 
 FORENAMES: dict[tuple[str, int], tuple[tuple[str, ...], tuple[float, ...]]] = {
-    **{("F", decade): _zipf(text.split()) for decade, text in _GIRLS.items()},
-    **{("M", decade): _zipf(text.split()) for decade, text in _BOYS.items()},
+    **{("F", dec): _zipf(text.split(), 0.6, _OTHER_GIRLS.split(), 0.4) for dec, text in _GIRLS.items()},
+    **{("M", dec): _zipf(text.split(), 0.6, _OTHER_BOYS.split(), 0.4) for dec, text in _BOYS.items()},
 }
-SURNAMES = _zipf(_SURNAMES)
+_TOPONYMS = [h + t for h in _TOPONYM_HEADS.split() for t in _TOPONYM_TAILS.split()]
+SURNAMES = _zipf(_SURNAMES, 0.6, [n[0].upper() + n[1:] for n in _TOPONYMS], 0.72)
 
 
 class Heritage(NamedTuple):
@@ -197,7 +224,9 @@ class Heritage(NamedTuple):
 
 
 HERITAGES = [
-    Heritage(share, _zipf(male.split()), _zipf(female.split()), _zipf(family.split()), feminine)
+    Heritage(
+        share, _zipf(male.split(), 0.3), _zipf(female.split(), 0.3), _zipf(family.split(), 0.3), feminine
+    )
     for share, male, female, family, feminine in _HERITAGE
 ]
 

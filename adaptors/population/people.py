@@ -267,7 +267,7 @@ class PeopleBuilder:
         kids: list[Person] = []
         for i in range(count):
             sex = "M" if rng.random() < 0.5 else "F"
-            if i == 1 and kids and rng.random() < TWIN_RATE:
+            if i == 1 and kids[0].related_id is None and rng.random() < TWIN_RATE:
                 twin = kids[0]
                 p = self.person(hh, sex, twin.age, family, heritage, dob=twin.dob, avoid=twin.given)
                 p.tags, p.related_id = (*p.tags, "twin"), twin.person_id
