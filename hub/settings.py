@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=False, description="Mark the sign-in cookie Secure (set it when served over HTTPS)"
     )
+    council_name: str = Field(default="Example Borough Council", description="Shown in the pages' header")
 
     # --- adaptors (issue 4): legacy systems, their adaptors, tell-us-once. Read by hub.adaptors_host. ---
     adaptor_state_dir: Path | None = Field(

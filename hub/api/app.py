@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from hub import web
 from hub.api import health, problems
 from hub.api.security import SecurityHeaders
 from hub.audit import endpoints as audit
@@ -56,5 +57,6 @@ def create_app(settings: Settings, db: Database | None = None, bus: EventBus | N
     app.include_router(audit.router)
     app.include_router(reviews.router)
     app.include_router(residents.router)
+    web.install(app)
     app.add_middleware(SecurityHeaders)
     return app

@@ -49,8 +49,11 @@ def authenticator(request: Request) -> Authenticator:
     return found
 
 
-def authenticate(request: Request) -> Principal | None:
-    """The caller, or None when no credential came. A credential that fails is a 401, never ignored."""
+def authenticate(request: Request, cookies: bool = True) -> Principal | None:
+    """The caller, or None when no credential came. A credential that fails is a 401, never ignored.
+
+    ``cookies=False`` ignores the browser's sign-in cookie (the API does, for requests that change
+    something: those need a bearer token or a key, so another site cannot forge them)."""
     auth = authenticator(request)
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
@@ -67,7 +70,7 @@ def authenticate(request: Request) -> Principal | None:
             return auth.tokens.principal(value.strip())
         except InvalidToken as error:
             raise HTTPException(401, f"The token is not valid ({error})", headers=_CHALLENGE) from None
-    cookie = request.cookies.get(COOKIE)
+    cookie = request.cookies.get(COOKIE) if cookies else None
     if cookie:
         try:
             return auth.tokens.principal(cookie, via="cookie")
@@ -81,7 +84,7 @@ def require(*roles: Role) -> Callable[[Request], Principal]:
     allowed = frozenset(roles)
 
     def dependency(request: Request) -> Principal:
-        principal = authenticate(request)
+        principal = authenticate(request, cookies=request.method in ("GET", "HEAD"))
         if principal is None:
             raise HTTPException(401, "Sign in: send a bearer token or an API key", headers=_CHALLENGE)
         if principal.role not in allowed:

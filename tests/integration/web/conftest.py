@@ -12,7 +12,8 @@ import pytest_asyncio
 from fastapi import FastAPI
 
 from hub.api.app import create_app
-from hub.auth import Role
+from hub.auth import Principal, Role
+from hub.auth.deps import COOKIE, csrf_token
 from hub.bus.base import EventBus
 from hub.bus.factory import bus_from_settings
 from tests.integration.web.seed import SYSTEM_KEY, Seeded, seed
@@ -38,6 +39,18 @@ class Hub:
         subject = {"citizen": self.showcase}.get(role, f"{role}.test")
         line = {"agent": "council_tax"}.get(role)
         return {"Authorization": f"Bearer {self.seeded.token(Role(role), subject, line=line)}"}
+
+
+    def browser(self, role: str | None) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """(cookies, headers, form fields) of a browser signed in as ``role`` (systems send their key)."""
+        if role is None:
+            return {}, {}, {}
+        if role == "system":
+            return {}, {"X-API-Key": SYSTEM_KEY}, {}
+        subject = {"citizen": self.showcase}.get(role, f"{role}.test")
+        token = self.seeded.token(Role(role), subject, line={"agent": "council_tax"}.get(role))
+        principal = Principal(subject=subject, role=Role(role), via="cookie", credential=token)
+        return {COOKIE: token}, {}, {"csrf": csrf_token(principal)}
 
 
 async def start_hub(data_dir: Path) -> Hub:

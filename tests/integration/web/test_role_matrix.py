@@ -19,8 +19,8 @@ pytestmark = pytest.mark.integration
 
 ROLES = ("agent", "supervisor", "system", "citizen", "admin")
 STAFF = {"agent", "supervisor", "admin"}
-PUBLIC = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/sign-in"), ("GET", "/openapi.json"),
-          ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}  # fmt: skip
+PUBLIC = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/sign-in"), ("POST", "/sign-out"), ("GET", "/"),
+          ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}  # fmt: skip
 
 
 def _event_body() -> Any:
@@ -123,5 +123,53 @@ async def test_a_system_key_speaks_only_for_its_own_source_system(shared_hub: Hu
     assert "council_tax" in response.json()["detail"]
 
 
-# Pages: (method, path, allowed roles); filled in by the page tests' table.
-PAGE_ROUTES: list[tuple[str, str, set[str]]] = []
+# Pages, signed in through the browser cookie: (method, path template, allowed roles, form).
+PAGES: list[tuple[str, str, set[str], dict[str, str] | None]] = [
+    ("GET", "/search?name=Smith", STAFF, None),
+    ("GET", "/citizens/{showcase}", STAFF, None),
+    ("POST", "/citizens/{showcase}/wrong-match", {"agent", "supervisor"}, {"source_key": "x/unknown"}),
+    ("POST", "/citizens/{showcase}/merge", {"supervisor"}, {"other_citizen_id": "c-unknown"}),
+    ("POST", "/citizens/{showcase}/split", {"supervisor"}, {}),
+    ("POST", "/citizens/{showcase}/undo-merge", {"supervisor"}, {"retired_citizen_id": "c-unknown"}),
+    ("GET", "/reviews", {"supervisor", "admin"}, None),
+    ("POST", "/reviews/next", {"supervisor"}, {}),
+    ("GET", "/reviews/999999", {"supervisor", "admin"}, None),
+    ("POST", "/reviews/999999/decide", {"supervisor"}, {"decision": "same"}),
+    ("POST", "/reviews/999999/release", {"supervisor"}, {}),
+    ("GET", "/my-account", {"citizen"}, None),
+    ("GET", "/my-account/change-of-address", {"citizen"}, None),
+    ("POST", "/my-account/change-of-address", {"citizen"}, {}),
+    ("GET", "/my-account/subject-access", {"citizen"}, None),
+    ("GET", "/admin/audit", {"admin"}, None),
+    ("GET", "/admin/subject-access/{showcase}", {"admin"}, None),
+]
+def _cookie_header(cookies: dict[str, str]) -> dict[str, str]:
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+
+
+PAGE_ROUTES = [(m, _route_key(t)[0].replace("/v1", ""), a) for m, t, a, _f in PAGES]
+PAGE_CASES = [(m, t, role, role in allowed, form) for m, t, allowed, form in PAGES for role in (*ROLES, None)]
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "role", "allowed", "form"),
+    PAGE_CASES,
+    ids=[f"page {m} {t.split('?')[0]} as {r}" for m, t, r, _a, _f in PAGE_CASES],
+)
+async def test_each_role_is_allowed_or_refused_a_page(
+    shared_hub: Hub, method: str, template: str, role: str | None, allowed: bool, form: dict[str, str] | None
+) -> None:
+    cookies, headers, data = shared_hub.browser(role)
+    response = await shared_hub.client.request(
+        method, _fill(template, shared_hub), headers={**headers, **_cookie_header(cookies)},
+        data={**data, **form} if form is not None else None,
+    )  # fmt: skip
+    if role is None:
+        assert response.status_code == 401
+        assert "Sign in" in response.text
+    elif allowed:
+        assert response.status_code not in (401, 403), response.text
+        assert response.status_code < 500
+    else:
+        assert response.status_code == 403, response.text
+        assert response.headers["content-type"].startswith("text/html")
