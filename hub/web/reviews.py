@@ -25,6 +25,8 @@ Supervisor = Annotated[Principal, Depends(require_page(Role.SUPERVISOR))]
 FormText = Annotated[str, Form(max_length=2000)]
 
 LEVELS = {"exact": "Same", "missing": "Not in both records"}
+FIELDS = {"dob": "Date of birth", "nino": "NI number", "nhs": "NHS number", "ids": "Other references",
+          "given": "First name", "family": "Surname"}  # fmt: skip
 
 
 @router.get("/reviews", response_class=HTMLResponse)
@@ -112,10 +114,13 @@ def review_task(
             session, principal, "read_review", citizens=citizens, channel="page", detail={"task": task_id}
         )
     evidence = [
-        (field.replace("_", " ").capitalize(), LEVELS.get(level, level.replace("_", " ").capitalize()),
-         task.field_weights.get(field, 0.0))
+        (
+            FIELDS.get(field, field.replace("_", " ").capitalize()),
+            LEVELS.get(level, level.replace("_", " ").capitalize()),
+            task.field_weights.get(field, 0.0),
+        )
         for field, level in sorted(task.levels.items())
-    ]  # fmt: skip
+    ]
     return render(
         request, "review.html", principal, title=f"Review task {task_id}", task=task, rows=_rows(*sides),
         evidence=evidence, mine=task.assigned_to == principal.actor,

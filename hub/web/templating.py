@@ -55,6 +55,13 @@ def system_name(value: Any) -> str:
     return SYSTEMS.get(str(value), words(value))
 
 
+def record_label(key: Any) -> str:
+    """'council_tax/CT4' -> 'Council Tax record CT4'."""
+    system, _, record_id = str(key).partition("/")
+    return f"{system_name(system)} record {record_id}"
+
+
+TEMPLATES.env.filters["record"] = record_label
 TEMPLATES.env.filters["nice_date"] = nice_date
 TEMPLATES.env.filters["words"] = words
 TEMPLATES.env.filters["system"] = system_name

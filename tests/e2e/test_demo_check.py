@@ -33,7 +33,9 @@ def test_demo_check_prints_a_summary_of_three_systems(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
-    counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s+(\w+)\s+(\d+) source records$", out, re.M)}
+    counts = {
+        m.group(1): int(m.group(2)) for m in re.finditer(r"^\s+(\w+)\s+(\d+) source records$", out, re.M)
+    }
     assert set(counts) == {"council_tax", "benefits", "housing"}
     assert sum(counts.values()) > 1000
     citizens = int(re.search(r"citizens\s+(\d+)", out).group(1))  # type: ignore[union-attr]

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.integration
 
 ROLES = ("agent", "supervisor", "system", "citizen", "admin")
 STAFF = {"agent", "supervisor", "admin"}
-PUBLIC = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/sign-in"), ("POST", "/sign-out"), ("GET", "/"),
-          ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}  # fmt: skip
+PUBLIC = {
+    ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/sign-in"), ("POST", "/sign-out"), ("GET", "/"),
+    ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc"),
+}  # fmt: skip
 
 
 def _event_body() -> Any:
