@@ -1,0 +1,53 @@
+"""How the search reads what an agent types."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.citizens.names import given_variants
+from hub.citizens.search import parse_dob, parse_name, parse_postcode
+
+
+@pytest.mark.parametrize(
+    ("text", "given", "family"),
+    [("Peggy Smith", "peggy", "smith"), ("Smith, Peggy", "peggy", "smith"), ("Smith", None, "smith"),
+     ("Mary Ann O'Neill", "mary", "oneill"), ("  ", None, None),
+     ("Anne-Marie Smith-Jones", "annemarie", "smithjones")],
+)  # fmt: skip
+def test_names(text: str, given: str | None, family: str | None) -> None:
+    name = parse_name(text)
+    assert (name.given, name.family) == (given, family)
+
+
+@pytest.mark.parametrize(
+    ("text", "exact", "swapped", "years"),
+    [("1952-03-04", "1952-03-04", "1952-04-03", None), ("4/3/1952", "1952-03-04", "1952-04-03", None),
+     ("12/12/1952", "1952-12-12", None, None), ("25/12/1952", "1952-12-25", None, None),
+     ("1952", None, None, (1952, 1952)), ("1950s", None, None, (1950, 1959))],
+)  # fmt: skip
+def test_dates_of_birth(
+    text: str, exact: str | None, swapped: str | None, years: tuple[int, int] | None
+) -> None:
+    dob = parse_dob(text)
+    assert dob is not None
+    assert (dob.exact, dob.swapped) == (exact, swapped)
+    assert (None if dob.first_year is None else (dob.first_year, dob.last_year)) == years
+
+
+def test_a_date_that_is_not_one() -> None:
+    assert parse_dob("last tuesday") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "full", "district"),
+    [("m5 4wt", "M5 4WT", None), ("M54WT", "M5 4WT", None), ("M5", None, "M5"), ("SW1A", None, "SW1A"),
+     ("EC1A 1BB", "EC1A 1BB", None), ("nonsense", None, None)],
+)  # fmt: skip
+def test_postcodes_and_districts(text: str, full: str | None, district: str | None) -> None:
+    assert parse_postcode(text) == (full, district)
+
+
+@pytest.mark.parametrize(("a", "b"), [("peggy", "margaret"), ("margaret", "peggy"), ("bob", "robert"),
+                                      ("bill", "william"), ("maggie", "peggy")])  # fmt: skip
+def test_nicknames_and_full_forms(a: str, b: str) -> None:
+    assert b in given_variants(a)
