@@ -49,6 +49,10 @@ class Comparator:
     """The feature whose value frequency adjusts the ``exact`` level ("" for none)."""
     feature: str = ""
     """The feature compared, for comparators that serve several fields."""
+    household: bool = False
+    """Evidence that members of one household share (address, landline, an account or tenancy reference).
+    Such fields are not independent of each other, so the engine counts only the strongest agreement
+    among them: living together is one fact, not three."""
 
     def level(self, a: Features, b: Features) -> str:
         """The level of agreement of ``a`` and ``b`` on this field (symmetric)."""
@@ -279,9 +283,9 @@ COMPARATORS: tuple[Comparator, ...] = (
     Identifier(
         "nhs", "NHS number", ("exact", "close", "different"), overrides=frozenset({"exact"}), feature="h"
     ),
-    OtherIdentifiers("ids", "reference", ("exact", "close", "different")),
-    Address("address", "address", ("exact", "close", "somewhat", "district", "different")),
-    Phone("phone", "phone number", ("exact", "different")),
+    OtherIdentifiers("ids", "reference", ("exact", "close", "different"), household=True),
+    Address("address", "address", ("exact", "close", "somewhat", "district", "different"), household=True),
+    Phone("phone", "phone number", ("exact", "different"), household=True),
     Email("email", "e-mail", ("exact", "close", "different")),
 )
 """The default comparators, in the order explanations list them."""

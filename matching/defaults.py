@@ -16,6 +16,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "version": 1,
     "prior": -18.0,
     "conflict_weight": -4.0,
+    "conflict_review_support": 18.0,
     "thresholds": {"link": 4.0, "review": -4.0},
     "levels": {
         "given": {
@@ -42,7 +43,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
         },
         "nino": {"exact": [0.97, 0.000001], "close": [0.02, 0.00001], "different": [0.01, 0.999989]},
         "nhs": {"exact": [0.97, 0.000001], "close": [0.02, 0.00001], "different": [0.01, 0.999989]},
-        "ids": {"exact": [0.85, 0.00002], "close": [0.03, 0.0002], "different": [0.12, 0.99978]},
+        "ids": {"exact": [0.85, 0.00002], "close": [0.03, 0.002], "different": [0.12, 0.99778]},
         "address": {
             "exact": [0.60, 0.0002],
             "close": [0.08, 0.0005],

@@ -63,6 +63,7 @@ class FellegiSunterEngine:
         self.rules = rules
         self.conflict_cap = (link + review) / 2.0
         self._weights = self.params.weights
+        self._plan = tuple((c, self.params.weights[c.name]) for c in comparators)
         self._tf_exact_m = {
             c.name: self.params.levels[c.name]["exact"][0] for c in comparators if c.term_frequency
         }
@@ -86,6 +87,12 @@ class FellegiSunterEngine:
     def compare(self, left: Prepared, right: Prepared, *, explain_below: float | None = None) -> Comparison:
         """Compare two prepared records. Symmetric: ``compare(a, b) == compare(b, a)``.
 
+        Household evidence (address, landline, shared account references: comparators marked
+        ``household``) counts once: the strongest agreement among them, plus any disagreements. A conflict
+        (different first names, dates of birth, Jr/Sr) keeps the pair from linking unless an NI or NHS
+        number agrees; with one conflict a person is asked only when the other *personal* fields agree
+        strongly (``params.conflict_review_support``), otherwise the two are relatives, not one person.
+
         Args:
             left: one prepared record.
             right: the other.
@@ -98,32 +105,50 @@ class FellegiSunterEngine:
         levels: dict[str, str] = {}
         field_weights: dict[str, float] = {}
         total = self.params.prior
-        conflicts: list[str] = []
+        support = 0.0
+        best_household = ""
+        conflicts: list[Comparator] = []
         overridden = False
-        for comparator in self.comparators:
+        conflict_weight = self.params.conflict_weight
+        for comparator, weights in self._plan:
+            name = comparator.name
             level = comparator.level(a, b)
             if level == "missing":
-                if comparator.name != "generation":
-                    levels[comparator.name] = level
+                if name != "generation":
+                    levels[name] = level
                 continue
             if level == "exact" and comparator.term_frequency:
                 weight = self._tf_weight(comparator, a[comparator.term_frequency])
             else:
-                weight = self._weights[comparator.name][level]
-            levels[comparator.name] = level
-            field_weights[comparator.name] = weight
+                weight = weights[level]
+            levels[name] = level
+            if comparator.household and weight > 0.0:
+                # Only the strongest household agreement counts; the others are shown at zero.
+                if not best_household or weight > field_weights[best_household]:
+                    if best_household:
+                        total -= field_weights[best_household]
+                        field_weights[best_household] = 0.0
+                    best_household = name
+                    total += weight
+                    field_weights[name] = weight
+                else:
+                    field_weights[name] = 0.0
+                continue
+            field_weights[name] = weight
             total += weight
-            if level in comparator.conflicts and weight <= self.params.conflict_weight:
-                conflicts.append(comparator.label)
+            if level in comparator.conflicts and weight <= conflict_weight:
+                conflicts.append(comparator)
+            elif not comparator.household and weight > 0.0:
+                support += weight
             if level in comparator.overrides:
                 overridden = True
         capped: list[str] = []
         if conflicts and not overridden:
-            # One conflict leaves the pair for a person to decide; two say they are different people.
-            cap = self.conflict_cap if len(conflicts) == 1 else self.thresholds.review - 1.0
+            strong = len(conflicts) == 1 and support >= self.params.conflict_review_support
+            cap = self.conflict_cap if strong else self.thresholds.review - 1.0
             if total > cap:
                 total = cap
-                capped = conflicts
+                capped = [c.label for c in conflicts]
         if explain_below is not None and total < explain_below:
             return Comparison(weight=round(total, 4), levels=levels, field_weights=field_weights)
         summary = summarise(self.comparators, levels, swapped=swapped, capped_by=capped)

@@ -93,18 +93,25 @@ def standard_name(
     return StandardName(first, " ".join(others), " ".join(family_t), generation)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
+def _canonicals(name: str) -> frozenset[str]:
+    return frozenset(_NAMER.canonicals_of(name))
+
+
+@lru_cache(maxsize=65536)
+def _relatives(name: str) -> frozenset[str]:
+    """The name's canonical forms and its nicknames (cached per name: names repeat, pairs do not)."""
+    return _canonicals(name) | frozenset(_NAMER.nicknames_of(name))
+
+
 def nickname_related(a: str, b: str) -> bool:
     """Whether two first names are a name and one of its diminutives (Peggy/Margaret, Bill/William),
     or two diminutives of one name (Bill/Billy). Symmetric."""
     if not a or not b or a == b:
         return False
-    ca, cb = _NAMER.canonicals_of(a), _NAMER.canonicals_of(b)
-    if b in ca or a in cb:
+    if b in _relatives(a) or a in _relatives(b):
         return True
-    if b in _NAMER.nicknames_of(a) or a in _NAMER.nicknames_of(b):
-        return True
-    return bool(ca & cb)
+    return not _canonicals(a).isdisjoint(_canonicals(b))
 
 
 @lru_cache(maxsize=262144)

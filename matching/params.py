@@ -36,6 +36,9 @@ class Params:
     levels: Mapping[str, Mapping[str, tuple[float, float]]]
     conflict_weight: float = -4.0
     """A conflict level counts as a conflict only when its weight is at most this."""
+    conflict_review_support: float = 18.0
+    """With one conflict, a person is asked only when the other personal fields agree with at least this
+    much weight (about: same date of birth and surname); below it the pair is two people (relatives)."""
     term_frequencies: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     term_frequency_floor: Mapping[str, float] = field(default_factory=dict)
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
@@ -76,6 +79,9 @@ class Params:
             return Params(
                 prior=float(data.get("prior", DEFAULT_PARAMS["prior"])),
                 conflict_weight=float(data.get("conflict_weight", DEFAULT_PARAMS["conflict_weight"])),
+                conflict_review_support=float(
+                    data.get("conflict_review_support", DEFAULT_PARAMS["conflict_review_support"])
+                ),
                 link=float(thresholds["link"]),
                 review=float(thresholds["review"]),
                 levels=levels,
@@ -92,6 +98,7 @@ class Params:
             "version": 1,
             "prior": self.prior,
             "conflict_weight": self.conflict_weight,
+            "conflict_review_support": self.conflict_review_support,
             "thresholds": {"link": self.link, "review": self.review},
             "levels": {name: {lv: list(mu) for lv, mu in lvls.items()} for name, lvls in self.levels.items()},
             "term_frequencies": {name: dict(table) for name, table in self.term_frequencies.items()},

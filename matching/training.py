@@ -196,6 +196,7 @@ def train(
         {
             "prior": log2_ratio(match_share, 1.0 - match_share),
             "conflict_weight": base.conflict_weight,
+            "conflict_review_support": base.conflict_review_support,
             "thresholds": {"link": base.link, "review": base.review},
             "levels": {c.name: _levels(c, m, u, base, observed) for c in comparators},
             "term_frequencies": tf,

@@ -64,6 +64,52 @@ CASES = [
         "new",
     ),
     (
+        "joint council tax account holders: one household, different people",
+        person("1", "Mary", "Ormsby", identifiers=[{"scheme": "council_tax_account", "value": "40000001"}]),
+        person("2", "Tom", "Ormsby", identifiers=[{"scheme": "council_tax_account", "value": "40000001"}]),
+        {"given": "different", "ids": "exact", "address": "exact"},
+        "new",
+    ),
+    (
+        "partners on one tenancy, different surnames, one landline",
+        person(
+            "1",
+            "Mary",
+            "Ormsby",
+            identifiers=[{"scheme": "tenancy", "value": "TEN100001"}],
+            phones=["0161 745 2291"],
+        ),
+        person(
+            "2",
+            "Tom",
+            "Okafor",
+            identifiers=[{"scheme": "tenancy", "value": "TEN100001"}],
+            phones=["01617452291"],
+        ),
+        {"ids": "exact", "phone": "exact", "address": "exact"},
+        "new",
+    ),
+    (
+        "neighbours' sequential account numbers",
+        person("1", "Amir", "Khan", identifiers=[{"scheme": "council_tax_account", "value": "40000001"}]),
+        person(
+            "2",
+            "Amir",
+            "Begum",
+            identifiers=[{"scheme": "council_tax_account", "value": "40000002"}],
+            line="12 High Street",
+        ),
+        {"ids": "close"},
+        "new",
+    ),
+    (
+        "one person in two systems, no date of birth",
+        person("1", "Margaret", "Ormsby"),
+        person("2", "Margaret", "Ormsby", system="hou", identifiers=[{"scheme": "tenancy", "value": "TEN1"}]),
+        {"given": "exact", "family": "exact", "address": "exact"},
+        "link",
+    ),
+    (
         "married name recorded as previous name",
         person("1", "Alice", "Brown", "1980-01-02", postcode="LS1 1AA", line="3 Park Rd"),
         person("2", "Alice", "Greenwood", "1980-01-02", other_names=[{"given": "Alice", "family": "Brown"}]),
@@ -159,3 +205,14 @@ def test_blocking_keys_are_few_and_never_empty_for_a_named_dated_record() -> Non
     prepared = ENGINE.prepare(person("1", "Sam", "Jones", "1970-07-08", nino="AB123456C"))
     assert 3 <= len(prepared.blocking_keys) <= 15
     assert any(k.startswith("n:") for k in prepared.blocking_keys)
+
+
+def test_household_evidence_counts_once_and_weights_add_up() -> None:
+    account = [{"scheme": "council_tax_account", "value": "40000001"}]
+    a = ENGINE.prepare(person("1", "Mary", "Ormsby", identifiers=account, phones=["01617452291"]))
+    b = ENGINE.prepare(person("2", "Mary", "Ormsby", identifiers=account, phones=["01617452291"]))
+    comparison = ENGINE.compare(a, b)
+    household = [comparison.field_weights[f] for f in ("address", "ids", "phone")]
+    assert sorted(household)[:2] == [0.0, 0.0]  # only the strongest of the three counts
+    total = ENGINE.params.prior + sum(comparison.field_weights.values())
+    assert abs(total - comparison.weight) < 1e-3
