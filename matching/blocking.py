@@ -18,108 +18,106 @@ from matching.names import phonetic
 Features = Mapping[str, Any]
 
 
+class RecordView:
+    """A record's features with the pieces several rules share (date, names' sounds, postcodes)
+    computed once per record."""
+
+    __slots__ = ("features", "dob", "families", "given", "given_sound", "postcodes")
+
+    def __init__(self, features: Features) -> None:
+        self.features = features
+        dob = features.get("d")
+        self.dob = f"{dob[0]}-{dob[1]}-{dob[2]}" if dob and dob[1] is not None and dob[2] is not None else ""
+        family = features.get("f", "")
+        names = [family.replace(" ", "")] if family else []
+        if " " in family:
+            names.extend(family.split())
+        names.extend(other.replace(" ", "") for other in features.get("fo", ()))
+        self.families = [phonetic(n) for n in dict.fromkeys(names) if len(n) > 1]
+        self.given = features.get("g", "")
+        self.given_sound = phonetic(self.given) if self.given else ""
+        self.postcodes = list(dict.fromkeys(a[0] for a in features.get("a", ()) if a[0]))
+
+
 @dataclass(frozen=True, slots=True)
 class BlockingRule:
-    """A named rule: ``keys(features)`` yields the values; the rule's prefix keeps rules apart."""
+    """A named rule: ``values(view)`` yields the values; the rule's prefix keeps rules apart."""
 
     prefix: str
     description: str
-    values: Callable[[Features], Iterator[str]]
+    values: Callable[[RecordView], Iterator[str]]
 
-    def keys(self, features: Features) -> Iterator[str]:
-        for value in self.values(features):
+    def keys(self, features: Features | RecordView) -> Iterator[str]:
+        view = features if isinstance(features, RecordView) else RecordView(features)
+        for value in self.values(view):
             yield f"{self.prefix}:{value}"
 
 
-def _dob(features: Features) -> str | None:
-    dob = features.get("d")
-    if not dob or dob[1] is None or dob[2] is None:
-        return None
-    return f"{dob[0]}-{dob[1]}-{dob[2]}"
-
-
-def _families(features: Features) -> list[str]:
-    family = features.get("f", "")
-    names = [family.replace(" ", "")] if family else []
-    if family and " " in family:
-        names.extend(family.split())
-    names.extend(other.replace(" ", "") for other in features.get("fo", ()))
-    return [n for n in dict.fromkeys(names) if len(n) > 1]
-
-
-def _strong(short: str) -> Callable[[Features], Iterator[str]]:
-    def values(features: Features) -> Iterator[str]:
-        for value in features.get(short, ()):
+def _strong(short: str) -> Callable[[RecordView], Iterator[str]]:
+    def values(view: RecordView) -> Iterator[str]:
+        for value in view.features.get(short, ()):
             if len(value) >= 8:
                 yield value
 
     return values
 
 
-def _identifiers(features: Features) -> Iterator[str]:
-    yield from features.get("i", ())
+def _identifiers(view: RecordView) -> Iterator[str]:
+    yield from view.features.get("i", ())
 
 
-def _family_dob(features: Features) -> Iterator[str]:
-    dob = _dob(features)
-    if dob:
-        for family in _families(features):
-            yield f"{phonetic(family)}:{dob}"
+def _family_dob(view: RecordView) -> Iterator[str]:
+    if view.dob:
+        for family in view.families:
+            yield f"{family}:{view.dob}"
 
 
-def _given_dob(features: Features) -> Iterator[str]:
-    dob, given = _dob(features), features.get("g")
-    if dob and given:
-        yield f"{phonetic(given)}:{dob}"
+def _given_dob(view: RecordView) -> Iterator[str]:
+    if view.dob and view.given:
+        yield f"{view.given_sound}:{view.dob}"
 
 
-def _names_year(features: Features) -> Iterator[str]:
-    dob, given, family = features.get("d"), features.get("g"), features.get("f")
-    if dob and given and family:
-        first, second = sorted((phonetic(given), phonetic(family.replace(" ", ""))))
+def _names_year(view: RecordView) -> Iterator[str]:
+    dob, family = view.features.get("d"), view.features.get("f")
+    if dob and view.given and family:
+        first, second = sorted((view.given_sound, phonetic(family.replace(" ", ""))))
         yield f"{first}:{second}:{dob[0]}"
 
 
-def _postcodes(features: Features) -> list[str]:
-    return list(dict.fromkeys(a[0] for a in features.get("a", ()) if a[0]))
+def _postcode_initial(view: RecordView) -> Iterator[str]:
+    if view.given:
+        for postcode in view.postcodes:
+            yield f"{postcode}:{view.given[0]}"
 
 
-def _postcode_initial(features: Features) -> Iterator[str]:
-    given = features.get("g")
-    if given:
-        for postcode in _postcodes(features):
-            yield f"{postcode}:{given[0]}"
-
-
-def _postcode_family(features: Features) -> Iterator[str]:
-    families = _families(features)[:2]
-    for postcode in _postcodes(features):
+def _postcode_family(view: RecordView) -> Iterator[str]:
+    families = view.families[:2]
+    for postcode in view.postcodes:
         for family in families:
-            yield f"{postcode}:{phonetic(family)}"
+            yield f"{postcode}:{family}"
 
 
-def _postcode_number(features: Features) -> Iterator[str]:
-    for address in features.get("a", ()):
+def _postcode_number(view: RecordView) -> Iterator[str]:
+    for address in view.features.get("a", ()):
         if address[0] and address[2]:
             yield f"{address[0]}:{address[1]}:{address[2]}"
 
 
-def _postcode_dob(features: Features) -> Iterator[str]:
-    dob = _dob(features)
-    if dob:
-        for postcode in _postcodes(features):
-            yield f"{postcode}:{dob}"
+def _postcode_dob(view: RecordView) -> Iterator[str]:
+    if view.dob:
+        for postcode in view.postcodes:
+            yield f"{postcode}:{view.dob}"
 
 
-def _uprn_initial(features: Features) -> Iterator[str]:
-    initial = features.get("g", "")[:1]
-    for uprn in features.get("u", ()):
+def _uprn_initial(view: RecordView) -> Iterator[str]:
+    initial = view.given[:1]
+    for uprn in view.features.get("u", ()):
         yield f"{uprn}:{initial}"
 
 
-def _plain(short: str) -> Callable[[Features], Iterator[str]]:
-    def values(features: Features) -> Iterator[str]:
-        yield from features.get(short, ())
+def _plain(short: str) -> Callable[[RecordView], Iterator[str]]:
+    def values(view: RecordView) -> Iterator[str]:
+        yield from view.features.get(short, ())
 
     return values
 
@@ -144,4 +142,5 @@ RULES: tuple[BlockingRule, ...] = (
 
 def blocking_keys(features: Features, rules: tuple[BlockingRule, ...] = RULES) -> tuple[str, ...]:
     """Every blocking key of one record, sorted and without duplicates."""
-    return tuple(sorted({key for rule in rules for key in rule.keys(features)}))
+    view = RecordView(features)
+    return tuple(sorted({f"{rule.prefix}:{value}" for rule in rules for value in rule.values(view)}))

@@ -10,10 +10,11 @@ from typing import Any
 from contracts import PersonRecord
 from matching.blocking import RULES, BlockingRule, blocking_keys
 from matching.clustering import cluster_average_linkage
-from matching.comparators import COMPARATORS, Comparator, jaro_winkler
+from matching.comparators import COMPARATORS, Comparator
 from matching.explain import summarise
 from matching.model import Comparison, Constraints, Edge, Prepared, Thresholds
-from matching.params import Params, default_params, log2_ratio
+from matching.params import Params, default_params
+from matching.scoring import Score, Scorer
 from matching.standardise import features_of
 
 Features = Mapping[str, Any]
@@ -62,11 +63,7 @@ class FellegiSunterEngine:
         self.comparators = comparators
         self.rules = rules
         self.conflict_cap = (link + review) / 2.0
-        self._weights = self.params.weights
-        self._plan = tuple((c, self.params.weights[c.name]) for c in comparators)
-        self._tf_exact_m = {
-            c.name: self.params.levels[c.name]["exact"][0] for c in comparators if c.term_frequency
-        }
+        self._scorer = Scorer(self.params, comparators, self.conflict_cap, review - 1.0)
 
     def prepare(self, record: PersonRecord) -> Prepared:
         """Standardise one record and compute its blocking keys."""
@@ -78,14 +75,26 @@ class FellegiSunterEngine:
     def compare_many(self, record: Prepared, candidates: Sequence[Prepared]) -> list[Comparison]:
         """Compare one record with many candidates, in the order given.
 
-        Levels and weights are always filled in; the sentence only for pairs at or above the review
-        threshold (the only ones stored): :meth:`compare` gives it for any pair.
+        Only pairs at or above the review threshold are stored, so only they get their full evidence and
+        sentence. A pair that provably weighs less (two conflicts, or one conflict without strong support)
+        is returned as soon as that is known, with an upper bound of its weight (below the review
+        threshold) and only the levels scored so far: :meth:`compare` gives any pair in full.
         """
         review = self.thresholds.review
-        return [self.compare(record, candidate, explain_below=review) for candidate in candidates]
+        score = self._scorer.score
+        key = record.key
+        mine = record.features
+        results: list[Comparison] = []
+        for candidate in candidates:
+            if key <= candidate.key:
+                result = score(mine, candidate.features, review)
+            else:
+                result = score(candidate.features, mine, review)
+            results.append(self._comparison(result, explain=result.total >= review))
+        return results
 
     def compare(self, left: Prepared, right: Prepared, *, explain_below: float | None = None) -> Comparison:
-        """Compare two prepared records. Symmetric: ``compare(a, b) == compare(b, a)``.
+        """Compare two prepared records in full. Symmetric: ``compare(a, b) == compare(b, a)``.
 
         Household evidence (address, landline, shared account references: comparators marked
         ``household``) counts once: the strongest agreement among them, plus any disagreements. A conflict
@@ -99,68 +108,19 @@ class FellegiSunterEngine:
             explain_below: when set, pairs whose weight is below it get no summary sentence (saves time).
         """
         a, b = (left.features, right.features) if left.key <= right.key else (right.features, left.features)
-        swapped = _swapped(a, b)
-        if swapped:
-            b = {**b, "g": b["f"].split()[0], "f": b["g"]}
-        levels: dict[str, str] = {}
-        field_weights: dict[str, float] = {}
-        total = self.params.prior
-        support = 0.0
-        best_household = ""
-        conflicts: list[Comparator] = []
-        overridden = False
-        conflict_weight = self.params.conflict_weight
-        for comparator, weights in self._plan:
-            name = comparator.name
-            level = comparator.level(a, b)
-            if level == "missing":
-                if name != "generation":
-                    levels[name] = level
-                continue
-            if level == "exact" and comparator.term_frequency:
-                weight = self._tf_weight(comparator, a[comparator.term_frequency])
-            else:
-                weight = weights[level]
-            levels[name] = level
-            if comparator.household and weight > 0.0:
-                # Only the strongest household agreement counts; the others are shown at zero.
-                if not best_household or weight > field_weights[best_household]:
-                    if best_household:
-                        total -= field_weights[best_household]
-                        field_weights[best_household] = 0.0
-                    best_household = name
-                    total += weight
-                    field_weights[name] = weight
-                else:
-                    field_weights[name] = 0.0
-                continue
-            field_weights[name] = weight
-            total += weight
-            if level in comparator.conflicts and weight <= conflict_weight:
-                conflicts.append(comparator)
-            elif not comparator.household and weight > 0.0:
-                support += weight
-            if level in comparator.overrides:
-                overridden = True
-        capped: list[str] = []
-        if conflicts and not overridden:
-            strong = len(conflicts) == 1 and support >= self.params.conflict_review_support
-            cap = self.conflict_cap if strong else self.thresholds.review - 1.0
-            if total > cap:
-                total = cap
-                capped = [c.label for c in conflicts]
-        if explain_below is not None and total < explain_below:
-            return Comparison(weight=round(total, 4), levels=levels, field_weights=field_weights)
-        summary = summarise(self.comparators, levels, swapped=swapped, capped_by=capped)
-        return Comparison(weight=round(total, 4), levels=levels, field_weights=field_weights, summary=summary)
+        result = self._scorer.score(a, b)
+        return self._comparison(result, explain=explain_below is None or result.total >= explain_below)
 
-    def _tf_weight(self, comparator: Comparator, value: str) -> float:
-        feature = comparator.term_frequency
-        table = self.params.term_frequencies.get(feature, {})
-        u = table.get(value.replace(" ", ""))
-        if u is None:
-            u = self.params.term_frequency_floor.get(feature, self.params.levels[comparator.name]["exact"][1])
-        return log2_ratio(self._tf_exact_m[comparator.name], u)
+    def _comparison(self, result: Score, *, explain: bool) -> Comparison:
+        weight = round(result.total, 4)
+        if not explain:
+            return Comparison(weight=weight, levels=result.levels, field_weights=result.field_weights)
+        summary = summarise(
+            self.comparators, result.levels, swapped=result.swapped, capped_by=result.capped_by
+        )
+        return Comparison(
+            weight=weight, levels=result.levels, field_weights=result.field_weights, summary=summary
+        )
 
     def probability(self, weight: float) -> float:
         """The match probability of a total weight (posterior log2 odds)."""
@@ -186,18 +146,3 @@ class FellegiSunterEngine:
             absent=self.thresholds.review,
             veto=round(self.conflict_cap, 4),
         )
-
-
-def _swapped(a: Features, b: Features) -> bool:
-    """Whether ``b``'s first name and surname look given the wrong way round relative to ``a``'s."""
-    ga, fa, gb, fb = a.get("g"), a.get("f"), b.get("g"), b.get("f")
-    if not ga or not fa or not gb or not fb or ga == gb or fa == fb:
-        return False
-    fa, fb = fa.replace(" ", ""), fb.replace(" ", "")
-    if ga == fb and fa == gb:
-        return True
-    cross = jaro_winkler(ga, fb) + jaro_winkler(fa, gb)
-    direct = jaro_winkler(ga, gb) + jaro_winkler(fa, fb)
-    if ga == fb or fa == gb:
-        return cross > direct + 0.3
-    return cross >= 1.84 and cross > direct + 0.3

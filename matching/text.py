@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 _NOT_WORD = re.compile(r"[^a-z0-9 ]+")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 _SPACES = re.compile(r"\s+")
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 
@@ -44,12 +45,17 @@ def fold(value: str) -> str:
     Returns:
         The folded text; empty when nothing word-like is left.
     """
-    text = _APOSTROPHES.sub("", value.translate(_SPECIAL))
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    if value.isascii():
+        text = value.replace("'", "").replace("`", "").lower()
+    else:
+        text = _APOSTROPHES.sub("", value.translate(_SPECIAL))
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = _NOT_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 
 def compact(value: str) -> str:
     """Upper-case letters and digits only (identifiers, postcodes)."""
-    return "".join(ch for ch in fold(value) if ch != " ").upper()
+    if value.isascii():
+        return _NOT_ALNUM.sub("", value).upper()
+    return fold(value).replace(" ", "").upper()
