@@ -33,7 +33,9 @@ def list_audit(
         session, actor=actor, citizen_ids=[citizen_id] if citizen_id else [], action=action, since=since,
         limit=limit,
     )  # fmt: skip
-    audit.write(db, principal, "read_audit", citizens=[citizen_id or ""], detail={"rows": len(rows)})
+    audit.write(
+        db, principal, "read_audit", citizens=[citizen_id or ""], detail={"rows": len(rows)}, reader=session
+    )
     return rows
 
 
@@ -45,5 +47,12 @@ def subject_access(
     found = report(session, citizen_id, for_resident=False)
     if found is None:
         raise HTTPException(404, f"No citizen {citizen_id}")
-    audit.write(db, principal, "subject_access", citizens=[found["citizen_id"]], detail={"for": "admin"})
+    audit.write(
+        db,
+        principal,
+        "subject_access",
+        citizens=[found["citizen_id"]],
+        detail={"for": "admin"},
+        reader=session,
+    )
     return found

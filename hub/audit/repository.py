@@ -55,8 +55,15 @@ def write(
     channel: str = "api",
     detail: dict[str, Any] | None = None,
     purpose: str | None = None,
+    reader: Session | None = None,
 ) -> None:
-    """Audit a read in its own unit of work. If it cannot be written the read fails (fail closed)."""
+    """Audit a read in its own unit of work. If it cannot be written the read fails (fail closed).
+
+    Pass the request's read session as ``reader``: its connection goes back to the pool first, so a
+    request never holds one pooled connection while waiting for a second (under load that deadlocks the
+    pool). The reader can be used again afterwards; it takes a fresh connection."""
+    if reader is not None:
+        reader.rollback()
     with db.unit_of_work() as session:
         record(session, principal, action, citizens=citizens, channel=channel, detail=detail, purpose=purpose)
 

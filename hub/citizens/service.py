@@ -40,7 +40,7 @@ def read_citizen(
     action = "view_protected_address" if protected and access.protected_visible else "read_citizen"
     audit.write(
         db, principal, action, citizens=[citizen.citizen_id], channel=channel, detail=detail,
-        purpose=access.purpose,
+        purpose=access.purpose, reader=session,
     )  # fmt: skip
     return view
 
@@ -74,6 +74,7 @@ def run_search(
     audit.write(
         db, principal, "search", citizens=ids, channel=channel,
         detail={"criteria": criteria, "total": page.total, "page": query.page}, purpose=access.purpose,
+        reader=session,
     )  # fmt: skip
     return page
 
@@ -103,6 +104,6 @@ def read_source_record(
         return None
     audit.write(
         db, principal, "read_source_record", citizens=[row.citizen_id or ""], channel="api",
-        detail={"source_key": row.source_key}, purpose=access.purpose,
+        detail={"source_key": row.source_key}, purpose=access.purpose, reader=session,
     )  # fmt: skip
     return view

@@ -43,7 +43,7 @@ def my_account(session: ReadSession, db: DatabaseDep, principal: Resident) -> di
     if citizen is None:
         raise _not_found()
     account = service.my_account(session, citizen)
-    audit.write(db, principal, "read_citizen", citizens=[citizen.citizen_id], channel="api")
+    audit.write(db, principal, "read_citizen", citizens=[citizen.citizen_id], channel="api", reader=session)
     return account
 
 
@@ -53,7 +53,14 @@ def my_subject_access(session: ReadSession, db: DatabaseDep, principal: Resident
     found = report(session, principal.subject, for_resident=True)
     if found is None:
         raise _not_found()
-    audit.write(db, principal, "subject_access", citizens=[found["citizen_id"]], detail={"for": "resident"})
+    audit.write(
+        db,
+        principal,
+        "subject_access",
+        citizens=[found["citizen_id"]],
+        detail={"for": "resident"},
+        reader=session,
+    )
     return found
 
 

@@ -27,8 +27,9 @@ def audit_page(
         session, actor=actor or None, citizen_ids=[citizen_id] if citizen_id else [], limit=200
     )
     audit.write(
-        db, principal, "read_audit", citizens=[citizen_id], channel="page", detail={"rows": len(rows)}
-    )
+        db, principal, "read_audit", citizens=[citizen_id], channel="page", detail={"rows": len(rows)},
+        reader=session,
+    )  # fmt: skip
     return render(
         request, "audit.html", principal, title="Audit", rows=rows, actor=actor, citizen_id=citizen_id
     )
@@ -41,5 +42,7 @@ def subject_access(
     found = report(session, citizen_id, for_resident=False)
     if found is None:
         return render(request, "message.html", principal, status=404, title="No such person", message="")
-    audit.write(db, principal, "subject_access", citizens=[found["citizen_id"]], channel="page")
+    audit.write(
+        db, principal, "subject_access", citizens=[found["citizen_id"]], channel="page", reader=session
+    )
     return render(request, "subject_access.html", principal, title="Subject access report", report=found)

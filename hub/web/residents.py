@@ -38,7 +38,7 @@ def my_account(request: Request, session: ReadSession, db: DatabaseDep, principa
     if citizen is None:
         return _missing(request, principal)
     account = service.my_account(session, citizen)
-    audit.write(db, principal, "read_citizen", citizens=[citizen.citizen_id], channel="page")
+    audit.write(db, principal, "read_citizen", citizens=[citizen.citizen_id], channel="page", reader=session)
     return render(request, "my_account.html", principal, title="Your account", account=account)
 
 
@@ -95,7 +95,9 @@ def subject_access(request: Request, session: ReadSession, db: DatabaseDep, prin
     found = report(session, principal.subject, for_resident=True)
     if found is None:
         return _missing(request, principal)
-    audit.write(db, principal, "subject_access", citizens=[found["citizen_id"]], channel="page")
+    audit.write(
+        db, principal, "subject_access", citizens=[found["citizen_id"]], channel="page", reader=session
+    )
     return render(
         request, "subject_access.html", principal, title="Everything we hold about you", report=found
     )

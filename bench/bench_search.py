@@ -1,0 +1,178 @@
+"""Search latency with 50 concurrent agents against a served hub on loopback.
+
+    .venv/bin/python bench/bench_search.py --people 5000 --agents 50 --seconds 30 --think 2
+
+Builds a hub from the synthetic population (straight into the store, no bus), serves it with
+``citizen-hub serve`` in a separate process, then runs ``--agents`` concurrent agents, each searching
+every ``--think`` seconds on average, for ``--seconds`` or ``--requests``, whichever comes first. The
+queries are a realistic mix: name + decade, surname + district, full name + date, reference, postcode.
+``--think 0`` searches flat out: that measures saturation (latency is then queueing behind the server's
+throughput). Every search is authorised and audited exactly as in production. Prints p50/p95/p99.
+Timings never go in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from adaptors.population import generate_population
+from contracts import make_event
+from hub.auth import Role, create_token
+from hub.bus.base import Message
+from hub.engine import engine_from_settings
+from hub.settings import Settings
+from hub.store.db import Database
+from hub.store.migrate import upgrade
+from hub.worker.batch import apply_batch
+from matching.incremental import IncrementalMatcher
+
+SECRET = "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz-0123456789abcdef"
+_T = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def build(data_dir: Path, people: int) -> tuple[Settings, list[dict[str, str]]]:
+    settings = Settings(data_dir=data_dir, jwt_secret=SECRET)
+    upgrade(settings.effective_database_url)
+    db = Database(settings.effective_database_url)
+    population = generate_population(people=people, seed=7)
+    matcher = IncrementalMatcher(engine_from_settings(settings))
+    queries: list[dict[str, str]] = []
+    offset = 0
+    for system in population.systems:
+        records = population.person_records(system)
+        for start in range(0, len(records), 1000):
+            chunk = records[start : start + 1000]
+            messages = []
+            for record in chunk:
+                event = make_event(record, record.updated_at or _T)
+                messages.append(Message("bench", 0, offset, event.event_id, event.model_dump_json().encode()))
+                offset += 1
+            with db.unit_of_work() as session:
+                apply_batch(
+                    session, matcher, messages, settings.topic_citizen_changes, settings.topic_dead_letter
+                )
+        for record in records[:: max(1, len(records) // 400)]:
+            queries.extend(_queries_for(record))
+    db.dispose()
+    return settings, queries
+
+
+def _queries_for(record: Any) -> list[dict[str, str]]:
+    given, family = record.name.given or "", record.name.family or ""
+    dob = record.date_of_birth
+    postcode = next((a.postcode for a in record.addresses if a.postcode), None)
+    found: list[dict[str, str]] = []
+    if family and dob and dob.year:
+        found.append({"name": f"{given} {family}", "date_of_birth": f"{dob.year // 10 * 10}s"})
+    if family and postcode:
+        found.append({"name": family, "postcode": postcode.split()[0]})
+    if given and family and dob and dob.as_date:
+        found.append({"name": f"{given} {family}", "date_of_birth": dob.as_date.strftime("%d/%m/%Y")})
+    if record.identifiers:
+        found.append({"identifier": record.identifiers[0].value})
+    if postcode:
+        found.append({"postcode": postcode})
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def load(base: str, token: str, queries: list[dict[str, str]], agents: int, seconds: float,
+               limit: int, think: float = 0.0) -> tuple[list[float], int]:  # fmt: skip
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.monotonic() + seconds
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=agents, max_keepalive_connections=agents)
+
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as client:
+
+        async def agent(number: int) -> None:
+            nonlocal errors
+            rng = random.Random(number)
+            while time.monotonic() < deadline and len(latencies) < limit:
+                if think:
+                    await asyncio.sleep(rng.expovariate(1 / think))
+                params = rng.choice(queries)
+                started = time.perf_counter()
+                response = await client.get("/v1/citizens", params=params)
+                elapsed = time.perf_counter() - started
+                if response.status_code == 200:
+                    latencies.append(elapsed * 1000)
+                else:
+                    errors += 1
+
+        await asyncio.gather(*(agent(n) for n in range(agents)))
+    return latencies, errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--agents", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--requests", type=int, default=20000)
+    parser.add_argument("--think", type=float, default=2.0, help="Mean seconds between one agent's searches")
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    started = time.monotonic()
+    settings, queries = build(data_dir, args.people)
+    print(
+        f"built a hub of {args.people} people in {time.monotonic() - started:.1f} s; {len(queries)} queries"
+    )
+    port = _free_port()
+    env = {**os.environ, "CITIZEN_HUB_DATA_DIR": str(data_dir), "CITIZEN_HUB_JWT_SECRET": SECRET,
+           "CITIZEN_HUB_LOG_LEVEL": "WARNING"}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from hub.cli.main import app; app()", "serve", "--port", str(port)], env=env
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        token = create_token(
+            settings, Role.AGENT, "bench", line="council_tax", purpose="council_tax_reduction"
+        )
+        asyncio.run(load(base, token, queries, args.agents, 2.0, 500))  # warm up
+        latencies, errors = asyncio.run(
+            load(base, token, queries, args.agents, args.seconds, args.requests, args.think)
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    if not latencies:
+        print("no successful searches")
+        return 1
+    cuts = statistics.quantiles(latencies, n=100)
+    print(f"{len(latencies)} searches by {args.agents} concurrent agents (think {args.think} s), "
+          f"{errors} errors, {len(latencies) / args.seconds:.0f}/s")  # fmt: skip
+    print(
+        f"p50 {cuts[49]:.1f} ms   p95 {cuts[94]:.1f} ms   p99 {cuts[98]:.1f} ms   max {max(latencies):.1f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
