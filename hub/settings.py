@@ -70,8 +70,8 @@ class Settings(BaseSettings):
     jwt_public_key_file: Path | None = Field(
         default=None, description="PEM public key that verifies tokens (RS256/ES256)"
     )
-    jwt_issuer: str = "citizen-hub"
-    jwt_audience: str = "citizen-hub"
+    jwt_issuer: str = Field(default="citizen-hub", description="The iss claim tokens must carry")
+    jwt_audience: str = Field(default="citizen-hub", description="The aud claim tokens must carry")
     token_ttl_minutes: int = Field(default=480, description="Lifetime of tokens made by `token create`")
     api_keys: list[str] = Field(
         default_factory=list,
