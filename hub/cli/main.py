@@ -14,7 +14,11 @@ import typer
 from hub.logs import configure_logging
 from hub.settings import Settings
 
-app = typer.Typer(help="Citizen Hub: a single citizen view for local councils.", no_args_is_help=True)
+app = typer.Typer(
+    help="Citizen Hub: a single citizen view for local councils.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="The hub database.", no_args_is_help=True)
 contracts_app = typer.Typer(help="The v1 event contracts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -134,16 +138,16 @@ def demo(
     sys.exit(code)
 
 
-def _register_optional() -> None:
+def _register_domains() -> None:
     """Commands that live beside their own domain."""
-    try:
-        from hub.cli.match import match_app
-    except ImportError:
-        return
-    if isinstance(match_app, typer.Typer):
-        app.add_typer(match_app, name="match")
-    else:
-        app.command("match", context_settings={"allow_extra_args": True})(match_app)
+    from hub.cli.adaptors import adaptor_app, legacy_app
+    from hub.cli.match import match_app
+
+    app.command("match", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+        match_app
+    )
+    app.add_typer(adaptor_app, name="adaptor")
+    app.add_typer(legacy_app, name="legacy")
 
 
-_register_optional()
+_register_domains()

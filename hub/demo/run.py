@@ -1,4 +1,5 @@
-"""``citizen-hub demo``: a synthetic council, streamed through the bus into the hub, then served."""
+"""``citizen-hub demo``: a synthetic council in three reference legacy systems, read by the adaptors,
+streamed through the bus into the hub, one change of address told once; then served."""
 
 from __future__ import annotations
 
@@ -7,24 +8,21 @@ import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
 
 import typer
 from sqlalchemy import func, select
 
 from adaptors.population import generate_population
-from contracts import make_event
-from hub.bus.base import EventBus, EventPublisher
+from hub.adaptors_host import reference_benefits_service, run_adaptors, seed_reference_systems
+from hub.bus.base import EventBus
 from hub.bus.factory import bus_from_settings
+from hub.demo.tell_us_once import TellUsOnce, run_tell_us_once, wait_for_worker
 from hub.engine import engine_from_settings
 from hub.settings import Settings
 from hub.store.db import Database
 from hub.store.migrate import upgrade
-from hub.store.models import Citizen, DeadLetter, OutboxMessage, ReviewTask, SourceRecord
+from hub.store.models import Citizen, DeadLetter, OutboxMessage, ReviewTask, ServiceEventRow, SourceRecord
 from hub.worker.runner import Worker
-
-_BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -46,28 +44,9 @@ def _reset(settings: Settings) -> None:
             path = settings.data_dir / f"{name}{suffix}"
             if path.exists():
                 path.unlink()
-    legacy = settings.data_dir / "legacy"
-    if legacy.exists():
-        shutil.rmtree(legacy)
-
-
-async def publish_population(bus: EventBus, settings: Settings, people: int, seed: int) -> tuple[int, Any]:
-    """Publish each system's view of a synthetic population; returns (events published, population)."""
-    population = generate_population(people=people, seed=seed)
-    publisher = EventPublisher(bus, settings.topic_source_records)
-    total = 0
-    for system in population.systems:
-        events: list[Any] = [
-            make_event(r, r.updated_at or _BASE_TIME) for r in population.person_records(system)
-        ]
-        events += [make_event(e, e.at) for e in population.service_events(system)]
-        with typer.progressbar(length=len(events), label=f"publishing {system:<12}", file=None) as bar:
-            for start in range(0, len(events), 1000):
-                chunk = events[start : start + 1000]
-                await publisher.publish(chunk)
-                bar.update(len(chunk))
-        total += len(events)
-    return total, population
+    for folder in ("legacy", "adaptors"):
+        if (settings.data_dir / folder).exists():
+            shutil.rmtree(settings.data_dir / folder)
 
 
 def summarise(db: Database, seconds: float, showcase_key: str | None) -> DemoSummary:
@@ -79,9 +58,7 @@ def summarise(db: Database, seconds: float, showcase_key: str | None) -> DemoSum
                 .group_by(SourceRecord.source_system)
             ).all()
         )
-        citizens = (
-            session.scalar(select(func.count()).select_from(Citizen).where(Citizen.status == "active")) or 0
-        )
+        citizens = session.scalar(select(func.count()).select_from(Citizen).where(Citizen.status == "active"))
         systems_per_citizen = Counter(
             cid
             for cid, _system in session.execute(
@@ -90,20 +67,14 @@ def summarise(db: Database, seconds: float, showcase_key: str | None) -> DemoSum
                 .distinct()
             ).all()
         )
-        linked = (
-            session.scalar(
-                select(func.count()).select_from(SourceRecord).where(SourceRecord.link_weight.is_not(None))
-            )
-            or 0
+        linked = session.scalar(
+            select(func.count()).select_from(SourceRecord).where(SourceRecord.link_weight.is_not(None))
         )
-        reviews = (
-            session.scalar(select(func.count()).select_from(ReviewTask).where(ReviewTask.status == "open"))
-            or 0
+        reviews = session.scalar(
+            select(func.count()).select_from(ReviewTask).where(ReviewTask.status == "open")
         )
-        dead = session.scalar(select(func.count()).select_from(DeadLetter)) or 0
-        from hub.store.models import ServiceEventRow
-
-        service_events = session.scalar(select(func.count()).select_from(ServiceEventRow)) or 0
+        dead = session.scalar(select(func.count()).select_from(DeadLetter))
+        service_events = session.scalar(select(func.count()).select_from(ServiceEventRow))
         showcase = None
         if showcase_key:
             showcase = session.scalar(
@@ -111,34 +82,18 @@ def summarise(db: Database, seconds: float, showcase_key: str | None) -> DemoSum
             )
     return DemoSummary(
         records_by_system={str(k): int(v) for k, v in by_system.items()},
-        service_events=int(service_events),
-        citizens=int(citizens),
+        service_events=int(service_events or 0),
+        citizens=int(citizens or 0),
         multi_system_citizens=sum(1 for n in systems_per_citizen.values() if n > 1),
-        linked_records=int(linked),
-        reviews=int(reviews),
-        dead_letters=int(dead),
+        linked_records=int(linked or 0),
+        reviews=int(reviews or 0),
+        dead_letters=int(dead or 0),
         seconds=seconds,
         showcase_citizen=showcase,
     )
 
 
-async def _drain(worker: Worker, db: Database, expected: int, timeout_s: float = 600) -> None:
-    deadline = time.monotonic() + timeout_s
-    while worker.totals.messages < expected:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the worker applied {worker.totals.messages} of {expected} events")
-        await asyncio.sleep(0.2)
-    while True:
-        with db.reader() as session:
-            pending = session.scalar(
-                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.published_at.is_(None))
-            )
-        if not pending:
-            return
-        await asyncio.sleep(0.2)
-
-
-def print_summary(summary: DemoSummary, host: str, port: int, serving: bool) -> None:
+def print_summary(summary: DemoSummary) -> None:
     echo = typer.echo
     echo("")
     echo(f"Loaded in {summary.seconds:.1f} s")
@@ -152,13 +107,46 @@ def print_summary(summary: DemoSummary, host: str, port: int, serving: bool) -> 
     echo(f"  linked records {summary.linked_records:>7}")
     echo(f"  open reviews   {summary.reviews:>7}")
     echo(f"  dead letters   {summary.dead_letters:>7}")
+
+
+def print_tell_us_once(result: TellUsOnce) -> None:
+    reached = " and ".join(result.reached) or "no other system"
+    typer.echo(
+        f"Tell us once: Margaret Smith's new address, changed once in {result.changed_in}, reached {reached}."
+    )
+
+
+def print_links(settings: Settings, summary: DemoSummary, host: str, port: int, serving: bool) -> None:
     base = f"http://{host}:{port}"
+    echo = typer.echo
     if summary.showcase_citizen:
         echo(f"Showcase resident (Margaret 'Peggy' Smith): {base}/v1/citizens/{summary.showcase_citizen}")
-    echo(f"Search API: {base}/v1/citizens?name=Margaret%20Smith&date_of_birth=1950s&postcode=M5")
+    echo(f"Search API: {base}/v1/citizens?name=Peggy%20Smith&date_of_birth=1950s&postcode=M5")
     echo(f"API docs:   {base}/docs")
+    for role, link in _sign_in_links(settings, base, summary.showcase_citizen).items():
+        echo(f"Sign in as {role:<11} {link}")
     if serving:
         echo("Serving until Ctrl-C.")
+
+
+def _sign_in_links(settings: Settings, base: str, showcase: str | None) -> dict[str, str]:
+    try:
+        from hub.auth.links import sign_in_links
+    except ImportError:  # the access domain is optional in a stripped-down build
+        return {}
+    links: dict[str, str] = sign_in_links(settings, base, showcase or "")
+    return links
+
+
+async def _drain_outbox(db: Database) -> None:
+    while True:
+        with db.reader() as session:
+            pending = session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.published_at.is_(None))
+            )
+        if not pending:
+            return
+        await asyncio.sleep(0.1)
 
 
 async def run_demo(
@@ -169,7 +157,7 @@ async def run_demo(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.effective_database_url)
     db = Database(settings.effective_database_url)
-    bus = bus_from_settings(settings)
+    bus: EventBus = bus_from_settings(settings)
     await bus.start()
     await bus.ensure_topics(
         [settings.topic_source_records, settings.topic_citizen_changes, settings.topic_dead_letter]
@@ -177,27 +165,48 @@ async def run_demo(
     stop = asyncio.Event()
     worker = Worker(settings, db, bus, engine_from_settings(settings))
     worker_task = asyncio.create_task(worker.run(stop))
+
+    async def drain(messages: int) -> None:
+        await wait_for_worker(worker, messages)
+        await _drain_outbox(db)
+
     started = time.monotonic()
     try:
-        published, population = await publish_population(bus, settings, people, seed)
-        typer.echo(f"published {published} events; matching...")
-        await _drain(worker, db, published)
-        showcase_key = next(
-            (k for k, pid in sorted(population.truth.items()) if pid == population.showcase), None
-        )
-        summary = summarise(db, time.monotonic() - started, showcase_key)
-        print_summary(summary, host, port, serving=not check)
-        if check:
-            return 0 if summary.citizens and not summary.dead_letters else 1
-        import uvicorn
+        typer.echo(f"Generating {people} residents and filling three reference legacy systems...")
+        population = generate_population(people=people, seed=seed)
+        counts = await seed_reference_systems(settings, population)
+        typer.echo("  " + ", ".join(f"{system}: {n} people" for system, n in counts.items()))
+        with reference_benefits_service(settings):
+            typer.echo("Adaptors reading council tax (database), benefits (SOAP) and housing (file drop)...")
+            first = await run_adaptors(settings, bus, asyncio.Event(), once=True)
+            published = sum(p.events for p in first.passes.values())
+            typer.echo(f"  published {published} events; matching...")
+            await drain(published)
+            showcase_key = next(
+                (k for k, pid in sorted(population.truth.items()) if pid == population.showcase), None
+            )
+            summary = summarise(db, time.monotonic() - started, showcase_key)
+            print_summary(summary)
+            told = await run_tell_us_once(settings, bus, worker, population, drain)
+            print_tell_us_once(told)
+            print_links(settings, summary, host, port, serving=not check)
+            if check:
+                healthy = summary.citizens > 0 and summary.dead_letters == 0
+                return 0 if healthy and set(told.reached) >= {"benefits", "housing"} else 1
+            import uvicorn
 
-        from hub.api.app import create_app
+            from hub.api.app import create_app
 
-        config = uvicorn.Config(
-            create_app(settings, db=db, bus=bus), host=host, port=port, log_level="warning"
-        )
-        await uvicorn.Server(config).serve()
-        return 0
+            adaptors_task = asyncio.create_task(run_adaptors(settings, bus, stop))
+            config = uvicorn.Config(
+                create_app(settings, db=db, bus=bus), host=host, port=port, log_level="warning"
+            )
+            try:
+                await uvicorn.Server(config).serve()
+            finally:
+                stop.set()
+                await adaptors_task
+            return 0
     finally:
         stop.set()
         await worker_task

@@ -42,4 +42,5 @@ def test_demo_check_prints_a_summary_of_three_systems(tmp_path: Path) -> None:
     assert 0 < citizens < sum(counts.values())
     assert "dead letters         0" in out
     assert re.search(r"Showcase resident .*/v1/citizens/c-[0-9a-f]{12}", out)
+    assert "reached benefits and housing" in out  # tell us once: changed in council tax only
     assert (tmp_path / "data" / "citizen-hub.sqlite").exists()
