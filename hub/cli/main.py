@@ -142,12 +142,14 @@ def _register_domains() -> None:
     """Commands that live beside their own domain."""
     from hub.cli.adaptors import adaptor_app, legacy_app
     from hub.cli.match import match_app
+    from hub.cli.tokens import token_app
 
     app.command("match", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
         match_app
     )
     app.add_typer(adaptor_app, name="adaptor")
     app.add_typer(legacy_app, name="legacy")
+    app.add_typer(token_app, name="token")
 
 
 _register_domains()

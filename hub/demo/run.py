@@ -121,7 +121,7 @@ def print_links(settings: Settings, summary: DemoSummary, host: str, port: int, 
     echo = typer.echo
     if summary.showcase_citizen:
         echo(f"Showcase resident (Margaret 'Peggy' Smith): {base}/v1/citizens/{summary.showcase_citizen}")
-    echo(f"Search API: {base}/v1/citizens?name=Peggy%20Smith&date_of_birth=1950s&postcode=M5")
+    echo(f"Agent page: {base}/  (search: Peggy Smith, born 1950s, near M5)")
     echo(f"API docs:   {base}/docs")
     for role, link in _sign_in_links(settings, base, summary.showcase_citizen).items():
         echo(f"Sign in as {role:<11} {link}")
@@ -130,11 +130,9 @@ def print_links(settings: Settings, summary: DemoSummary, host: str, port: int, 
 
 
 def _sign_in_links(settings: Settings, base: str, showcase: str | None) -> dict[str, str]:
-    try:
-        from hub.auth.links import sign_in_links
-    except ImportError:  # the access domain is optional in a stripped-down build
-        return {}
-    links: dict[str, str] = sign_in_links(settings, base, showcase or "")
+    from hub.auth import sign_in_links
+
+    links: dict[str, str] = sign_in_links(settings, base, showcase)
     return links
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from contracts import make_event
 from hub.api.app import create_app
+from hub.auth import Role, create_token
 from hub.settings import Settings
 from hub.store.models import DeadLetter, OutboxMessage
 from tests.integration.pipeline.conftest import embedded_settings
@@ -20,6 +21,11 @@ from tests.support.pipeline import HubUnderTest
 from tests.support.settings import kafka_settings
 
 pytestmark = pytest.mark.integration
+
+
+def supervisor(settings: Settings) -> dict[str, str]:
+    """A supervisor sees every service's records (agents see what their line's data sharing allows)."""
+    return {"Authorization": f"Bearer {create_token(settings, Role.SUPERVISOR, 'pipeline.test')}"}
 
 
 async def test_records_become_citizens_served_by_the_api(backing: Settings) -> None:
@@ -31,7 +37,9 @@ async def test_records_become_citizens_served_by_the_api(backing: Settings) -> N
         assert hub.partition() == EXPECTED
 
         app = create_app(backing, db=hub.db, bus=hub.bus)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://hub", headers=supervisor(backing)
+        ) as client:
             owner = (await client.get("/v1/source-records/housing/T3")).json()["citizen_id"]
             citizen = (await client.get(f"/v1/citizens/{owner}")).json()
             keys = sorted(f"{r['source_system']}/{r['source_record_id']}" for r in citizen["source_records"])
@@ -124,7 +132,9 @@ async def test_deleted_record_leaves_its_citizen_and_takes_its_facts(backing: Se
         await hub.run_worker(1)
         assert all("council_tax/CT1" not in group for group in hub.partition())
         app = create_app(backing, db=hub.db, bus=hub.bus)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://hub", headers=supervisor(backing)
+        ) as client:
             owner = (await client.get("/v1/source-records/housing/T3")).json()["citizen_id"]
             citizen = (await client.get(f"/v1/citizens/{owner}")).json()
         assert {e["kind"] for e in citizen["service_events"]} == {"repair_reported"}
