@@ -1,33 +1,131 @@
-"""The peers on the same data: recordlinkage's ECM classifier (links joined into clusters)."""
+"""The peers on the same data: recordlinkage's ECM classifier and Splink (DuckDB, EM), links joined into
+clusters. Each peer gets a flat table: FEBRL3's own columns, or the synthetic records flattened
+(:func:`flat_frame`)."""
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from bench.metrics import clusters_from_links
+from contracts import PersonRecord
 
 
-def recordlinkage_ecm(frame: Any) -> tuple[dict[str, str], float]:
-    """FEBRL's usual recipe: block on given name and on surname, compare exactly, ECM, then components."""
+def flat_frame(records: Sequence[PersonRecord]) -> Any:
+    """PersonRecords as one flat, lower-cased row each (what a peer is given; no standardisation of ours)."""
+    import pandas as pd
+
+    rows = []
+    for r in records:
+        address = r.addresses[0] if r.addresses else None
+        line = address.lines[0] if address and address.lines else ""
+        number, _, street = line.partition(" ")
+        if not number[:1].isdigit():
+            number, street = "", line
+        dob = r.date_of_birth
+        rows.append(
+            {
+                "rec_id": r.source_key,
+                "given_name": (r.name.given or "").lower() or None,
+                "surname": (r.name.family or "").lower() or None,
+                "date_of_birth": dob.as_date.isoformat() if dob is not None and dob.as_date else None,
+                "street_number": number.lower() or None,
+                "address_1": street.lower() or None,
+                "postcode": (address.postcode or "").replace(" ", "").upper() or None if address else None,
+                "suburb": (address.town or "").lower() or None if address else None,
+                "nino": next(iter(r.valid_identifiers("nino")), None),
+                "email": r.emails[0].lower() if r.emails else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def recordlinkage_ecm(frame: Any, columns: Sequence[str] | None = None) -> tuple[dict[str, str], float]:
+    """FEBRL's usual recipe: block on given name and on surname (and an identifier), compare exactly,
+    ECM, then connected components."""
     import recordlinkage
 
+    frame = frame.set_index("rec_id") if "rec_id" in frame.columns else frame
     start = time.perf_counter()
+    fields = list(
+        columns or ("given_name", "surname", "date_of_birth", "suburb", "state", "address_1", "soc_sec_id")
+    )
     indexer = recordlinkage.Index()
     indexer.block("given_name")
     indexer.block("surname")
-    indexer.block("soc_sec_id")
+    ident = "soc_sec_id" if "soc_sec_id" in frame.columns else "nino"
+    indexer.block(ident)
     pairs = indexer.index(frame)
     compare = recordlinkage.Compare()
-    compare.exact("given_name", "given_name", label="given_name")
-    compare.exact("surname", "surname", label="surname")
-    compare.exact("date_of_birth", "date_of_birth", label="date_of_birth")
-    compare.exact("suburb", "suburb", label="suburb")
-    compare.exact("state", "state", label="state")
-    compare.exact("address_1", "address_1", label="address_1")
-    compare.exact("soc_sec_id", "soc_sec_id", label="soc_sec_id")
+    for name in fields:
+        compare.exact(name, name, label=name)
     features = compare.compute(pairs, frame)
     ecm = recordlinkage.ECMClassifier()
     links = ecm.fit_predict(features)
     clusters = clusters_from_links([str(k) for k in frame.index], [(str(a), str(b)) for a, b in links])
     return clusters, time.perf_counter() - start
+
+
+def splink_dedupe(
+    frame: Any, *, identifier: str, dob_format: str
+) -> tuple[dict[str, str], list[tuple[str, str]], float]:
+    """Splink 4/5's documented Fellegi-Sunter recipe on DuckDB: comparisons from its library with term
+    frequencies, the prior from deterministic rules, u by random sampling, m by EM over two blocking
+    passes, predictions at match probability 0.5, clusters at 0.5.
+
+    Returns:
+        (clusters of the predictions at 0.5, the pairwise links at 0.5, seconds).
+    """
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    frame = frame.copy()
+    for column in frame.columns:
+        frame[column] = frame[column].astype("string")
+    start = time.perf_counter()
+    db_api = DuckDBAPI()
+    comparisons = [
+        cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+        cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+        cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format=dob_format),
+        cl.DamerauLevenshteinAtThresholds(identifier, [1, 2]),
+        cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+        cl.LevenshteinAtThresholds("address_1", [2]),
+        cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+        cl.ExactMatch("suburb").configure(term_frequency_adjustments=True),
+    ]
+    if "email" in frame.columns:
+        comparisons.append(cl.EmailComparison("email"))
+    settings = SettingsCreator(
+        unique_id_column_name="rec_id",
+        link_type="dedupe_only",
+        blocking_rules_to_generate_predictions=[
+            block_on(identifier),
+            block_on("given_name", "date_of_birth"),
+            block_on("surname", "date_of_birth"),
+            block_on("given_name", "surname"),
+            block_on("postcode", "street_number"),
+            block_on("postcode", "surname"),
+        ],
+        comparisons=comparisons,
+        retain_intermediate_calculation_columns=False,
+    )
+    linker = Linker(db_api.register(frame), settings)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_name", "surname", "date_of_birth"), block_on(identifier)], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.5)
+    cluster_frame = clustered.as_pandas_dataframe()
+    links = predictions.as_pandas_dataframe()[["rec_id_l", "rec_id_r"]]
+    seconds = time.perf_counter() - start
+    clusters = {
+        str(k): str(c) for k, c in zip(cluster_frame["rec_id"], cluster_frame["cluster_id"], strict=True)
+    }
+    return clusters, [(str(a), str(b)) for a, b in links.itertuples(index=False)], seconds

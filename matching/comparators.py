@@ -52,7 +52,8 @@ class Comparator:
     household: bool = False
     """Evidence that members of one household share (address, landline, an account or tenancy reference).
     Such fields are not independent of each other, so the engine counts only the strongest agreement
-    among them: living together is one fact, not three."""
+    among them: living together is one fact, not three. This is the shipped default; a parameter set
+    may say otherwise (training decides from the data whether a reference is shared)."""
 
     def level(self, a: Features, b: Features) -> str:
         """The level of agreement of ``a`` and ``b`` on this field (symmetric)."""

@@ -39,6 +39,8 @@ class Params:
     conflict_review_support: float = 18.0
     """With one conflict, a person is asked only when the other personal fields agree with at least this
     much weight (about: same date of birth and surname); below it the pair is two people (relatives)."""
+    household: frozenset[str] = frozenset()
+    """Comparators whose agreement members of one household share (counted once, strongest first)."""
     term_frequencies: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     term_frequency_floor: Mapping[str, float] = field(default_factory=dict)
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
@@ -76,7 +78,10 @@ class Params:
                 str(k): float(v)
                 for k, v in data.get("term_frequency_floor", DEFAULT_PARAMS["term_frequency_floor"]).items()
             }
+            declared = [c.name for c in comparators if c.household]
+            household = frozenset(str(h) for h in data.get("household", declared))
             return Params(
+                household=household,
                 prior=float(data.get("prior", DEFAULT_PARAMS["prior"])),
                 conflict_weight=float(data.get("conflict_weight", DEFAULT_PARAMS["conflict_weight"])),
                 conflict_review_support=float(
@@ -100,6 +105,7 @@ class Params:
             "conflict_weight": self.conflict_weight,
             "conflict_review_support": self.conflict_review_support,
             "thresholds": {"link": self.link, "review": self.review},
+            "household": sorted(self.household),
             "levels": {name: {lv: list(mu) for lv, mu in lvls.items()} for name, lvls in self.levels.items()},
             "term_frequencies": {name: dict(table) for name, table in self.term_frequencies.items()},
             "term_frequency_floor": dict(self.term_frequency_floor),

@@ -49,10 +49,11 @@ class Scorer:
         self.conflict_cap = conflict_cap
         self.below_review = below_review
         weights = params.weights
-        self._personal = tuple((c, weights[c.name]) for c in comparators if not c.household)
-        self._household_fields = tuple((c, weights[c.name]) for c in comparators if c.household)
+        shared = params.household
+        self._personal = tuple((c, weights[c.name]) for c in comparators if c.name not in shared)
+        self._household_fields = tuple((c, weights[c.name]) for c in comparators if c.name in shared)
         self._household_best = max(
-            (max(weights[c.name].values()) for c in comparators if c.household), default=0.0
+            (max(weights[c.name].values()) for c in comparators if c.name in shared), default=0.0
         )
         self._tf_exact_m = {
             c.name: params.levels[c.name]["exact"][0] for c in comparators if c.term_frequency

@@ -21,6 +21,20 @@ from matching.params import Params, default_params, log2_ratio
 
 Pattern = tuple[str, ...]
 _SMOOTH = 0.5
+PERSONAL_RULES = frozenset({"n", "h", "fd", "gd", "ny", "e"})
+"""Blocking rules whose pairs train m: they never bring two people together just for living together."""
+RULE_FIELDS = {
+    "i": "ids",
+    "u": "address",
+    "pg": "address",
+    "pf": "address",
+    "pn": "address",
+    "pd": "address",
+    "p": "phone",
+}
+"""The household field behind each household blocking rule."""
+SHARED_SHARE = 0.1
+"""Share of exact agreements between apparently different people that makes a field household-shared."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +130,46 @@ def _em(
     return m, share, ran
 
 
+def _shared_fields(
+    counts: Counter[Pattern],
+    m: dict[str, dict[str, float]],
+    u: dict[str, dict[str, float]],
+    share: float,
+    comparators: tuple[Comparator, ...],
+    declared: frozenset[str],
+) -> frozenset[str]:
+    """Which of the declared household fields the data show to be shared by different people.
+
+    For each, the blocked pairs that agree on it exactly are scored on the personal fields alone; when at
+    least :data:`SHARED_SHARE` of them look like two people, agreement on the field says "same household",
+    not "same person" (a council tax account, a tenancy). Otherwise (a personal reference, as FEBRL's
+    social security id) it counts as evidence of its own. Too few pairs keep the declaration.
+    """
+    names = [c.name for c in comparators]
+    personal = [i for i, name in enumerate(names) if name not in declared]
+    prior = math.log(share / (1.0 - share))
+    shared: set[str] = set()
+    for index, name in enumerate(names):
+        if name not in declared:
+            continue
+        agreeing = 0.0
+        apart = 0.0
+        for pattern, count in counts.items():
+            if pattern[index] != "exact":
+                continue
+            log_odds = prior + sum(
+                math.log(max(m[names[i]][pattern[i]], 1e-12) / max(u[names[i]][pattern[i]], 1e-12))
+                for i in personal
+                if pattern[i] != "missing"
+            )
+            agreeing += count
+            if log_odds < 0.0:
+                apart += count
+        if agreeing < 20 or apart >= SHARED_SHARE * agreeing:
+            shared.add(name)
+    return frozenset(shared)
+
+
 def _levels(
     comparator: Comparator,
     m: dict[str, dict[str, float]],
@@ -180,9 +234,21 @@ def train(
         for index, c in enumerate(comparators)
         if sum(n for pattern, n in random_counts.items() if pattern[index] != "missing") >= 20
     }
-    pairs = blocked_pairs(prepared, max_block_size)
-    m = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
-    m, share, ran = _em(_patterns(prepared, pairs, comparators), m, u, comparators, iterations)
+    # m is estimated on pairs found by personal keys (identifiers, names with dates of birth): pairs found
+    # through an address are mostly members of one household, and EM would learn them as matches. Then the
+    # data say which household fields are really shared; keys on fields that turn out personal (a
+    # reference each person holds alone) join a second EM pass.
+    start_m = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
+    personal_rules = tuple(r for r in RULES if r.prefix in PERSONAL_RULES)
+    pairs = blocked_pairs(prepared, max_block_size, personal_rules)
+    m, share, ran = _em(_patterns(prepared, pairs, comparators), start_m, u, comparators, iterations)
+    every_pair = _patterns(prepared, blocked_pairs(prepared, max_block_size), comparators)
+    household = _shared_fields(every_pair, m, u, share, comparators, base.household)
+    extra = tuple(r for r in RULES if RULE_FIELDS.get(r.prefix, "") not in household | {""})
+    if extra:
+        start_m = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
+        pairs = blocked_pairs(prepared, max_block_size, personal_rules + extra)
+        m, share, ran = _em(_patterns(prepared, pairs, comparators), start_m, u, comparators, iterations)
     all_pairs = n * (n - 1) / 2
     match_share = share * len(pairs) / all_pairs if all_pairs else 1e-6
     match_share = min(max(match_share, 1e-12), 0.5)
@@ -198,6 +264,7 @@ def train(
             "conflict_weight": base.conflict_weight,
             "conflict_review_support": base.conflict_review_support,
             "thresholds": {"link": base.link, "review": base.review},
+            "household": sorted(household),
             "levels": {c.name: _levels(c, m, u, base, observed) for c in comparators},
             "term_frequencies": tf,
             "term_frequency_floor": floor,
