@@ -123,3 +123,20 @@ def test_the_binary_rejects_a_broken_file(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode != 0
     assert "condition" in result.stderr
+
+
+@pytest.mark.parametrize("system", ["council_tax", "benefits", "housing"])
+def test_each_legacy_system_has_its_adaptor(services: dict[str, Any], system: str) -> None:
+    adaptor = services[f"adaptor-{system.replace('_', '-')}"]
+    assert adaptor["command"] == ["adaptor", "run", system]
+    conditions = {dep: spec["condition"] for dep, spec in adaptor["depends_on"].items()}
+    assert conditions.items() >= HUB_DEPENDENCIES.items()
+    assert conditions["legacy-seed"] == "service_completed_successfully"
+    assert conditions["legacy-benefits"] == "service_healthy"
+    assert adaptor["environment"]["CITIZEN_HUB_BENEFITS_WSDL_URL"].startswith("http://legacy-benefits:8081/")
+
+
+def test_reference_legacy_systems_share_one_volume(services: dict[str, Any]) -> None:
+    for name in ("legacy-seed", "legacy-benefits", "adaptor-council-tax", "adaptor-benefits", "adaptor-housing"):
+        assert [v["source"] for v in services[name]["volumes"]] == ["legacy-data"], name
+    assert "?wsdl" in " ".join(services["legacy-benefits"]["healthcheck"]["test"])
