@@ -87,22 +87,27 @@ class Settings(BaseSettings):
 
     # --- adaptors (issue 4): legacy systems, their adaptors, tell-us-once. Read by hub.adaptors_host. ---
     adaptor_state_dir: Path | None = Field(
-        default=None, description="Adaptors' checkpoints, reports and write-back log; unset = data_dir/adaptors"
+        default=None,
+        description="Adaptors' checkpoints, reports and write-back log; unset = data_dir/adaptors",
     )
     council_tax_database_url: str | None = Field(
-        default=None, description="Council tax database (SQLAlchemy URL); unset = reference SQLite in data_dir"
+        default=None,
+        description="Council tax database (SQLAlchemy URL); unset = reference SQLite in data_dir",
     )
     benefits_wsdl_url: str = Field(
         default="http://127.0.0.1:8081/?wsdl", description="WSDL of the benefits SOAP service"
     )
     benefits_timeout_s: float = Field(default=10.0, description="Timeout of each benefits SOAP call")
     housing_drop_dir: Path | None = Field(
-        default=None, description="Where housing extract files are dropped; unset = data_dir/legacy/housing/drop"
+        default=None,
+        description="Where housing extract files are dropped; unset = data_dir/legacy/housing/drop",
     )
     housing_returns_dir: Path | None = Field(
         default=None, description="Where tell-us-once return files for housing go; unset = beside the drop"
     )
-    adaptor_poll_interval_s: float = Field(default=5.0, description="Seconds between polls of a legacy system")
+    adaptor_poll_interval_s: float = Field(
+        default=5.0, description="Seconds between polls of a legacy system"
+    )
     adaptor_backoff_max_s: float = Field(default=60.0, description="Longest wait between retries of a source")
     adaptor_settle_s: float = Field(
         default=2.0, description="Rows/files younger than this are left for the next poll (in-flight writes)"
