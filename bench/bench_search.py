@@ -131,6 +131,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--think", type=float, default=2.0, help="Mean seconds between one agent's searches")
+    parser.add_argument("--server-workers", type=int, default=1, help="citizen-hub serve --workers")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="bench-search-"))
     started = time.monotonic()
@@ -142,7 +143,17 @@ def main() -> int:
     env = {**os.environ, "CITIZEN_HUB_DATA_DIR": str(data_dir), "CITIZEN_HUB_JWT_SECRET": SECRET,
            "CITIZEN_HUB_LOG_LEVEL": "WARNING"}  # fmt: skip
     server = subprocess.Popen(
-        [sys.executable, "-c", "from hub.cli.main import app; app()", "serve", "--port", str(port)], env=env
+        [
+            sys.executable,
+            "-c",
+            "from hub.cli.main import app; app()",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.server_workers),
+        ],
+        env=env,
     )
     try:
         base = f"http://127.0.0.1:{port}"

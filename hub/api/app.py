@@ -60,3 +60,12 @@ def create_app(settings: Settings, db: Database | None = None, bus: EventBus | N
     web.install(app)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def create_app_from_settings() -> FastAPI:
+    """For ``citizen-hub serve --workers N``: each server process reads the settings once itself."""
+    from hub.logs import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

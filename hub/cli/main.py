@@ -67,6 +67,9 @@ def contracts_export(directory: Annotated[Path, typer.Argument(help="Where to wr
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (several serve many agents at once on more cores)")
+    ] = 1,
 ) -> None:
     """Serve the API and the agent pages."""
     import uvicorn
@@ -76,7 +79,17 @@ def serve(
 
     settings = load_settings()
     upgrade(settings.effective_database_url)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    else:
+        uvicorn.run(
+            "hub.api.app:create_app_from_settings",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
 
 
 @app.command()
