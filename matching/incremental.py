@@ -43,13 +43,15 @@ class IncrementalMatcher:
         upsert_keys = {p.key for p in upserts}
 
         blocking_keys = sorted({bk for p in upserts for bk in p.blocking_keys})
-        store.lock_blocking_keys(blocking_keys)
-        changed = sorted(upsert_keys) + deleted
-        prior = store.citizens_of(changed)
+        # The keys a changed record held before matter too: a batch that read the old version as a
+        # candidate must finish before this one changes it.
+        store.lock_blocking_keys(sorted(set(blocking_keys) | store.stored_blocking_keys(sorted(latest))))
+        prior = store.citizens_of(deleted) if deleted else {}
         store.remove(deleted)
         store.put_prepared(upserts)
         store.replace_edges(sorted(upsert_keys), self._score(store, upserts, blocking_keys, upsert_keys))
 
+        # A deleted record is never walked through: the rest of its citizen are seeds of their own.
         seeds = set(upsert_keys)
         for members in store.members_of(set(prior.values())).values():
             seeds.update(members)
@@ -101,30 +103,17 @@ class IncrementalMatcher:
                     edges.append(Edge.of(record.key, cand.key, comparison))
         return edges
 
-    def _neighbourhood(self, store: MatchStore, seeds: set[str], removed: set[str]) -> set[str]:
-        nodes = set(seeds) - removed
-        frontier = set(nodes)
-        while frontier:
-            found: set[str] = set()
-            for edge in store.edges_touching(frontier):
-                found.add(edge.a)
-                found.add(edge.b)
-            citizens = store.citizens_of(frontier)
-            for members in store.members_of(set(citizens.values())).values():
-                found.update(members)
-            frontier = found - nodes - removed
-            nodes |= frontier
-        return nodes
-
     def _locked_neighbourhood(self, store: MatchStore, seeds: set[str], removed: set[str]) -> set[str]:
-        nodes = self._neighbourhood(store, seeds, removed)
+        # Lock what we found, then look again: once a look finds nothing new, every record that could
+        # change our neighbourhood is held by us (another batch must lock one of them to join it).
+        nodes = store.neighbourhood(seeds, removed)
         for _ in range(_MAX_LOCK_ROUNDS):
             store.lock_records(sorted(nodes))
-            again = self._neighbourhood(store, seeds, removed)
-            if again == nodes:
-                return nodes
-            nodes = again
-        return nodes
+            again = store.neighbourhood(seeds, removed)
+            if again <= nodes:
+                return again
+            nodes |= again
+        raise RuntimeError("the neighbourhood kept growing while it was being locked")
 
     def _recluster(
         self, store: MatchStore, nodes: set[str], removed: set[str], revive: Mapping[str, str]
@@ -144,6 +133,10 @@ class IncrementalMatcher:
         for cluster, citizen_id in zip(clusters, chosen, strict=True):
             for key in cluster:
                 where[key] = citizen_id
+        inside: dict[str, list[Edge]] = {}
+        for edge in edges:
+            if where[edge.a] == where[edge.b]:
+                inside.setdefault(where[edge.a], []).append(edge)
         survivors = set(chosen)
         for old_id in sorted(previous_ids - survivors):
             went = Counter(where[k] for k in previous_members.get(old_id, []) if k in where)
@@ -159,7 +152,7 @@ class IncrementalMatcher:
                     is_new=citizen_id not in previous_ids,
                     previous_ids=came_from,
                     membership_changed=before != cluster,
-                    reasons=self._reasons(cluster, edges),
+                    reasons=self._reasons(cluster, inside.get(citizen_id, [])),
                 )
             )
             absorbed = sorted(i for i in came_from if plan.retired.get(i) == citizen_id)
@@ -219,10 +212,9 @@ class IncrementalMatcher:
 
     @staticmethod
     def _reasons(cluster: list[str], edges: list[Edge]) -> dict[str, Edge | None]:
-        members = set(cluster)
         best: dict[str, Edge | None] = dict.fromkeys(cluster)
         for edge in edges:
-            if edge.a in members and edge.b in members:
+            if edge.a in best and edge.b in best:
                 for key in (edge.a, edge.b):
                     current = best[key]
                     if current is None or (-edge.weight, edge.a, edge.b) < (

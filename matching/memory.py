@@ -30,6 +30,9 @@ class MemoryStore:
     def lock_records(self, keys: Sequence[str]) -> None:
         return None
 
+    def stored_blocking_keys(self, keys: Sequence[str]) -> set[str]:
+        return {bk for k in keys if k in self.prepared for bk in self.prepared[k].blocking_keys}
+
     def put_prepared(self, records: Sequence[Prepared]) -> None:
         for record in records:
             old = self.prepared.get(record.key)
@@ -72,6 +75,20 @@ class MemoryStore:
             for edge in self.edges.get(key, {}).values():
                 found[(edge.a, edge.b)] = edge
         return list(found.values())
+
+    def neighbourhood(self, seeds: Iterable[str], removed: set[str]) -> set[str]:
+        nodes = set(seeds) - removed
+        frontier = list(nodes)
+        while frontier:
+            found: set[str] = set()
+            for key in frontier:
+                found.update(self.edges.get(key, ()))
+                citizen = self.citizen.get(key)
+                if citizen is not None:
+                    found.update(self.members.get(citizen, ()))
+            frontier = [k for k in found if k not in nodes and k not in removed]
+            nodes.update(frontier)
+        return nodes
 
     def citizens_of(self, keys: Iterable[str]) -> dict[str, str]:
         return {k: self.citizen[k] for k in keys if k in self.citizen}

@@ -101,6 +101,16 @@ class ReclusterPlan:
     touched_records: set[str] = field(default_factory=set)
     """Source keys whose own content changed in this batch."""
 
+    def changed_citizens(self) -> list[CitizenPlan]:
+        """Citizens whose members, or a member's content, changed. The others in the neighbourhood keep
+        their members, their links and (survivorship being a function of the members) their golden
+        record."""
+        return [
+            c
+            for c in self.citizens
+            if c.membership_changed or any(k in self.touched_records for k in c.members)
+        ]
+
 
 @dataclass(frozen=True, slots=True)
 class RecordChange:

@@ -45,6 +45,10 @@ class MatchStore(Protocol):
         """Hold the neighbourhood being re-clustered (no-op with one writer)."""
         ...
 
+    def stored_blocking_keys(self, keys: Sequence[str]) -> set[str]:
+        """The blocking keys the stored versions of these records hold (to lock them before a change)."""
+        ...
+
     def put_prepared(self, records: Sequence[Prepared]) -> None:
         """Store (or replace) prepared records and their blocking keys."""
         ...
@@ -63,6 +67,11 @@ class MatchStore(Protocol):
 
     def edges_touching(self, keys: Iterable[str]) -> list[Edge]:
         """Every stored edge with at least one end in ``keys``."""
+        ...
+
+    def neighbourhood(self, seeds: Iterable[str], removed: set[str]) -> set[str]:
+        """Every key reachable from ``seeds`` through stored edges and shared citizens, never entering
+        ``removed`` (the seeds themselves included, less ``removed``)."""
         ...
 
     def citizens_of(self, keys: Iterable[str]) -> dict[str, str]:

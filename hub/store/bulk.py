@@ -1,15 +1,16 @@
 """Set-based statements for whole batches: one statement per table and batch, never one per row.
 
-On PostgreSQL every list travels as one array parameter (``= ANY(:keys)``, ``unnest(...)``), so a batch of
-a thousand rows is one short statement. SQLite runs in-process, where executemany is already cheap.
+On PostgreSQL a list of keys travels as one array parameter (``= ANY(:keys)``), and rows as one JSON
+document read by ``json_to_recordset``, so a batch of a thousand rows is one short statement. SQLite runs
+in-process, where executemany is already cheap. Documents are encoded by pydantic-core (C speed).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -19,12 +20,14 @@ from sqlalchemy import (
     Float,
     Integer,
     Table,
+    any_,
     bindparam,
     cast,
     func,
     insert,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects import sqlite
@@ -45,14 +48,31 @@ def chunks(session: Session, values: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 
 def one_of(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
-    """``column IN values``: one array parameter on PostgreSQL."""
+    """``column IN values``: ``= ANY(array)`` on PostgreSQL (one parameter, row estimates the planner
+    can use)."""
     clause: ColumnElement[bool]
     if is_postgres(session):
-        document = json.dumps(list(values), separators=(",", ":"))
-        clause = column.in_(select(func.json_array_elements_text(cast(bindparam(None, document), JSON))))
+        clause = column == any_(text_array(list(values)))
     else:
         clause = column.in_(list(values))
     return clause
+
+
+def text_array(values: Sequence[str]) -> Any:
+    """A PostgreSQL ``text[]`` expression for a list, sent as one JSON parameter: pydantic-core encodes it
+    at C speed, where the driver would adapt a list element by element in Python."""
+    return func.array(
+        select(func.json_array_elements_text(cast(bindparam(None, dumps(values)), JSON))).scalar_subquery()
+    )
+
+
+ARRAY_PARAMETER = "ARRAY(SELECT json_array_elements_text(CAST({} AS json)))"
+"""The same in text SQL: ``ARRAY_PARAMETER.format(":name")`` with the parameter holding ``dumps(list)``."""
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text (pydantic-core: dates and datetimes as ISO 8601)."""
+    return to_json(value).decode()
 
 
 def _pg_type(column: Any) -> str:
@@ -76,7 +96,9 @@ def _unnest(table: Table, columns: list[str], rows: Sequence[dict[str, Any]]) ->
     """A SELECT over the rows, sent as one JSON parameter (C-speed encoding, one parse on the server)."""
     spec = ", ".join(f'"{c}" {_pg_type(table.c[c])}' for c in columns)
     names = ", ".join(f'v."{c}"' for c in columns)
-    document = json.dumps([{c: r[c] for c in columns} for r in rows], separators=(",", ":"), default=str)
+    first = rows[0].keys()
+    same = all(r.keys() == first for r in rows)
+    document = to_json(rows if same else [{c: r[c] for c in columns} for r in rows]).decode()
     return f"SELECT {names} FROM json_to_recordset(CAST(:rows AS json)) AS v({spec})", {"rows": document}
 
 
@@ -100,8 +122,13 @@ def upsert_rows(
     rows: Sequence[dict[str, Any]],
     keys: Sequence[str],
     update_columns: Sequence[str] | None,
+    newer: Sequence[str] = (),
 ) -> None:
-    """Insert rows, or on a conflict over ``keys`` update ``update_columns`` (``None``: do nothing)."""
+    """Insert rows, or on a conflict over ``keys`` update ``update_columns`` (``None``: do nothing).
+
+    With ``newer`` (column names), a conflicting row is only updated when the incoming values of those
+    columns are greater, as a tuple: the newest change wins even between concurrent transactions.
+    """
     table: Table = model.__table__
     if not rows:
         return
@@ -115,14 +142,25 @@ def upsert_rows(
             if update_columns
             else "DO NOTHING"
         )
+        if update_columns and newer:
+            mine = ", ".join(f'"{table.name}"."{c}"' for c in newer)
+            theirs = ", ".join(f'excluded."{c}"' for c in newer)
+            action += f" WHERE ({mine}) < ({theirs})"
         session.execute(
             text(f'INSERT INTO "{table.name}" ({names}) {source} ON CONFLICT ({target}) {action}'), params
         )
         return
     statement = sqlite.insert(table)
     if update_columns:
+        condition = None
+        if newer:
+            condition = tuple_(*(table.c[c] for c in newer)) < tuple_(
+                *(getattr(statement.excluded, c) for c in newer)
+            )
         statement = statement.on_conflict_do_update(
-            index_elements=list(keys), set_={c: getattr(statement.excluded, c) for c in update_columns}
+            index_elements=list(keys),
+            set_={c: getattr(statement.excluded, c) for c in update_columns},
+            where=condition,
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(keys))
@@ -130,8 +168,13 @@ def upsert_rows(
         session.execute(statement, list(rows[start : start + 200]))
 
 
-def update_rows(session: Session, model: Any, key: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Update each row identified by ``row[key]`` with the row's other values."""
+def update_rows(
+    session: Session, model: Any, key: str, rows: Sequence[dict[str, Any]], only_changed: bool = False
+) -> None:
+    """Update each row identified by ``row[key]`` with the row's other values.
+
+    ``only_changed`` leaves rows whose values are all equal untouched (no new row version on PostgreSQL).
+    """
     table: Table = model.__table__
     if not rows:
         return
@@ -140,9 +183,18 @@ def update_rows(session: Session, model: Any, key: str, rows: Sequence[dict[str,
     if is_postgres(session):
         source, params = _unnest(table, columns, rows)
         sets = ", ".join(f'"{c}" = v."{c}"' for c in others)
+        where = f't."{key}" = v."{key}"'
+        if only_changed:
+            # json has no equality operator: compare its text.
+            differs = [
+                f't."{c}"::text IS DISTINCT FROM v."{c}"::text'
+                if isinstance(table.c[c].type, JSON)
+                else f't."{c}" IS DISTINCT FROM v."{c}"'
+                for c in others
+            ]
+            where += " AND (" + " OR ".join(differs) + ")"
         session.execute(
-            text(f'UPDATE "{table.name}" AS t SET {sets} FROM ({source}) AS v WHERE t."{key}" = v."{key}"'),
-            params,
+            text(f'UPDATE "{table.name}" AS t SET {sets} FROM ({source}) AS v WHERE {where}'), params
         )
         return
     statement = (
@@ -153,6 +205,22 @@ def update_rows(session: Session, model: Any, key: str, rows: Sequence[dict[str,
     session.connection().execute(
         statement, [{f"b_{c}": r[c] for c in others} | {"b_key": r[key]} for r in rows]
     )
+
+
+def delete_rows(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Delete the rows whose columns equal each of ``rows`` (all with the same keys, e.g. a composite
+    primary key)."""
+    table: Table = model.__table__
+    if not rows:
+        return
+    columns = list(rows[0])
+    if is_postgres(session):
+        source, params = _unnest(table, columns, rows)
+        where = " AND ".join(f't."{c}" = v."{c}"' for c in columns)
+        session.execute(text(f'DELETE FROM "{table.name}" AS t USING ({source}) AS v WHERE {where}'), params)
+        return
+    statement = table.delete().where(*(table.c[c] == bindparam(f"b_{c}") for c in columns))
+    session.connection().execute(statement, [{f"b_{c}": r[c] for c in columns} for r in rows])
 
 
 def delete_where_in(session: Session, model: Any, column: str, values: Iterable[Any]) -> None:

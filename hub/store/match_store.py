@@ -4,27 +4,36 @@ a batch of a thousand records costs a handful of round trips, never one per reco
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from pydantic_core import from_json
 from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from hub.store.bulk import chunks, delete_where_in, insert_rows, is_postgres, one_of, update_rows
+from hub.store.bulk import (
+    ARRAY_PARAMETER,
+    chunks,
+    delete_rows,
+    dumps,
+    insert_rows,
+    is_postgres,
+    one_of,
+    update_rows,
+    upsert_rows,
+)
 from hub.store.models import BlockingKey, Citizen, ManualDecision, MatchEdge, SourceRecord
 from matching.model import Constraints, Edge, Prepared, ReclusterPlan
 
 
 def edge_detail(edge: Edge) -> str:
-    return json.dumps(
-        {"levels": dict(edge.levels), "field_weights": dict(edge.field_weights), "summary": edge.summary},
-        separators=(",", ":"),
+    return dumps(
+        {"levels": dict(edge.levels), "field_weights": dict(edge.field_weights), "summary": edge.summary}
     )
 
 
 def edge_from_row(a: str, b: str, weight: float, detail: str) -> Edge:
-    data = json.loads(detail)
+    data = from_json(detail)
     return Edge(a, b, weight, data.get("levels", {}), data.get("field_weights", {}), data.get("summary", ""))
 
 
@@ -39,13 +48,72 @@ def _lock_id(key: str) -> int:
     return _LOCK_NAMESPACE + slot
 
 
-class SqlMatchStore:
-    """MatchStore on the hub's tables, inside the caller's session (the caller commits)."""
+_NEIGHBOURHOOD_PG = """
+WITH RECURSIVE n(k) AS (
+    SELECT s FROM unnest(SEEDS) AS s WHERE s <> ALL(REMOVED)
+    UNION
+    SELECT x.k FROM n CROSS JOIN LATERAL (
+        SELECT e.b AS k FROM match_edges AS e WHERE e.a = n.k
+        UNION ALL
+        SELECT e.a FROM match_edges AS e WHERE e.b = n.k
+        UNION ALL
+        SELECT m.source_key FROM source_records AS r
+        JOIN source_records AS m ON m.citizen_id = r.citizen_id
+        WHERE r.source_key = n.k
+    ) AS x
+    WHERE x.k <> ALL(REMOVED)
+)
+SELECT k FROM n
+"""
+_NEIGHBOURHOOD_PG = _NEIGHBOURHOOD_PG.replace("SEEDS", ARRAY_PARAMETER.format(":seeds"))
+_NEIGHBOURHOOD_PG = _NEIGHBOURHOOD_PG.replace("REMOVED", ARRAY_PARAMETER.format(":removed"))
 
-    def __init__(self, session: Session) -> None:
+_NEIGHBOURS_SQLITE = """
+SELECT b FROM match_edges WHERE a IN ({keys})
+UNION SELECT a FROM match_edges WHERE b IN ({keys})
+UNION SELECT m.source_key FROM source_records AS r
+JOIN source_records AS m ON m.citizen_id = r.citizen_id WHERE r.source_key IN ({keys})
+"""
+
+_CANDIDATES_PG = """
+WITH small AS (
+    SELECT key FROM blocking_keys WHERE key = ANY(KEYS)
+    GROUP BY key HAVING count(*) <= :most
+)
+SELECT NULL, NULL, NULL, ARRAY(SELECT key FROM small)
+UNION ALL (
+    SELECT s.source_key, s.features, s.blocking, array_agg(b.key)
+    FROM small JOIN blocking_keys AS b ON b.key = small.key
+    JOIN source_records AS s ON s.source_key = b.source_key
+    WHERE s.features IS NOT NULL
+    GROUP BY s.source_key
+)
+""".replace("KEYS", ARRAY_PARAMETER.format(":keys"))
+
+_MEMBERSHIP = ("citizen_id", "link_weight", "link_summary", "link_detail")
+
+
+class SqlMatchStore:
+    """MatchStore on the hub's tables, inside the caller's session (the caller commits).
+
+    ``pending`` holds the batch's source_records rows, not yet written: features, blocking keys and
+    membership are added to them and :meth:`apply` writes each row once (an insert, or an update of a
+    row whose stored change is older). Until then the store answers for them from memory.
+    ``previous_blocking`` holds the stored blocking keys of pending records that already existed.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        pending: dict[str, dict[str, Any]] | None = None,
+        previous_blocking: dict[str, list[str]] | None = None,
+    ) -> None:
         self.session = session
         self.postgres = is_postgres(session)
         self.comparisons = 0
+        self.pending = pending if pending is not None else {}
+        self.previous_blocking = previous_blocking if previous_blocking is not None else {}
+        self._prepared: dict[str, Prepared] = {}
 
     def _in(self, column: Any, values: Iterable[str]) -> Iterable[Any]:
         wanted = sorted(set(values))
@@ -69,71 +137,128 @@ class SqlMatchStore:
                     .with_for_update()
                 ).all()
 
+    def stored_blocking_keys(self, keys: Sequence[str]) -> set[str]:
+        unknown = [k for k in keys if k not in self.pending]
+        found = {bk for k in keys if k in self.pending for bk in self.previous_blocking.get(k, ())}
+        for where in self._in(SourceRecord.source_key, unknown):
+            for (blocking,) in self.session.execute(
+                select(SourceRecord.blocking).where(where, SourceRecord.blocking.is_not(None))
+            ).all():
+                found.update(from_json(blocking or "[]"))
+        return found
+
+    def _drop_blocking_keys(self, keys: Sequence[str], keep: dict[str, set[str]]) -> None:
+        """Delete the stored blocking keys of ``keys`` (except those in ``keep[key]``)."""
+        known = {k: self.previous_blocking[k] for k in keys if k in self.previous_blocking}
+        unknown = [k for k in keys if k not in self.pending and k not in known]
+        for where in self._in(SourceRecord.source_key, unknown):
+            for key, blocking in self.session.execute(
+                select(SourceRecord.source_key, SourceRecord.blocking).where(
+                    where, SourceRecord.blocking.is_not(None)
+                )
+            ).all():
+                known[key] = from_json(blocking or "[]")
+        delete_rows(
+            self.session,
+            BlockingKey,
+            [
+                {"key": bk, "source_key": key}
+                for key, old in sorted(known.items())
+                for bk in sorted(set(old) - keep.get(key, set()))
+            ],
+        )
+
     def put_prepared(self, records: Sequence[Prepared]) -> None:
         if not records:
             return
-        delete_where_in(self.session, BlockingKey, "source_key", [r.key for r in records])  # type: ignore[arg-type]
-        update_rows(
-            self.session,
-            SourceRecord,
-            "source_key",
-            [
-                {
-                    "source_key": r.key,
-                    "features": json.dumps(r.features, separators=(",", ":")),
-                    "blocking": json.dumps(list(r.blocking_keys)),
-                }
-                for r in records
-            ],
-        )
-        rows = [{"key": bk, "source_key": r.key} for r in records for bk in sorted(set(r.blocking_keys))]
-        insert_rows(self.session, BlockingKey, rows)  # type: ignore[arg-type]
+        new = {r.key: set(r.blocking_keys) for r in records}
+        old = {k: set(self.previous_blocking.get(k, ())) for k in new}
+        self._drop_blocking_keys(sorted(new), new)
+        rows = [
+            {"key": bk, "source_key": k} for k, keys in sorted(new.items()) for bk in sorted(keys - old[k])
+        ]
+        insert_rows(self.session, BlockingKey, rows)
+        direct: list[dict[str, Any]] = []
+        for r in records:
+            values = {"features": dumps(r.features), "blocking": dumps(sorted(new[r.key]))}
+            if r.key in self.pending:
+                self.pending[r.key] |= values
+                self._prepared[r.key] = r
+            else:
+                direct.append({"source_key": r.key} | values)
+        update_rows(self.session, SourceRecord, "source_key", direct)
 
     def remove(self, keys: Sequence[str]) -> None:
         if not keys:
             return
-        delete_where_in(self.session, BlockingKey, "source_key", keys)  # type: ignore[arg-type]
+        self._drop_blocking_keys(keys, {})
         self._delete_edges(keys)
-        update_rows(
-            self.session,
-            SourceRecord,
-            "source_key",
-            [{"source_key": k, "features": None, "blocking": None} for k in keys],
-        )
+        direct: list[dict[str, Any]] = []
+        for key in keys:
+            values = {"features": None, "blocking": None}
+            if key in self.pending:
+                self.pending[key] |= values
+            else:
+                direct.append({"source_key": key} | values)
+        update_rows(self.session, SourceRecord, "source_key", direct)
 
     def _delete_edges(self, keys: Sequence[str]) -> None:
         for where_a, where_b in zip(self._in(MatchEdge.a, keys), self._in(MatchEdge.b, keys), strict=True):
             self.session.execute(delete(MatchEdge).where(or_(where_a, where_b)))
 
     def candidates(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, list[Prepared]]:
-        small: list[str] = []
-        for where in self._in(BlockingKey.key, blocking_keys):
-            counts = self.session.execute(
-                select(BlockingKey.key, func.count()).where(where).group_by(BlockingKey.key)
-            ).all()
-            small.extend(k for k, n in counts if n <= max_block_size)
+        wanted = sorted(set(blocking_keys))
         result: dict[str, list[Prepared]] = {}
-        cache: dict[str, Prepared] = {}
-        for where in self._in(BlockingKey.key, small):
-            rows = self.session.execute(
-                select(BlockingKey.key, SourceRecord.source_key, SourceRecord.features, SourceRecord.blocking)
-                .join(SourceRecord, SourceRecord.source_key == BlockingKey.source_key)
-                .where(where, SourceRecord.features.is_not(None))
-            ).all()
-            for block, key, features, blocking in rows:
-                prepared = cache.get(key)
-                if prepared is None:
-                    prepared = Prepared(
-                        key, tuple(json.loads(blocking or "[]")), json.loads(features or "{}")
+        small: set[str] = set()
+        rows: list[tuple[str, str, str | None, list[str]]] = []
+        if self.postgres:
+            # One round trip: the small blocks first, then each stored holder with its small blocks.
+            for key, feats, blocking, held in self.session.execute(
+                text(_CANDIDATES_PG), {"keys": dumps(wanted), "most": max_block_size}
+            ).all():
+                if key is None:
+                    small.update(held)
+                else:
+                    rows.append((key, feats, blocking, held))
+        else:
+            for where in self._in(BlockingKey.key, wanted):
+                counts = self.session.execute(
+                    select(BlockingKey.key, func.count()).where(where).group_by(BlockingKey.key)
+                ).all()
+                small.update(k for k, n in counts if n <= max_block_size)
+            held_by: dict[str, list[str]] = {}
+            stored: dict[str, tuple[str, str | None]] = {}
+            for where in self._in(BlockingKey.key, small):
+                for block, key, feats, blocking in self.session.execute(
+                    select(
+                        BlockingKey.key, SourceRecord.source_key, SourceRecord.features, SourceRecord.blocking
                     )
-                    cache[key] = prepared
+                    .join(SourceRecord, SourceRecord.source_key == BlockingKey.source_key)
+                    .where(where, SourceRecord.features.is_not(None))
+                ).all():
+                    held_by.setdefault(key, []).append(block)
+                    stored[key] = (feats or "{}", blocking)
+            rows = [(k, f, b, held_by[k]) for k, (f, b) in stored.items()]
+        for key, feats, blocking, held in rows:
+            if key in self.pending:
+                continue  # the stored version is being replaced: the batch's own is added below
+            prepared = Prepared(key, tuple(from_json(blocking or "[]")), from_json(feats))
+            self.comparisons += len(held)
+            for block in held:
                 result.setdefault(block, []).append(prepared)
-                self.comparisons += 1
+        # The batch's own records are not written yet (their blocking keys are, so the counts hold).
+        for prepared in self._prepared.values():
+            for block in prepared.blocking_keys:
+                if block in small:
+                    result.setdefault(block, []).append(prepared)
+                    self.comparisons += 1
         return result
 
     def replace_edges(self, keys: Sequence[str], edges: Sequence[Edge]) -> None:
-        if keys:
-            self._delete_edges(keys)
+        # Only records that were stored before can have edges to replace.
+        old = [k for k in keys if k not in self.pending or k in self.previous_blocking]
+        if old:
+            self._delete_edges(old)
         unique = {(e.a, e.b): e for e in edges}
         insert_rows(
             self.session,
@@ -156,6 +281,28 @@ class SqlMatchStore:
                 if (a, b) not in found:
                     found[(a, b)] = edge_from_row(a, b, weight, detail)
         return list(found.values())
+
+    def neighbourhood(self, seeds: Iterable[str], removed: set[str]) -> set[str]:
+        start = sorted(set(seeds) - removed)
+        if self.postgres:
+            arrays = {"seeds": dumps(start), "removed": dumps(sorted(removed))}
+            return set(self.session.scalars(text(_NEIGHBOURHOOD_PG), arrays))
+        nodes = set(start)
+        frontier = start
+        while frontier:
+            found: set[str] = set()
+            for part in range(0, len(frontier), 300):
+                chunk = frontier[part : part + 300]
+                marks = ", ".join(f":k{i}" for i in range(len(chunk)))
+                found.update(
+                    self.session.scalars(
+                        text(_NEIGHBOURS_SQLITE.format(keys=marks)),
+                        {f"k{i}": k for i, k in enumerate(chunk)},
+                    )
+                )
+            frontier = sorted(found - nodes - removed)
+            nodes.update(frontier)
+        return nodes
 
     def citizens_of(self, keys: Iterable[str]) -> dict[str, str]:
         result: dict[str, str] = {}
@@ -210,38 +357,58 @@ class SqlMatchStore:
         return taken
 
     def apply(self, plan: ReclusterPlan) -> None:
-        """Memberships only; golden records, history, reviews and outbound events are the worker's
-        (hub.worker.citizens.apply_plan), in the same transaction."""
-        rows: list[dict[str, Any]] = []
-        for citizen in plan.citizens:
+        """Memberships, then the batch's source records, each written once. Golden records, history,
+        reviews and outbound events are the worker's (hub.worker.citizens.apply_plan), in the same
+        transaction."""
+        direct: list[dict[str, Any]] = []
+        for citizen in plan.changed_citizens():
             for key in citizen.members:
                 reason = citizen.reasons.get(key)
-                rows.append(
-                    {
-                        "source_key": key,
-                        "citizen_id": citizen.citizen_id,
-                        "link_weight": reason.weight if reason else None,
-                        "link_summary": reason.summary if reason else None,
-                        "link_detail": _link_detail(key, reason),
-                    }
-                )
-        rows += [
-            {
-                "source_key": k,
-                "citizen_id": None,
-                "link_weight": None,
-                "link_summary": None,
-                "link_detail": None,
-            }
-            for k in plan.removed
-        ]
-        update_rows(self.session, SourceRecord, "source_key", rows)  # type: ignore[arg-type]
+                values = {
+                    "citizen_id": citizen.citizen_id,
+                    "link_weight": reason.weight if reason else None,
+                    "link_summary": reason.summary if reason else None,
+                    "link_detail": _link_detail(key, reason),
+                }
+                if key in self.pending:
+                    self.pending[key] |= values
+                else:
+                    direct.append({"source_key": key} | values)
+        for key in plan.removed:
+            values = dict.fromkeys(_MEMBERSHIP)
+            if key in self.pending:
+                self.pending[key] |= values
+            else:
+                direct.append({"source_key": key} | values)
+        update_rows(self.session, SourceRecord, "source_key", direct, only_changed=True)
+        self.flush()
+
+    def flush(self) -> None:
+        """Write the pending source records (the newest stored change wins over an older one)."""
+        if not self.pending:
+            return
+        complete = {"features": None, "blocking": None} | dict.fromkeys(_MEMBERSHIP)
+        rows = [complete | self.pending[k] for k in sorted(self.pending)]
+        columns = [c for c in rows[0] if c != "source_key"]
+        upsert_rows(
+            self.session,
+            SourceRecord,
+            rows,
+            ["source_key"],
+            columns,
+            newer=("occurred_at", "event_id"),
+        )
+        self.pending.clear()
+        self._prepared.clear()
 
 
 def _link_detail(key: str, reason: Edge | None) -> dict[str, Any] | None:
     if reason is None:
         return None
-    detail: dict[str, Any] = json.loads(edge_detail(reason))
-    detail["with"] = reason.b if reason.a == key else reason.a
-    detail["weight"] = reason.weight
-    return detail
+    return {
+        "levels": dict(reason.levels),
+        "field_weights": dict(reason.field_weights),
+        "summary": reason.summary,
+        "with": reason.b if reason.a == key else reason.a,
+        "weight": reason.weight,
+    }

@@ -60,12 +60,13 @@ class SourceRecord(Base):
 
 
 class BlockingKey(Base):
+    """Which source records hold which blocking key. Only the primary key is indexed: a record's own
+    keys are known from ``source_records.blocking``, so replacing them deletes by (key, source_key)."""
+
     __tablename__ = "blocking_keys"
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     source_key: Mapped[str] = mapped_column(String(200), primary_key=True)
-
-    __table_args__ = (Index("ix_blocking_keys_source_key", "source_key"),)
 
 
 class MatchEdge(Base):
@@ -86,10 +87,9 @@ class Identifier(Base):
 
     __tablename__ = "identifiers"
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    source_key: Mapped[str] = mapped_column(String(200), index=True)
-    scheme: Mapped[str] = mapped_column(String(64))
-    value: Mapped[str] = mapped_column(String(128))
+    source_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128), primary_key=True)
     invalid: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (Index("ix_identifiers_value", "value"),)

@@ -6,14 +6,13 @@ after this transaction committed. Messages that cannot be read become dead lette
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from contracts import (
@@ -23,7 +22,7 @@ from contracts import (
     SourceRecordDeletedEvent,
 )
 from hub.bus.base import Message
-from hub.store.bulk import chunks, insert_rows, one_of
+from hub.store.bulk import chunks, dumps, insert_rows, is_postgres, one_of
 from hub.store.match_store import SqlMatchStore
 from hub.store.models import DeadLetter, OutboxMessage, ProcessedEvent
 from hub.worker.citizens import CitizenOutcome, apply_plan
@@ -73,6 +72,9 @@ def apply_batch(
     dead_letter_topic: str,
 ) -> BatchResult:
     result = BatchResult(messages=len(messages))
+    if is_postgres(session):
+        # Every statement here is short and indexed: compiling them (JIT) costs more than it saves.
+        session.execute(text("SET LOCAL jit = off"))
     dead: list[dict[str, Any]] = []
     events: list[Any] = []
     for message in messages:
@@ -102,8 +104,9 @@ def apply_batch(
         session, [e for e in fresh if isinstance(e, ServiceEventEvent)]
     )
     if stored.changes:
-        store = SqlMatchStore(session)
+        store = SqlMatchStore(session, stored.rows, stored.previous_blocking)
         plan = matcher.process(store, stored.changes)
+        store.flush()
         result.comparisons = store.comparisons
         known = {c.key: c.record for c in stored.changes if c.record is not None}
         result.citizens = apply_plan(session, plan, changes_topic, known)
@@ -119,7 +122,7 @@ def apply_batch(
                 {
                     "topic": dead_letter_topic,
                     "key": d["key"] or "",
-                    "value": json.dumps({k: v for k, v in d.items() if k != "received_at"}),
+                    "value": dumps({k: v for k, v in d.items() if k != "received_at"}),
                     "created_at": now,
                     "published_at": None,
                 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ from contracts import (
 from hub.store.bulk import chunks, insert_rows, one_of, update_rows, upsert_rows
 from hub.store.match_store import edge_detail
 from hub.store.models import Citizen, CitizenHistory, OutboxMessage, ReviewTask, SourceRecord
-from matching.model import ReclusterPlan
+from matching.model import CitizenPlan, ReclusterPlan
 from matching.survivorship import GoldenRecord, golden_record
 
 
@@ -106,10 +105,13 @@ def apply_plan(
     """
     outcome = CitizenOutcome()
     now = datetime.now(UTC)
-    ids = sorted({c.citizen_id for c in plan.citizens} | set(plan.retired))
+    # Citizens whose members and members' records are as they were keep their golden record: only the
+    # changed ones are loaded and recomputed.
+    changed = plan.changed_citizens()
+    ids = sorted({c.citizen_id for c in changed} | set(plan.retired) | {s for s, _ in plan.merges})
     existing = _existing(session, ids)
     known = known or {}
-    wanted = {k for c in plan.citizens for k in c.members}
+    wanted = {k for c in changed for k in c.members}
     records = {k: known[k] for k in wanted if k in known}
     records.update(_member_records(session, wanted - set(records)))
     outbox: list[dict[str, Any]] = []
@@ -118,7 +120,7 @@ def apply_plan(
     updates: list[dict[str, Any]] = []
     versions: dict[str, int] = {}
 
-    for plan_citizen in plan.citizens:
+    for plan_citizen in changed:
         members = [records[k] for k in plan_citizen.members if k in records]
         golden = golden_json(golden_record(members, trust))
         fields = golden["fields"]
@@ -242,11 +244,13 @@ def apply_plan(
     update_rows(session, Citizen, "citizen_id", [{"citizen_id": u.pop("b_citizen_id")} | u for u in updates])
     insert_rows(session, CitizenHistory, history)
     insert_rows(session, OutboxMessage, outbox)
-    outcome.reviews = _open_reviews(session, plan, now)
+    outcome.reviews = _open_reviews(session, plan, changed, now)
     return outcome
 
 
-def _open_reviews(session: Session, plan: ReclusterPlan, now: datetime) -> int:
+def _open_reviews(
+    session: Session, plan: ReclusterPlan, changed: Sequence[CitizenPlan], now: datetime
+) -> int:
     rows = [
         {
             "a": e.a,
@@ -259,8 +263,9 @@ def _open_reviews(session: Session, plan: ReclusterPlan, now: datetime) -> int:
         for e in plan.reviews
     ]
     upsert_rows(session, ReviewTask, rows, ["a", "b"], None)
-    # Pairs that now sit in one citizen no longer need a person.
-    where = {k: c.citizen_id for c in plan.citizens for k in c.members}
+    # Pairs that now sit in one citizen no longer need a person (only a changed citizen can newly hold
+    # both records of a pair).
+    where = {k: c.citizen_id for c in changed for k in c.members}
     keys = sorted(where)
     settled: list[int] = []
     for chunk in chunks(session, keys):
@@ -281,10 +286,6 @@ def _open_reviews(session: Session, plan: ReclusterPlan, now: datetime) -> int:
 def _ref(key: str) -> SourceRef:
     system, _, record_id = key.partition("/")
     return SourceRef(source_system=system, source_record_id=record_id)
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), default=str)
 
 
 def outbox_rows_for(payloads: Sequence[BaseModel], topic: str) -> list[dict[str, Any]]:

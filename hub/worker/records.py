@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic_core import from_json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,9 +21,20 @@ from matching.rules import simple_name
 
 @dataclass
 class StoredBatch:
+    """The newest change of each source record in a batch, not yet written.
+
+    ``rows`` are the source_records rows to write (the match store completes them with features and
+    membership and writes each once); ``previous_blocking`` holds the stored blocking keys of records
+    that already existed (to lock and replace them).
+    """
+
     changes: list[RecordChange] = field(default_factory=list)
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    previous_blocking: dict[str, list[str]] = field(default_factory=dict)
     stale: int = 0
-    service_events: int = 0
+
+
+_SEARCH_COLUMNS = ("family_norm", "given_norm", "birth_date", "birth_year", "postcode", "postcode_district")
 
 
 def _search_columns(event: PersonRecordEvent) -> dict[str, Any]:
@@ -53,25 +65,33 @@ def _newest(events: Sequence[PersonRecordEvent | SourceRecordDeletedEvent]) -> d
 def store_record_events(
     session: Session, events: Sequence[PersonRecordEvent | SourceRecordDeletedEvent]
 ) -> StoredBatch:
-    """Store the newest change of each source record, unless a newer one is already stored."""
+    """Keep the newest change of each source record, unless a newer one is already stored.
+
+    Identifiers and data-quality issues are written here; the source_records rows are returned for the
+    match store to write once, complete (``SqlMatchStore(pending=...)``).
+    """
     result = StoredBatch()
     newest = _newest(events)
     keys = sorted(newest)
     stored: dict[str, tuple[datetime, str]] = {}
     for chunk in chunks(session, keys):
-        for key, occurred_at, event_id in session.execute(
-            select(SourceRecord.source_key, SourceRecord.occurred_at, SourceRecord.event_id).where(
-                one_of(session, SourceRecord.source_key, chunk)
-            )
+        for key, occurred_at, event_id, blocking in session.execute(
+            select(
+                SourceRecord.source_key,
+                SourceRecord.occurred_at,
+                SourceRecord.event_id,
+                SourceRecord.blocking,
+            ).where(one_of(session, SourceRecord.source_key, chunk))
         ).all():
             when = occurred_at if occurred_at.tzinfo else occurred_at.replace(tzinfo=UTC)
             stored[key] = (when, event_id)
+            result.previous_blocking[key] = from_json(blocking) if blocking else []
     now = datetime.now(UTC)
-    rows: list[dict[str, Any]] = []
     for key in keys:
         event = newest[key]
         if key in stored and stored[key] >= (event.occurred_at, event.event_id):
             result.stale += 1
+            result.previous_blocking.pop(key, None)
             continue
         payload = event.payload
         row: dict[str, Any] = {
@@ -86,22 +106,19 @@ def store_record_events(
             row |= {"payload": payload.model_dump_json(), "deleted": False} | _search_columns(event)
             result.changes.append(RecordChange(key, event.payload))
         else:
-            row |= {"payload": None, "deleted": True} | dict.fromkeys(
-                ("family_norm", "given_norm", "birth_date", "birth_year", "postcode", "postcode_district")
-            )
+            row |= {"payload": None, "deleted": True} | dict.fromkeys(_SEARCH_COLUMNS)
             result.changes.append(RecordChange(key, None))
-        rows.append(row)
-    columns = [c for c in rows[0] if c != "source_key"] if rows else []
-    upsert_rows(session, SourceRecord, rows, ["source_key"], columns)
-    _replace_identifiers(session, [newest[c.key] for c in result.changes])
+        result.rows[key] = row
+    _replace_identifiers(session, [newest[c.key] for c in result.changes], set(stored))
     return result
 
 
-def _replace_identifiers(session: Session, events: Sequence[Any]) -> None:
-    keys = [e.payload.source_key for e in events]
-    delete_where_in(session, Identifier, "source_key", keys)
-    delete_where_in(session, DataQualityIssue, "source_key", keys)
-    identifiers: list[dict[str, Any]] = []
+def _replace_identifiers(session: Session, events: Sequence[Any], existing: set[str]) -> None:
+    # Brand-new records have nothing to delete.
+    replaced = [e.payload.source_key for e in events if e.payload.source_key in existing]
+    delete_where_in(session, Identifier, "source_key", replaced)
+    delete_where_in(session, DataQualityIssue, "source_key", replaced)
+    identifiers: dict[tuple[str, str, str], dict[str, Any]] = {}
     issues: list[dict[str, Any]] = []
     for event in events:
         if not isinstance(event, PersonRecordEvent):
@@ -109,13 +126,15 @@ def _replace_identifiers(session: Session, events: Sequence[Any]) -> None:
         record = event.payload
         key = record.source_key
         for ident in record.identifiers:
-            identifiers.append(
-                {"source_key": key, "scheme": ident.scheme, "value": ident.value, "invalid": ident.invalid}
+            identifiers.setdefault(
+                (key, ident.scheme, ident.value),
+                {"source_key": key, "scheme": ident.scheme, "value": ident.value, "invalid": ident.invalid},
             )
         for address in record.addresses:
             if address.uprn and not address.uprn_invalid:
-                identifiers.append(
-                    {"source_key": key, "scheme": "uprn", "value": address.uprn, "invalid": None}
+                identifiers.setdefault(
+                    (key, "uprn", address.uprn),
+                    {"source_key": key, "scheme": "uprn", "value": address.uprn, "invalid": None},
                 )
         for issue in record.data_quality_issues():
             issues.append(
@@ -126,7 +145,7 @@ def _replace_identifiers(session: Session, events: Sequence[Any]) -> None:
                     "rule": issue.rule,
                 }
             )
-    insert_rows(session, Identifier, identifiers)
+    insert_rows(session, Identifier, list(identifiers.values()))
     insert_rows(session, DataQualityIssue, issues)
 
 

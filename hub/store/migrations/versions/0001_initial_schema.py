@@ -24,9 +24,6 @@ def upgrade() -> None:
     sa.Column('source_key', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('key', 'source_key')
     )
-    with op.batch_alter_table('blocking_keys', schema=None) as batch_op:
-        batch_op.create_index('ix_blocking_keys_source_key', ['source_key'], unique=False)
-
     op.create_table('citizen_history',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('citizen_id', sa.String(length=32), nullable=False),
@@ -79,15 +76,13 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('identifiers',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('source_key', sa.String(length=200), nullable=False),
     sa.Column('scheme', sa.String(length=64), nullable=False),
     sa.Column('value', sa.String(length=128), nullable=False),
     sa.Column('invalid', sa.String(length=200), nullable=True),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('source_key', 'scheme', 'value')
     )
     with op.batch_alter_table('identifiers', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_identifiers_source_key'), ['source_key'], unique=False)
         batch_op.create_index('ix_identifiers_value', ['value'], unique=False)
 
     op.create_table('manual_decisions',
@@ -237,7 +232,6 @@ def downgrade() -> None:
     op.drop_table('manual_decisions')
     with op.batch_alter_table('identifiers', schema=None) as batch_op:
         batch_op.drop_index('ix_identifiers_value')
-        batch_op.drop_index(batch_op.f('ix_identifiers_source_key'))
 
     op.drop_table('identifiers')
     op.drop_table('dead_letters')
@@ -250,8 +244,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_citizen_history_citizen_id'))
 
     op.drop_table('citizen_history')
-    with op.batch_alter_table('blocking_keys', schema=None) as batch_op:
-        batch_op.drop_index('ix_blocking_keys_source_key')
-
     op.drop_table('blocking_keys')
     # ### end Alembic commands ###

@@ -1,0 +1,141 @@
+"""In-process worker throughput: batches of bus messages applied by ``Worker.apply`` on PostgreSQL.
+
+    .venv/bin/python bench/bench_worker.py --people 20000 --batch 2000
+    .venv/bin/python bench/bench_worker.py --people 5000 --profile worker.prof
+    .venv/bin/python bench/bench_worker.py --people 20000 --preload 1000000   # 1M people already stored
+
+No Kafka: the messages are built in memory and handed to the worker exactly as a poll would, so this
+measures the worker's own cost (Python and PostgreSQL). Reports source records per second (wall clock),
+the worker's Python CPU per record, and SQL statements per batch. ``--database`` reuses an existing
+database instead of a fresh one; ``--preload N`` first loads a population of N people through the same
+worker (not timed) and then times a second, disjoint population arriving as new records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.bench_pipeline import build_events, fresh_database  # noqa: E402
+from contracts import make_event  # noqa: E402
+from hub.bus.base import Message, encode  # noqa: E402
+from hub.engine import engine_from_settings  # noqa: E402
+from hub.settings import Settings  # noqa: E402
+from hub.store.db import Database  # noqa: E402
+from hub.worker.runner import Worker  # noqa: E402
+
+
+def messages_for(events: Sequence[Any], first_offset: int = 0) -> list[Message]:
+    return [Message("bench", 0, first_offset + i, *encode(e)) for i, e in enumerate(events)]
+
+
+def apply_all(worker: Worker, messages: Sequence[Message], batch: int, quiet: bool = False) -> float:
+    started = time.perf_counter()
+    last = started
+    for start in range(0, len(messages), batch):
+        worker.apply(messages[start : start + batch])
+        now = time.perf_counter()
+        if not quiet and now - last > 10:
+            done = start + batch
+            print(f"  {done:>9} / {len(messages)} ({done / (now - started):,.0f}/s)", flush=True)
+            last = now
+    return time.perf_counter() - started
+
+
+def run(args: argparse.Namespace, url: str) -> None:
+    settings = Settings(database_url=url)
+    db = Database(url)
+    worker = Worker(settings, db, None, engine_from_settings(settings))  # type: ignore[arg-type]
+    if args.preload:
+        pre, pre_records = build_events(args.preload, args.seed + 1000)
+        pre = [e for e in pre if e.type == "PersonRecord"]
+        print(f"preloading {args.preload} people ({pre_records} source records) ...", flush=True)
+        took = apply_all(worker, messages_for(pre), args.preload_batch)
+        print(f"preloaded in {took:.0f} s ({pre_records / took:,.0f} records/s)", flush=True)
+    events, records = build_events(args.people, args.seed)
+    if args.records_only:
+        events = [e for e in events if e.type == "PersonRecord"]
+    if args.preload:
+        # The synthetic systems number their records from 1: a prefix keeps the two populations apart.
+        events = prefixed(events, "N")
+    messages = messages_for(events, 10**9)
+    statements = 0
+    by_statement: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+
+    def before(conn: Any, _cursor: Any, _statement: str, *_: Any) -> None:
+        nonlocal statements
+        statements += 1
+        conn.info["bench_started"] = time.perf_counter()
+
+    def after(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        entry = by_statement[" ".join(statement.split())[:110]]
+        entry[0] += 1
+        entry[1] += time.perf_counter() - conn.info.pop("bench_started")
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    event.listen(db.engine, "after_cursor_execute", after)
+    profiler = cProfile.Profile() if args.profile else None
+    cpu = time.process_time()
+    if profiler:
+        profiler.enable()
+    took = apply_all(worker, messages, args.batch)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    cpu = time.process_time() - cpu
+    batches = -(-len(messages) // args.batch)
+    print(
+        f"{args.people} people: {records} source records, {len(messages)} events in {took:.1f} s = "
+        f"{records / took:,.0f} source records/s ({len(messages) / took:,.0f} events/s); "
+        f"python cpu {cpu / records * 1e3:.2f} ms/record; "
+        f"{statements / batches:.1f} statements per batch of {args.batch}"
+    )
+    if args.statements:
+        print("round-trip time by statement (count, seconds):")
+        for text, (n, seconds) in sorted(by_statement.items(), key=lambda kv: -kv[1][1])[: args.statements]:
+            print(f"  {n:>5} {seconds:7.2f}  {text}")
+    db.dispose()
+
+
+def prefixed(events: Sequence[Any], prefix: str) -> list[Any]:
+    """The same events about records whose ids carry ``prefix`` (new event ids follow)."""
+    out = []
+    for e in events:
+        changes = {"source_record_id": prefix + e.payload.source_record_id}
+        if hasattr(e.payload, "service_event_id"):
+            changes["service_event_id"] = prefix + e.payload.service_event_id
+        out.append(make_event(e.payload.model_copy(update=changes), e.occurred_at))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--records-only", action="store_true", help="leave the service events out")
+    parser.add_argument("--preload", type=int, default=0, help="people stored first (not timed)")
+    parser.add_argument("--preload-batch", type=int, default=5000)
+    parser.add_argument("--statements", type=int, default=0, help="show the N slowest statement kinds")
+    parser.add_argument("--profile", help="write cProfile stats of the timed part to this file")
+    parser.add_argument("--database", help="an existing, migrated database URL (default: a fresh one)")
+    args = parser.parse_args()
+    if args.database:
+        run(args, args.database)
+        return
+    with fresh_database() as url:
+        run(args, url)
+
+
+if __name__ == "__main__":
+    main()
