@@ -18,7 +18,7 @@ SYSTEM = "housing"
 TENANCY_COLUMNS = [
     "TENANCY_REF", "PROP_UPRN", "PROP_ADDR_1", "PROP_ADDR_2", "PROP_ADDR_3", "PROP_TOWN", "PROP_PCODE",
     "TEN_START", "PERSON_ID", "PERSON_NO", "ROLE", "TITLE", "FORENAME", "MIDDLE", "SURNAME", "FORMER_SURNAME",
-    "DOB", "NI_NUMBER", "NHS_NO", "TEL", "EMAIL", "DECEASED", "LAST_UPD",
+    "DOB", "NI_NUMBER", "NHS_NO", "TEL", "EMAIL", "DECEASED", "LAST_UPD", "SAFEGUARD",
 ]  # fmt: skip
 EVENT_COLUMNS = ["EVENT_REF", "TENANCY_REF", "PERSON_ID", "EVENT_CODE", "EVENT_DT", "DESCRIPTION", "DETAIL"]
 ROLES = {"lead_tenant": "LEAD", "joint_tenant": "JOINT", "household_member": "HHM"}
@@ -79,6 +79,7 @@ def to_row(record: PersonRecord, role: str, person_no: int) -> dict[str, str]:
         "EMAIL": record.emails[0] if record.emails else "",
         "DECEASED": "Y" if record.deceased else "N",
         "LAST_UPD": (record.updated_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "SAFEGUARD": "Y" if record.protected_address else "",
     }
 
 
@@ -147,6 +148,7 @@ def from_row(row: Mapping[str, str]) -> tuple[PersonRecord, list[Report]]:
         phones=[row["TEL"]] if row.get("TEL") else [],
         emails=[row["EMAIL"]] if row.get("EMAIL") else [],
         deceased=row.get("DECEASED") == "Y",
+        protected_address=row.get("SAFEGUARD") == "Y",  # safeguarding marker: address must be withheld
         updated_at=_stamp(row.get("LAST_UPD", ""), f"{tenancy}/{ref}", "LAST_UPD"),
     )
     return record, [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import random
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -67,6 +68,7 @@ class Person:
     email: str | None = None
     deceased: bool = False
     date_of_death: date | None = None
+    protected_address: bool = False
     suffix: str | None = None
     tags: tuple[str, ...] = ()
     related_id: str | None = None
@@ -222,6 +224,11 @@ class PeopleBuilder:
             p.deceased = True
             p.date_of_death = AS_OF - timedelta(days=rng.randrange(10, 540))
             tags.append("deceased")
+        # About one resident in 100 is at risk (e.g. fleeing domestic abuse): their address is protected.
+        # A hash of the id, not the random stream, so every other resident stays as they were.
+        if zlib.crc32(p.person_id.encode()) % 100 == 7 and p.person_id != "P00000001":
+            p.protected_address = True
+            tags.append("protected_address")
         p.tags = tuple(tags)
         hh.members.append(len(self.people))
         self.people.append(p)

@@ -140,5 +140,6 @@ def build_record(p: Person, m: Membership) -> PersonRecord:
         phones=phones,
         emails=emails,
         deceased=p.deceased and "deceased_unflagged" not in m.faults,
+        protected_address=p.protected_address and m.system == "housing",  # housing officers hold the marker
         updated_at=datetime.combine(updated, time(9, (salt >> 20) % 60), tzinfo=UTC),
     )

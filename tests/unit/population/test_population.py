@@ -276,3 +276,13 @@ def test_generation_does_not_depend_on_the_process_hash_seed() -> None:
         for hash_seed in ("1", "2")
     }
     assert len(digests) == 1
+
+
+def test_some_tenants_carry_a_safeguarding_marker() -> None:
+    population = generate_population(people=3000, seed=5)
+    flagged = [r for r in population.person_records("housing") if r.protected_address]
+    assert flagged, "the demo needs residents whose address is withheld from agents"
+    assert len(flagged) < len(population.person_records("housing")) * 0.05
+    showcase_keys = {k for k, pid in population.truth.items() if pid == population.showcase}
+    assert not {r.source_key for r in flagged} & showcase_keys
+    assert not any(r.protected_address for r in population.person_records("council_tax"))
