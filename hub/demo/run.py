@@ -120,9 +120,10 @@ def print_links(settings: Settings, summary: DemoSummary, host: str, port: int, 
     base = f"http://{host}:{port}"
     echo = typer.echo
     if summary.showcase_citizen:
-        echo(f"Showcase resident (Margaret 'Peggy' Smith): {base}/v1/citizens/{summary.showcase_citizen}")
-    echo(f"Agent page: {base}/  (search: Peggy Smith, born 1950s, near M5)")
-    echo(f"API docs:   {base}/docs")
+        echo(f"Showcase resident (Margaret 'Peggy' Smith): {base}/citizens/{summary.showcase_citizen}")
+    echo(f"Agent search: {base}/search  (try: Peggy Smith, born 1950s, near M5)")
+    echo(f"API docs:     {base}/docs")
+    echo("Open a sign-in link first (one per role):")
     for role, link in _sign_in_links(settings, base, summary.showcase_citizen).items():
         echo(f"Sign in as {role:<11} {link}")
     if serving:
@@ -164,8 +165,8 @@ async def run_demo(
     worker = Worker(settings, db, bus, engine_from_settings(settings))
     worker_task = asyncio.create_task(worker.run(stop))
 
-    async def drain(messages: int) -> None:
-        await wait_for_worker(worker, messages)
+    async def drain(messages: int, progress: bool = False) -> None:
+        await wait_for_worker(worker, messages, progress=progress)
         await _drain_outbox(db)
 
     started = time.monotonic()
@@ -178,8 +179,8 @@ async def run_demo(
             typer.echo("Adaptors reading council tax (database), benefits (SOAP) and housing (file drop)...")
             first = await run_adaptors(settings, bus, asyncio.Event(), once=True)
             published = sum(p.events for p in first.passes.values())
-            typer.echo(f"  published {published} events; matching...")
-            await drain(published)
+            typer.echo(f"  published {published} events")
+            await drain(published, progress=True)
             showcase_key = next(
                 (k for k, pid in sorted(population.truth.items()) if pid == population.showcase), None
             )

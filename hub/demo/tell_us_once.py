@@ -6,6 +6,8 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+import typer
+
 from contracts import GoldenAddress
 from hub.adaptors_host import run_adaptors, simulate_change_of_address
 from hub.bus.base import EventBus
@@ -26,14 +28,22 @@ class TellUsOnce:
         return sorted(system for system, count in self.written.items() if count)
 
 
-async def wait_for_worker(worker: Worker, messages: int, timeout_s: float = 600) -> None:
-    """Until the worker has polled ``messages`` messages in all (and the outbox relay had a moment)."""
+async def wait_for_worker(
+    worker: Worker, messages: int, timeout_s: float = 600, progress: bool = False
+) -> None:
+    """Until the worker has polled ``messages`` messages in all, showing progress when asked."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
-    while worker.totals.messages < messages:
-        if loop.time() > deadline:
-            raise TimeoutError(f"the worker applied {worker.totals.messages} of {messages} events")
-        await asyncio.sleep(0.1)
+    start = worker.totals.messages
+    shown = start
+    with typer.progressbar(length=max(1, messages - start), label="  matching", hidden=not progress) as bar:
+        while worker.totals.messages < messages:
+            if loop.time() > deadline:
+                raise TimeoutError(f"the worker applied {worker.totals.messages} of {messages} events")
+            await asyncio.sleep(0.1)
+            done = min(worker.totals.messages, messages)
+            bar.update(done - shown)
+            shown = done
 
 
 async def run_tell_us_once(

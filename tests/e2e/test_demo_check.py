@@ -41,6 +41,8 @@ def test_demo_check_prints_a_summary_of_three_systems(tmp_path: Path) -> None:
     citizens = int(re.search(r"citizens\s+(\d+)", out).group(1))  # type: ignore[union-attr]
     assert 0 < citizens < sum(counts.values())
     assert "dead letters         0" in out
-    assert re.search(r"Showcase resident .*/v1/citizens/c-[0-9a-f]{12}", out)
+    assert re.search(r"Showcase resident .*/citizens/c-[0-9a-f]{12}", out)
+    for role in ("agent", "supervisor", "resident"):
+        assert re.search(rf"Sign in as {role}\s+http://127\.0\.0\.1:8000/sign-in\?token=\S+", out), role
     assert "reached benefits and housing" in out  # tell us once: changed in council tax only
     assert (tmp_path / "data" / "citizen-hub.sqlite").exists()
