@@ -22,6 +22,16 @@ from tests.support.settings import kafka_settings
 @pytest.fixture
 def fresh_postgres(postgres_url: str) -> Iterator[str]:
     """A new, migrated PostgreSQL database for one test."""
+    yield from _new_database()
+
+
+@pytest.fixture
+def second_postgres(postgres_url: str) -> Iterator[str]:
+    """Another new, migrated PostgreSQL database for the same test (to compare two runs)."""
+    yield from _new_database()
+
+
+def _new_database() -> Iterator[str]:
     import psycopg
     from psycopg import sql
 

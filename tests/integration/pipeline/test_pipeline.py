@@ -13,6 +13,7 @@ from sqlalchemy import select
 from contracts import make_event
 from hub.api.app import create_app
 from hub.auth import Role, create_token
+from hub.bus.base import Message
 from hub.settings import Settings
 from hub.store.models import DeadLetter, OutboxMessage
 from tests.integration.pipeline.conftest import embedded_settings
@@ -88,7 +89,7 @@ async def test_worker_killed_after_db_commit_before_offset_commit(backing: Setti
         worker = hub.worker()
         consumer = hub.bus.consumer(backing.topic_source_records, backing.consumer_group)
         await consumer.start()
-        polled = []
+        polled: list[Message] = []
         while len(polled) < len(batch):
             polled += await consumer.poll(100, 500)
         worker.apply(polled)
