@@ -175,23 +175,25 @@ async def test_worker_killed_at_random_moments_loses_nothing_and_applies_nothing
     clean = await clean_partition(kafka_bootstrap, fresh_postgres, tmp_path / "clean", workers=1)
 
     url = request.getfixturevalue("second_postgres")
-    settings = settings_for(kafka_bootstrap, url, tmp_path / "killed", worker_batch_size=150)
+    settings = settings_for(kafka_bootstrap, url, tmp_path / "killed", worker_batch_size=50)
     total = distinct_event_ids()
     chance = random.Random(20261123)
-    kills = 0
+    progress_at_kills: list[int] = []
     log = tmp_path / "workers.log"
     async with HubUnderTest(settings) as hub:
         await hub.publish(EVENTS)
         deadline = time.monotonic() + 100
-        while kills < 5 and processed(hub) < total:
+        # Five kills at random points of the stream, each a random instant after the point was passed
+        # (so mostly in the middle of a batch's transaction).
+        for target in sorted(chance.uniform(0.05, 0.9) * total for _ in range(5)):
             worker = start_worker(settings, log)
-            # Let it start, join the group and apply some batches, then kill it mid-stream.
-            await asyncio.sleep(chance.uniform(2.0, 4.5))
+            while processed(hub) < target and worker.poll() is None:
+                assert time.monotonic() < deadline, f"{processed(hub)} of {total} events processed"
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(chance.uniform(0.0, 0.3))
             worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=30)
-            kills += 1
-            assert time.monotonic() < deadline
-        progress_at_last_kill = processed(hub)
+            progress_at_kills.append(processed(hub))
         worker = start_worker(settings, log)
         try:
             while processed(hub) < total:
@@ -201,7 +203,7 @@ async def test_worker_killed_at_random_moments_loses_nothing_and_applies_nothing
         finally:
             worker.terminate()
             worker.wait(timeout=60)
-        assert kills >= 3
-        assert 0 < progress_at_last_kill < total
+        # At least three kills landed mid-stream, after some batches and before the end.
+        assert sum(1 for done in progress_at_kills if 0 < done < total) >= 3, progress_at_kills
         assert_exactly_once(hub)
         assert hub.partition() == clean
