@@ -84,7 +84,9 @@ async def publish(settings: Settings, events: list[Any]) -> float:
     bus = KafkaBus(settings)
     await bus.start()
     try:
-        await bus.ensure_topics([settings.topic_source_records, settings.topic_citizen_changes, settings.topic_dead_letter])
+        await bus.ensure_topics(
+            [settings.topic_source_records, settings.topic_citizen_changes, settings.topic_dead_letter]
+        )
         publisher = EventPublisher(bus, settings.topic_source_records)
         started = time.perf_counter()
         for i in range(0, len(events), 5000):
@@ -96,8 +98,15 @@ async def publish(settings: Settings, events: list[Any]) -> float:
 
 def env_for(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITIZEN_HUB_")}
-    for name in ("database_url", "kafka_bootstrap_servers", "topic_source_records", "topic_citizen_changes",
-                 "topic_dead_letter", "consumer_group", "kafka_partitions"):
+    for name in (
+        "database_url",
+        "kafka_bootstrap_servers",
+        "topic_source_records",
+        "topic_citizen_changes",
+        "topic_dead_letter",
+        "consumer_group",
+        "kafka_partitions",
+    ):
         env[f"CITIZEN_HUB_{name.upper()}"] = str(getattr(settings, name))
     env["CITIZEN_HUB_KAFKA_IDEMPOTENT_PRODUCER"] = "false"
     env["CITIZEN_HUB_KAFKA_SESSION_TIMEOUT_MS"] = "6000"
@@ -119,7 +128,10 @@ def run_workers(settings: Settings, workers: int, total_events: int) -> float:
             if done >= total_events:
                 return time.perf_counter() - started
             if done != last:
-                print(f"  {done:>9} / {total_events} events applied ({time.perf_counter() - started:6.1f} s)", flush=True)
+                print(
+                    f"  {done:>9} / {total_events} events applied ({time.perf_counter() - started:6.1f} s)",
+                    flush=True,
+                )
                 last = done
             if any(p.poll() is not None for p in procs):
                 raise RuntimeError("a worker exited early")
@@ -144,7 +156,9 @@ def partition(url: str) -> list[list[str]]:
     return sorted(sorted(g) for g in groups.values())
 
 
-def one_run(bootstrap: str, events: list[Any], records: int, workers: int, partitions: int) -> tuple[dict[str, float], list[list[str]]]:
+def one_run(
+    bootstrap: str, events: list[Any], records: int, workers: int, partitions: int
+) -> tuple[dict[str, float], list[list[str]]]:
     run = uuid.uuid4().hex[:8]
     with fresh_database() as url:
         settings = Settings(
@@ -172,7 +186,9 @@ def one_run(bootstrap: str, events: list[Any], records: int, workers: int, parti
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--people", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--workers", type=int, default=2)

