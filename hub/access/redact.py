@@ -35,6 +35,17 @@ def _source(key: str) -> str:
     return key.partition("/")[0]
 
 
+def _as_visible(option: dict[str, Any], access: Access) -> dict[str, Any] | None:
+    """The option as this caller may see it: from its own source, or credited to another visible system
+    that holds the very same value; ``None`` when only hidden systems hold it."""
+    if access.sees(str(option.get("source_system", ""))):
+        return option
+    for system in option.get("held_by") or []:
+        if access.sees(str(system)):
+            return {**option, "source_system": system, "source_record_id": None, "updated_at": None}
+    return None
+
+
 def filter_golden(golden: dict[str, Any], access: Access, protected: bool) -> dict[str, Any]:
     """Each field from a system the caller may see (the next visible alternative when the chosen one is
     not), and location fields withheld for a protected person unless the caller may see them."""
@@ -43,7 +54,7 @@ def filter_golden(golden: dict[str, Any], access: Access, protected: bool) -> di
     hide_location = protected and not access.protected_visible
     for name, chosen in (golden.get("fields") or {}).items():
         options = [chosen, *(golden.get("alternatives") or {}).get(name, [])]
-        visible = [o for o in options if access.sees(str(o.get("source_system", "")))]
+        visible = [v for v in (_as_visible(o, access) for o in options) if v is not None]
         if hide_location and name in LOCATION_FIELDS:
             if visible:
                 fields[name] = _withheld(access.ask)

@@ -95,10 +95,19 @@ def sign_in_links(settings: Settings, base_url: str, showcase_citizen_id: str | 
     """Ready-made browser sign-in links for the demo: an agent, a supervisor, an admin and (when given)
     the showcase resident. Each link signs in and lands on that role's home page."""
     links = {
+        # A benefits-line agent sees all three services under the default data-sharing rules.
         "agent": sign_in_link(
             base_url,
             create_token(
-                settings, Role.AGENT, "agent.demo", name="Alex Agent (demo)", line="council_tax",
+                settings, Role.AGENT, "agent.demo", name="Alex Agent (demo)", line="benefits",
+                purpose="benefits_enquiry",
+            ),
+        ),
+        # A council tax agent sees benefits only for council tax reduction: the rules at work.
+        "agent, council tax line": sign_in_link(
+            base_url,
+            create_token(
+                settings, Role.AGENT, "agent.ct.demo", name="Chris Agent (demo)", line="council_tax",
                 purpose="council_tax_enquiry",
             ),
         ),

@@ -125,7 +125,7 @@ def print_links(settings: Settings, summary: DemoSummary, host: str, port: int, 
     echo(f"API docs:     {base}/docs")
     echo("Open a sign-in link first (one per role):")
     for role, link in _sign_in_links(settings, base, summary.showcase_citizen).items():
-        echo(f"Sign in as {role:<11} {link}")
+        echo(f"Sign in as {role + ':':<24} {link}")
     if serving:
         echo("Serving until Ctrl-C.")
 

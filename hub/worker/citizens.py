@@ -18,6 +18,7 @@ from contracts import (
     GoldenAddress,
     PersonRecord,
     SourceRef,
+    canonical_json,
     make_event,
     partition_key,
 )
@@ -37,20 +38,29 @@ class CitizenOutcome:
     reviews: int = 0
 
 
-def golden_json(golden: GoldenRecord) -> dict[str, Any]:
-    def value(fv: Any) -> dict[str, Any]:
+def golden_json(golden: GoldenRecord, members: Sequence[PersonRecord] = ()) -> dict[str, Any]:
+    """The golden record as stored: each value with its provenance and every system holding that value
+    (``held_by``), so a reader who may not see the chosen source can still be shown the same value."""
+    holders: dict[tuple[str, str], list[str]] = {}
+    for record in members:
+        for name, field_value in golden_record([record]).fields.items():
+            key = (name, canonical_json(field_value.value))
+            holders.setdefault(key, []).append(record.source_system)
+
+    def value(name: str, fv: Any) -> dict[str, Any]:
         prov = fv.provenance
         return {
             "value": fv.value,
             "source_system": prov.source_system,
             "source_record_id": prov.source_record_id,
             "updated_at": prov.updated_at.isoformat() if prov.updated_at else None,
+            "held_by": sorted(set(holders.get((name, canonical_json(fv.value)), [prov.source_system]))),
         }
 
     return {
-        "fields": {name: value(fv) for name, fv in sorted(golden.fields.items())},
+        "fields": {name: value(name, fv) for name, fv in sorted(golden.fields.items())},
         "alternatives": {
-            name: [value(fv) for fv in fvs] for name, fvs in sorted(golden.alternatives.items())
+            name: [value(name, fv) for fv in fvs] for name, fvs in sorted(golden.alternatives.items())
         },
     }
 
@@ -122,7 +132,7 @@ def apply_plan(
 
     for plan_citizen in changed:
         members = [records[k] for k in plan_citizen.members if k in records]
-        golden = golden_json(golden_record(members, trust))
+        golden = golden_json(golden_record(members, trust), members)
         fields = golden["fields"]
         row = existing.get(plan_citizen.citizen_id)
         touched = [k for k in plan_citizen.members if k in plan.touched_records]

@@ -43,6 +43,6 @@ def test_demo_check_prints_a_summary_of_three_systems(tmp_path: Path) -> None:
     assert "dead letters         0" in out
     assert re.search(r"Showcase resident .*/citizens/c-[0-9a-f]{12}", out)
     for role in ("agent", "supervisor", "resident"):
-        assert re.search(rf"Sign in as {role}\s+http://127\.0\.0\.1:8000/sign-in\?token=\S+", out), role
+        assert re.search(rf"Sign in as {role}:\s+http://127\.0\.0\.1:8000/sign-in\?token=\S+", out), role
     assert "reached benefits and housing" in out  # tell us once: changed in council tax only
     assert (tmp_path / "data" / "citizen-hub.sqlite").exists()

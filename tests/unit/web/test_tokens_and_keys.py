@@ -56,7 +56,7 @@ def test_without_a_secret_a_development_secret_is_generated_once(tmp_path: Path)
 
 def test_sign_in_links_for_the_demo() -> None:
     links = sign_in_links(Settings(jwt_secret=SECRET), "http://127.0.0.1:8000/", "c-123")
-    assert set(links) == {"agent", "supervisor", "admin", "resident"}
+    assert set(links) == {"agent", "agent, council tax line", "supervisor", "admin", "resident"}
     assert all(link.startswith("http://127.0.0.1:8000/sign-in?token=") for link in links.values())
     token = links["resident"].split("token=")[1]
     assert TokenVerifier(Settings(jwt_secret=SECRET)).principal(token).subject == "c-123"
