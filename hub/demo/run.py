@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
 import time
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import typer
 from sqlalchemy import func, select
@@ -148,9 +150,29 @@ async def _drain_outbox(db: Database) -> None:
         await asyncio.sleep(0.1)
 
 
+def _port_in_use(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _with_free_benefits_port(settings: Settings) -> Settings:
+    """The demo serves the reference benefits service itself: when the default port is taken (another
+    demo, another program), it moves to a free one rather than fail."""
+    url = urlsplit(settings.benefits_wsdl_url)
+    default = Settings.model_fields["benefits_wsdl_url"].default
+    if settings.benefits_wsdl_url != default or not _port_in_use(url.hostname or "127.0.0.1", url.port or 80):
+        return settings
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        free = sock.getsockname()[1]
+    return settings.model_copy(update={"benefits_wsdl_url": f"http://127.0.0.1:{free}/?wsdl"})
+
+
 async def run_demo(
     settings: Settings, people: int, seed: int, check: bool, host: str, port: int, fresh: bool
 ) -> int:
+    settings = _with_free_benefits_port(settings)
     if fresh and not settings.database_url:
         _reset(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
