@@ -119,7 +119,9 @@ def prefixed(events: Sequence[Any], prefix: str) -> list[Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--people", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--batch", type=int, default=2000)

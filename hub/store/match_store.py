@@ -81,13 +81,15 @@ WITH small AS (
     GROUP BY key HAVING count(*) <= :most
 )
 SELECT NULL, NULL, NULL, ARRAY(SELECT key FROM small)
-UNION ALL (
-    SELECT s.source_key, s.features, s.blocking, array_agg(b.key)
+UNION ALL
+SELECT s.source_key, s.features, s.blocking, h.held
+FROM (
+    SELECT b.source_key, array_agg(b.key) AS held
     FROM small JOIN blocking_keys AS b ON b.key = small.key
-    JOIN source_records AS s ON s.source_key = b.source_key
-    WHERE s.features IS NOT NULL
-    GROUP BY s.source_key
-)
+    GROUP BY b.source_key
+) AS h
+JOIN source_records AS s ON s.source_key = h.source_key
+WHERE s.features IS NOT NULL
 """.replace("KEYS", ARRAY_PARAMETER.format(":keys"))
 
 _MEMBERSHIP = ("citizen_id", "link_weight", "link_summary", "link_detail")

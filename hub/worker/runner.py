@@ -20,7 +20,9 @@ from matching.ports import MatchEngine
 
 log = structlog.get_logger("citizen_hub.worker")
 
-_RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure
+# Deadlock detected, serialisation failure, and a unique violation: during a rebalance two members can
+# briefly hold the same batch; the loser's retry then finds its events processed and skips them.
+_RETRYABLE = {"40P01", "40001", "23505"}
 
 
 def _retryable(error: DBAPIError) -> bool:
