@@ -37,6 +37,9 @@ class GoldenRecord:
         return chosen.value if chosen else None
 
 
+_ADDRESS_PREFERENCE = {"correspondence": 0, "residential": 1, "property": 2}
+
+
 def _field_values(record: PersonRecord) -> dict[str, Any]:
     values: dict[str, Any] = {
         "title": record.name.title,
@@ -49,10 +52,10 @@ def _field_values(record: PersonRecord) -> dict[str, Any]:
         "phone": record.phones[0] if record.phones else None,
         "email": record.emails[0] if record.emails else None,
     }
-    current = [
-        a for a in record.addresses if a.kind in ("residential", "correspondence") and a.valid_to is None
-    ]
-    chosen = current or record.addresses
+    # Where to write to the person: a current correspondence address first (what tell-us-once updates),
+    # then where they live, then the property a service knows them at; never an address that has ended.
+    current = [a for a in record.addresses if a.valid_to is None and a.kind != "previous"]
+    chosen = sorted(current, key=lambda a: _ADDRESS_PREFERENCE.get(a.kind, 9)) or record.addresses
     if chosen:
         address = chosen[0]
         values["address"] = {

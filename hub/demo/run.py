@@ -18,7 +18,7 @@ from adaptors.population import generate_population
 from hub.adaptors_host import reference_benefits_service, run_adaptors, seed_reference_systems
 from hub.bus.base import EventBus
 from hub.bus.factory import bus_from_settings
-from hub.demo.tell_us_once import TellUsOnce, run_tell_us_once, wait_for_worker
+from hub.demo.tell_us_once import NEW_HOME, TellUsOnce, run_tell_us_once, wait_for_worker
 from hub.engine import engine_from_settings
 from hub.settings import Settings
 from hub.store.db import Database
@@ -111,11 +111,13 @@ def print_summary(summary: DemoSummary) -> None:
     echo(f"  dead letters   {summary.dead_letters:>7}")
 
 
-def print_tell_us_once(result: TellUsOnce) -> None:
+def print_tell_us_once(result: TellUsOnce, golden_postcode: str | None) -> None:
     reached = " and ".join(result.reached) or "no other system"
     typer.echo(
         f"Tell us once: Margaret Smith's new address, changed once in {result.changed_in}, reached {reached}."
     )
+    state = "settled (no echo)" if result.settled else "NOT settled: the systems keep rewriting each other"
+    typer.echo(f"  her golden address is now in {golden_postcode}; the systems {state}.")
 
 
 def print_links(settings: Settings, summary: DemoSummary, host: str, port: int, serving: bool) -> None:
@@ -137,6 +139,12 @@ def _sign_in_links(settings: Settings, base: str, showcase: str | None) -> dict[
 
     links: dict[str, str] = sign_in_links(settings, base, showcase)
     return links
+
+
+def _golden_postcode(db: Database, citizen_id: str | None) -> str | None:
+    with db.reader() as session:
+        postcode = session.scalar(select(Citizen.postcode).where(Citizen.citizen_id == citizen_id))
+    return str(postcode) if postcode else None
 
 
 async def _drain_outbox(db: Database) -> None:
@@ -209,11 +217,13 @@ async def run_demo(
             summary = summarise(db, time.monotonic() - started, showcase_key)
             print_summary(summary)
             told = await run_tell_us_once(settings, bus, worker, population, drain)
-            print_tell_us_once(told)
+            golden_postcode = _golden_postcode(db, summary.showcase_citizen)
+            print_tell_us_once(told, golden_postcode)
             print_links(settings, summary, host, port, serving=not check)
             if check:
                 healthy = summary.citizens > 0 and summary.dead_letters == 0
-                return 0 if healthy and set(told.reached) >= {"benefits", "housing"} else 1
+                told_once = set(told.reached) >= {"benefits", "housing"} and told.settled
+                return 0 if healthy and told_once and golden_postcode == NEW_HOME.postcode else 1
             import uvicorn
 
             from hub.api.app import create_app

@@ -22,6 +22,8 @@ class TellUsOnce:
     changed_in: str
     record_id: str
     written: dict[str, int]
+    settled: bool = False
+    """Another round changed nothing: no system was written again (no echo, no loop)."""
 
     @property
     def reached(self) -> list[str]:
@@ -63,6 +65,14 @@ async def run_tell_us_once(
     wrote = await run_adaptors(settings, bus, stop, once=True)
     for system, result in wrote.writebacks.items():
         written[system] = written.get(system, 0) + result.written
-    # The systems that were written to republish their record; the hub sees nothing new to tell.
+    # The systems that were written to republish their record; the hub must see nothing new to tell.
     await drain(before + sum(p.events for p in wrote.passes.values()))
-    return TellUsOnce("council_tax", record_id, written)
+    settled = False
+    for _ in range(3):
+        before = worker.totals.messages
+        again = await run_adaptors(settings, bus, stop, once=True)
+        await drain(before + sum(p.events for p in again.passes.values()))
+        if not any(result.written for result in again.writebacks.values()):
+            settled = True
+            break
+    return TellUsOnce("council_tax", record_id, written, settled)

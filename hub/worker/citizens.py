@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -88,6 +89,18 @@ def _outbox_row(topic: str, payload: BaseModel, now: datetime) -> dict[str, Any]
         "created_at": now,
         "published_at": None,
     }
+
+
+def _address_text(address: dict[str, Any] | None) -> str:
+    if not address:
+        return ""
+    parts = [*address.get("lines", []), address.get("town") or "", address.get("postcode") or ""]
+    return re.sub(r"[^A-Z0-9]+", " ", " ".join(str(p) for p in parts).upper()).strip()
+
+
+def same_address(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """The same place however it is written: case, punctuation and line breaks ignored, UPRN aside."""
+    return _address_text(a) == _address_text(b)
 
 
 def _existing(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -189,7 +202,8 @@ def apply_plan(
                     family_name=columns["family_name"],
                     date_of_birth=columns["date_of_birth"],
                     address=GoldenAddress(**address) if address else None,
-                    address_changed="address" in changed_fields and kind == "changed",
+                    address_changed=kind == "changed"
+                    and not same_address(before.get("address", {}).get("value"), address),
                     changed_fields=changed_fields,
                     source_records=[_ref(k) for k in plan_citizen.members],
                     cause="membership" if plan_citizen.membership_changed else "source record update",

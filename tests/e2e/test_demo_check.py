@@ -45,4 +45,5 @@ def test_demo_check_prints_a_summary_of_three_systems(tmp_path: Path) -> None:
     for role in ("agent", "supervisor", "resident"):
         assert re.search(rf"Sign in as {role}:\s+http://127\.0\.0\.1:8000/sign-in\?token=\S+", out), role
     assert "reached benefits and housing" in out  # tell us once: changed in council tax only
+    assert "her golden address is now in M5 3LH; the systems settled (no echo)." in out
     assert (tmp_path / "data" / "citizen-hub.sqlite").exists()
