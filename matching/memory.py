@@ -77,12 +77,17 @@ class MemoryStore:
         return list(found.values())
 
     def neighbourhood(self, seeds: Iterable[str], removed: set[str]) -> set[str]:
+        linked: dict[str, set[str]] = defaultdict(set)
+        for a, b in self.must_link:
+            linked[a].add(b)
+            linked[b].add(a)
         nodes = set(seeds) - removed
         frontier = list(nodes)
         while frontier:
             found: set[str] = set()
             for key in frontier:
                 found.update(self.edges.get(key, ()))
+                found.update(linked.get(key, ()))
                 citizen = self.citizen.get(key)
                 if citizen is not None:
                     found.update(self.members.get(citizen, ()))

@@ -70,8 +70,8 @@ class MatchStore(Protocol):
         ...
 
     def neighbourhood(self, seeds: Iterable[str], removed: set[str]) -> set[str]:
-        """Every key reachable from ``seeds`` through stored edges and shared citizens, never entering
-        ``removed`` (the seeds themselves included, less ``removed``)."""
+        """Every key reachable from ``seeds`` through stored edges, shared citizens and supervisors'
+        must-link decisions, never entering ``removed`` (the seeds themselves included, less ``removed``)."""
         ...
 
     def citizens_of(self, keys: Iterable[str]) -> dict[str, str]:

@@ -60,6 +60,10 @@ WITH RECURSIVE n(k) AS (
         SELECT m.source_key FROM source_records AS r
         JOIN source_records AS m ON m.citizen_id = r.citizen_id
         WHERE r.source_key = n.k
+        UNION ALL
+        SELECT d.b FROM manual_decisions AS d WHERE d.a = n.k AND d.active AND d.kind = 'must_link'
+        UNION ALL
+        SELECT d.a FROM manual_decisions AS d WHERE d.b = n.k AND d.active AND d.kind = 'must_link'
     ) AS x
     WHERE x.k <> ALL(REMOVED)
 )
@@ -73,6 +77,8 @@ SELECT b FROM match_edges WHERE a IN ({keys})
 UNION SELECT a FROM match_edges WHERE b IN ({keys})
 UNION SELECT m.source_key FROM source_records AS r
 JOIN source_records AS m ON m.citizen_id = r.citizen_id WHERE r.source_key IN ({keys})
+UNION SELECT b FROM manual_decisions WHERE a IN ({keys}) AND active AND kind = 'must_link'
+UNION SELECT a FROM manual_decisions WHERE b IN ({keys}) AND active AND kind = 'must_link'
 """
 
 _CANDIDATES_PG = """
