@@ -13,6 +13,7 @@ and the reason; the rest are still matched.
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import sys
 from collections.abc import Iterator
@@ -153,6 +154,9 @@ def run_match(
     """Apply ``changes`` in order, ``batch`` at a time, through the incremental matcher."""
     store = MemoryStore()
     matcher = IncrementalMatcher(engine)
+    # The input stays alive for the whole run: keep the collector from rescanning it again and again.
+    gc.collect()
+    gc.freeze()
     if not show_progress:
         for start in range(0, len(changes), batch):
             matcher.process(store, changes[start : start + batch])

@@ -21,6 +21,7 @@ from hub.store.match_store import edge_detail
 from hub.store.migrate import upgrade
 from hub.store.models import ReviewTask, SourceRecord
 from hub.worker.batch import apply_batch
+from matching.engine import FellegiSunterEngine
 from matching.incremental import IncrementalMatcher
 from matching.model import Edge
 
@@ -169,7 +170,8 @@ def open_review(settings: Settings, db: Database, a: str, b: str) -> int:
             ).all()
         )
         left, right = (engine.prepare(PersonRecord.model_validate_json(payloads[k])) for k in (a, b))
-        comparison = engine.compare_many(left, [right])[0]
+        assert isinstance(engine, FellegiSunterEngine)
+        comparison = engine.compare(left, right)  # the full evidence, even below the review band
         edge = Edge.of(a, b, comparison)
         existing = session.scalar(select(ReviewTask).where(ReviewTask.a == edge.a, ReviewTask.b == edge.b))
         if existing is not None:
