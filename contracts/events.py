@@ -6,7 +6,7 @@ import hashlib
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
@@ -210,12 +210,43 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
 
 
+def _free_form(model: type[BaseModel]) -> bool:
+    """Whether a model holds a mapping anywhere (its key order is not content, so it needs sorting)."""
+    cached = _FREE_FORM.get(model)
+    if cached is not None:
+        return cached
+    _FREE_FORM[model] = False  # a model that refers to itself
+    found = False
+    pending: list[Any] = [f.annotation for f in model.model_fields.values()]
+    while pending and not found:
+        kind = pending.pop()
+        if kind is dict or get_origin(kind) is dict:
+            found = True
+        elif isinstance(kind, type) and issubclass(kind, BaseModel):
+            found = _free_form(kind)
+        else:
+            pending.extend(get_args(kind))
+    _FREE_FORM[model] = found
+    return found
+
+
+_FREE_FORM: dict[type[BaseModel], bool] = {}
+
+
 def event_id_for(event_type: str, source_system: str, occurred_at: datetime, payload: BaseModel) -> str:
-    """Deterministic id: the same source change (type, system, time, content) always has the same id."""
-    body = canonical_json(payload.model_dump(mode="json"))
-    digest = hashlib.sha256(body.encode()).hexdigest()
+    """Deterministic id: the same source change (type, system, time, content) always has the same id.
+
+    The content is the payload's JSON in field order (pydantic-core, C speed); a payload holding a
+    free-form mapping is written with sorted keys instead, so the order of its entries never matters.
+    """
+    if _free_form(type(payload)):
+        body = canonical_json(payload.model_dump(mode="json")).encode()
+    else:
+        body = payload.__pydantic_serializer__.to_json(payload)
     when = occurred_at.astimezone(UTC).isoformat() if occurred_at.tzinfo else occurred_at.isoformat()
-    return str(uuid.uuid5(_EVENT_NAMESPACE, f"{event_type}|{source_system}|{when}|{digest}"))
+    head = f"{event_type}|{source_system}|{when}|".encode()
+    digest = hashlib.sha256(_EVENT_NAMESPACE.bytes + head + body).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
 
 
 def make_event(payload: BaseModel, occurred_at: datetime, source_system: str | None = None) -> Any:

@@ -58,7 +58,9 @@ class MatchStore(Protocol):
         ...
 
     def candidates(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, list[Prepared]]:
-        """Records holding each blocking key, leaving out keys held by more than ``max_block_size``."""
+        """Records holding each blocking key, leaving out keys held by more than ``max_block_size``.
+
+        Candidates are only compared, so their ``blocking_keys`` may be left empty."""
         ...
 
     def replace_edges(self, keys: Sequence[str], edges: Sequence[Edge]) -> None:

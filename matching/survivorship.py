@@ -71,6 +71,11 @@ def _field_values(record: PersonRecord) -> dict[str, Any]:
     return values
 
 
+def field_values(record: PersonRecord) -> dict[str, Any]:
+    """The values one record offers for the golden record (empty values left out)."""
+    return {name: value for name, value in _field_values(record).items() if value not in (None, "", [], {})}
+
+
 def golden_record(
     records: Sequence[PersonRecord], trust: Mapping[str, Mapping[str, int]] | None = None
 ) -> GoldenRecord:
@@ -88,9 +93,7 @@ def golden_record(
         prov = Provenance(record.source_system, record.source_record_id, record.updated_at)
         ranks = trust.get(record.source_system, {})
         when = record.updated_at or _EPOCH
-        for name, value in _field_values(record).items():
-            if value in (None, "", [], {}):
-                continue
+        for name, value in field_values(record).items():
             rank = ranks.get(name, ranks.get("*", 0))
             candidates.setdefault(name, []).append(((rank, when, record.source_key), FieldValue(value, prov)))
     for name, options in candidates.items():

@@ -50,7 +50,7 @@ def _lock_id(key: str) -> int:
 
 _NEIGHBOURHOOD_PG = """
 WITH RECURSIVE n(k) AS (
-    SELECT s FROM unnest(SEEDS) AS s WHERE s <> ALL(REMOVED)
+    SELECT s COLLATE "C" FROM unnest(SEEDS) AS s WHERE s <> ALL(REMOVED)
     UNION
     SELECT x.k FROM n CROSS JOIN LATERAL (
         SELECT e.b AS k FROM match_edges AS e WHERE e.a = n.k
@@ -86,9 +86,9 @@ WITH small AS (
     SELECT key FROM blocking_keys WHERE key = ANY(KEYS)
     GROUP BY key HAVING count(*) <= :most
 )
-SELECT NULL, NULL, NULL, ARRAY(SELECT key FROM small)
+SELECT NULL, NULL, ARRAY(SELECT key FROM small)
 UNION ALL
-SELECT s.source_key, s.features, s.blocking, h.held
+SELECT s.source_key, s.features, h.held
 FROM (
     SELECT b.source_key, array_agg(b.key) AS held
     FROM small JOIN blocking_keys AS b ON b.key = small.key
@@ -218,16 +218,16 @@ class SqlMatchStore:
         wanted = sorted(set(blocking_keys))
         result: dict[str, list[Prepared]] = {}
         small: set[str] = set()
-        rows: list[tuple[str, str, str | None, list[str]]] = []
+        rows: list[tuple[str, str, list[str]]] = []
         if self.postgres:
             # One round trip: the small blocks first, then each stored holder with its small blocks.
-            for key, feats, blocking, held in self.session.execute(
+            for key, feats, held in self.session.execute(
                 text(_CANDIDATES_PG), {"keys": dumps(wanted), "most": max_block_size}
             ).all():
                 if key is None:
                     small.update(held)
                 else:
-                    rows.append((key, feats, blocking, held))
+                    rows.append((key, feats, held))
         else:
             for where in self._in(BlockingKey.key, wanted):
                 counts = self.session.execute(
@@ -235,22 +235,21 @@ class SqlMatchStore:
                 ).all()
                 small.update(k for k, n in counts if n <= max_block_size)
             held_by: dict[str, list[str]] = {}
-            stored: dict[str, tuple[str, str | None]] = {}
+            stored: dict[str, str] = {}
             for where in self._in(BlockingKey.key, small):
-                for block, key, feats, blocking in self.session.execute(
-                    select(
-                        BlockingKey.key, SourceRecord.source_key, SourceRecord.features, SourceRecord.blocking
-                    )
+                for block, key, feats in self.session.execute(
+                    select(BlockingKey.key, SourceRecord.source_key, SourceRecord.features)
                     .join(SourceRecord, SourceRecord.source_key == BlockingKey.source_key)
                     .where(where, SourceRecord.features.is_not(None))
                 ).all():
                     held_by.setdefault(key, []).append(block)
-                    stored[key] = (feats or "{}", blocking)
-            rows = [(k, f, b, held_by[k]) for k, (f, b) in stored.items()]
-        for key, feats, blocking, held in rows:
+                    stored[key] = feats or "{}"
+            rows = [(k, f, held_by[k]) for k, f in stored.items()]
+        for key, feats, held in rows:
             if key in self.pending:
                 continue  # the stored version is being replaced: the batch's own is added below
-            prepared = Prepared(key, tuple(from_json(blocking or "[]")), from_json(feats))
+            # Candidates are only compared: their own blocking keys are not read.
+            prepared = Prepared(key, (), from_json(feats))
             self.comparisons += len(held)
             for block in held:
                 result.setdefault(block, []).append(prepared)

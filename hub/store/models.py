@@ -22,6 +22,14 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
+def Key(length: int) -> String:  # noqa: N802 - a column type, named like one
+    """A key column: byte-order comparison on PostgreSQL (``COLLATE "C"``), where the database's
+    default (e.g. C.UTF-8) would compare every key through the C library's locale code. Keys are joined
+    to each other, so every key column uses it (an index only serves comparisons in its own collation).
+    The order is the same as the default's for these ASCII keys."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
@@ -31,21 +39,21 @@ class SourceRecord(Base):
 
     __tablename__ = "source_records"
 
-    source_key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    source_system: Mapped[str] = mapped_column(String(64), index=True)
+    source_key: Mapped[str] = mapped_column(Key(200), primary_key=True)
+    source_system: Mapped[str] = mapped_column(String(64))
     source_record_id: Mapped[str] = mapped_column(String(128))
     payload: Mapped[str | None] = mapped_column(Text)
     features: Mapped[str | None] = mapped_column(Text)
     blocking: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    event_id: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(Key(64))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    citizen_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    citizen_id: Mapped[str | None] = mapped_column(Key(32), index=True)
     link_weight: Mapped[float | None] = mapped_column(Float)
     link_summary: Mapped[str | None] = mapped_column(Text)
     link_detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    family_norm: Mapped[str | None] = mapped_column(String(100), index=True)
+    family_norm: Mapped[str | None] = mapped_column(String(100))
     given_norm: Mapped[str | None] = mapped_column(String(100))
     birth_date: Mapped[str | None] = mapped_column(String(10))
     birth_year: Mapped[int | None] = mapped_column(Integer)
@@ -65,8 +73,8 @@ class BlockingKey(Base):
 
     __tablename__ = "blocking_keys"
 
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    source_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(Key(200), primary_key=True)
+    source_key: Mapped[str] = mapped_column(Key(200), primary_key=True)
 
 
 class MatchEdge(Base):
@@ -74,8 +82,8 @@ class MatchEdge(Base):
 
     __tablename__ = "match_edges"
 
-    a: Mapped[str] = mapped_column(String(200), primary_key=True)
-    b: Mapped[str] = mapped_column(String(200), primary_key=True)
+    a: Mapped[str] = mapped_column(Key(200), primary_key=True)
+    b: Mapped[str] = mapped_column(Key(200), primary_key=True)
     weight: Mapped[float] = mapped_column(Float)
     detail: Mapped[str] = mapped_column(Text)
 
@@ -87,7 +95,7 @@ class Identifier(Base):
 
     __tablename__ = "identifiers"
 
-    source_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    source_key: Mapped[str] = mapped_column(Key(200), primary_key=True)
     scheme: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(128), primary_key=True)
     invalid: Mapped[str | None] = mapped_column(String(200))
@@ -99,7 +107,7 @@ class DataQualityIssue(Base):
     __tablename__ = "data_quality_issues"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    source_key: Mapped[str] = mapped_column(String(200), index=True)
+    source_key: Mapped[str] = mapped_column(Key(200), index=True)
     source_system: Mapped[str] = mapped_column(String(64))
     field: Mapped[str] = mapped_column(String(100))
     rule: Mapped[str] = mapped_column(String(200))
@@ -111,10 +119,10 @@ class Citizen(Base):
     __tablename__ = "citizens"
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    citizen_id: Mapped[str] = mapped_column(String(32), unique=True)
+    citizen_id: Mapped[str] = mapped_column(Key(32), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), default="active")
-    retired_into: Mapped[str | None] = mapped_column(String(32))
+    retired_into: Mapped[str | None] = mapped_column(Key(32))
     golden: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     given_name: Mapped[str | None] = mapped_column(String(100))
     family_name: Mapped[str | None] = mapped_column(String(100))
@@ -130,7 +138,7 @@ class CitizenHistory(Base):
     __tablename__ = "citizen_history"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    citizen_id: Mapped[str] = mapped_column(String(32), index=True)
+    citizen_id: Mapped[str] = mapped_column(Key(32), index=True)
     version: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -141,7 +149,7 @@ class ServiceEventRow(Base):
     __tablename__ = "service_events"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    source_key: Mapped[str] = mapped_column(String(200), index=True)
+    source_key: Mapped[str] = mapped_column(Key(200), index=True)
     source_system: Mapped[str] = mapped_column(String(64))
     service_event_id: Mapped[str] = mapped_column(String(128))
     service: Mapped[str] = mapped_column(String(64))
@@ -157,7 +165,7 @@ class ServiceEventRow(Base):
 class ProcessedEvent(Base):
     __tablename__ = "processed_events"
 
-    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[str] = mapped_column(Key(64), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -167,8 +175,8 @@ class ManualDecision(Base):
     __tablename__ = "manual_decisions"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    a: Mapped[str] = mapped_column(String(200), index=True)
-    b: Mapped[str] = mapped_column(String(200), index=True)
+    a: Mapped[str] = mapped_column(Key(200), index=True)
+    b: Mapped[str] = mapped_column(Key(200), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     decided_by: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(Text)
@@ -182,8 +190,8 @@ class ReviewTask(Base):
     __tablename__ = "review_tasks"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    a: Mapped[str] = mapped_column(String(200))
-    b: Mapped[str] = mapped_column(String(200))
+    a: Mapped[str] = mapped_column(Key(200))
+    b: Mapped[str] = mapped_column(Key(200))
     weight: Mapped[float] = mapped_column(Float)
     detail: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)

@@ -19,7 +19,6 @@ from contracts import (
     GoldenAddress,
     PersonRecord,
     SourceRef,
-    canonical_json,
     make_event,
     partition_key,
 )
@@ -27,7 +26,7 @@ from hub.store.bulk import chunks, insert_rows, one_of, update_rows, upsert_rows
 from hub.store.match_store import edge_detail
 from hub.store.models import Citizen, CitizenHistory, OutboxMessage, ReviewTask, SourceRecord
 from matching.model import CitizenPlan, ReclusterPlan
-from matching.survivorship import GoldenRecord, golden_record
+from matching.survivorship import GoldenRecord, field_values, golden_record
 
 
 @dataclass
@@ -42,11 +41,25 @@ class CitizenOutcome:
 def golden_json(golden: GoldenRecord, members: Sequence[PersonRecord] = ()) -> dict[str, Any]:
     """The golden record as stored: each value with its provenance and every system holding that value
     (``held_by``), so a reader who may not see the chosen source can still be shown the same value."""
-    holders: dict[tuple[str, str], list[str]] = {}
-    for record in members:
-        for name, field_value in golden_record([record]).fields.items():
-            key = (name, canonical_json(field_value.value))
-            holders.setdefault(key, []).append(record.source_system)
+    # Per field, each distinct value offered by the members and the systems offering it (equal values
+    # compare equal as Python data, however their mappings are ordered).
+    offered: dict[str, list[tuple[Any, set[str]]]] = {}
+    if len(members) > 1:
+        for record in members:
+            for name, field_value in field_values(record).items():
+                options = offered.setdefault(name, [])
+                for known, systems in options:
+                    if known == field_value:
+                        systems.add(record.source_system)
+                        break
+                else:
+                    options.append((field_value, {record.source_system}))
+
+    def holders(name: str, fv: Any) -> list[str]:
+        for known, systems in offered.get(name, ()):
+            if known == fv.value:
+                return sorted(systems)
+        return [fv.provenance.source_system]
 
     def value(name: str, fv: Any) -> dict[str, Any]:
         prov = fv.provenance
@@ -55,7 +68,7 @@ def golden_json(golden: GoldenRecord, members: Sequence[PersonRecord] = ()) -> d
             "source_system": prov.source_system,
             "source_record_id": prov.source_record_id,
             "updated_at": prov.updated_at.isoformat() if prov.updated_at else None,
-            "held_by": sorted(set(holders.get((name, canonical_json(fv.value)), [prov.source_system]))),
+            "held_by": holders(name, fv),
         }
 
     return {
