@@ -293,9 +293,16 @@ def search(session: Session, query: SearchQuery) -> SearchPage:
     ranked = sorted(scored.items(), key=lambda kv: (-(kv[1].score + 0.05 * min(kv[1].records, 4)), kv[0]))
     start = (query.page - 1) * query.page_size
     page = ranked[start : start + query.page_size]
+    columns = (
+        Citizen.citizen_id,
+        Citizen.given_name,
+        Citizen.family_name,
+        Citizen.date_of_birth,
+        Citizen.postcode,
+    )
     citizens = {
         c.citizen_id: c
-        for c in session.scalars(select(Citizen).where(Citizen.citizen_id.in_([cid for cid, _ in page])))
+        for c in session.execute(select(*columns).where(Citizen.citizen_id.in_([cid for cid, _ in page])))
     }
     results = []
     for citizen_id, hit in page:

@@ -53,10 +53,10 @@ def run_search(
     query.hide_protected_locations = not access.protected_visible
     page = search(session, query)
     ids = [h.citizen_id for h in page.results]
-    goldens = {
-        c.citizen_id: c.golden
-        for c in session.scalars(select(Citizen).where(Citizen.citizen_id.in_(ids)))
-    } if ids else {}  # fmt: skip
+    goldens: dict[str, Any] = {}
+    if ids:
+        rows = session.execute(select(Citizen.citizen_id, Citizen.golden).where(Citizen.citizen_id.in_(ids)))
+        goldens.update((row.citizen_id, row.golden) for row in rows)
     protected = protected_citizens(session, ids)
     page.results = [
         redact.hit_for(h, goldens.get(h.citizen_id), access, h.citizen_id in protected) for h in page.results
