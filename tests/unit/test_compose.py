@@ -87,7 +87,7 @@ def test_migration_runs_once_after_postgres_is_healthy(services: dict[str, Any])
 
 
 def test_hub_services_run_the_hub_image_with_their_commands(services: dict[str, Any]) -> None:
-    assert services["api"]["command"] == ["serve", "--host", "0.0.0.0", "--port", "8000"]
+    assert services["api"]["command"] == ["serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]
     assert services["worker"]["command"] == ["worker"]
     images = {services[name]["image"] for name in ("api", "worker", "migrate")}
     assert len(images) == 1
