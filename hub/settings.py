@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     match_review_threshold: float | None = Field(
         default=None, description="Override the engine's review threshold"
     )
+    review_claim_minutes: int = Field(
+        default=120, ge=1, description="A supervisor's claim on a review task lapses after this many minutes"
+    )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
 
     # --- access (issue 5): sign-in, roles, data sharing, audit. Read by hub.auth and hub.access only. ---

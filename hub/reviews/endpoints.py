@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -73,16 +74,18 @@ def get_review(task_id: int, session: WriteSession, principal: QueueReader) -> d
 
 
 @router.post("/reviews/next")
-def next_review(session: WriteSession, principal: Supervisor) -> dict[str, Any]:
-    """Assign the next waiting task to the caller (their own first)."""
-    task_id = queue.claim_next(session, principal.actor)
+def next_review(session: WriteSession, principal: Supervisor, settings: SettingsDep) -> dict[str, Any]:
+    """Assign the next waiting task to the caller (their own first; a lapsed claim counts as free)."""
+    task_id = queue.claim_next(session, principal.actor, timedelta(minutes=settings.review_claim_minutes))
     return {"task_id": task_id}
 
 
 @router.post("/reviews/{task_id}/claim")
-def claim_review(task_id: int, session: WriteSession, principal: Supervisor) -> dict[str, Any]:
+def claim_review(
+    task_id: int, session: WriteSession, principal: Supervisor, settings: SettingsDep
+) -> dict[str, Any]:
     try:
-        queue.claim(session, task_id, principal.actor)
+        queue.claim(session, task_id, principal.actor, timedelta(minutes=settings.review_claim_minutes))
     except DecisionError as error:
         raise _fail(error) from None
     return {"task_id": task_id, "assigned_to": principal.actor}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, or_, select, update
@@ -87,16 +87,29 @@ def detail(session: Session, task_id: int) -> TaskDetail | None:
     )  # fmt: skip
 
 
-def claim(session: Session, task_id: int, actor: str) -> None:
-    """Assign the task to ``actor`` unless another supervisor holds it (409)."""
+CLAIM_HOLD = timedelta(minutes=120)
+"""How long a claim holds by default (settings: review_claim_minutes); then anyone may take the task."""
+
+
+def claim(session: Session, task_id: int, actor: str, hold: timedelta = CLAIM_HOLD) -> None:
+    """Assign the task to ``actor`` unless another supervisor holds it (409). A claim older than ``hold``
+    has lapsed (someone went home with it): the task can be taken."""
+    now = datetime.now(UTC)
     result = session.execute(
         update(ReviewTask)
         .where(
             ReviewTask.id == task_id,
             ReviewTask.status.in_(WAITING),
-            or_(ReviewTask.assigned_to.is_(None), ReviewTask.assigned_to == actor),
+            or_(
+                ReviewTask.assigned_to.is_(None),
+                ReviewTask.assigned_to == actor,
+                ReviewTask.claimed_at.is_(None),
+                ReviewTask.claimed_at < now - hold,
+            ),
         )
-        .values(assigned_to=actor)
+        .values(assigned_to=actor, claimed_at=now)
+        # SQLite hands times back without their zone: let the database, not Python, evaluate the filter.
+        .execution_options(synchronize_session="fetch")
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         task = session.get(ReviewTask, task_id)
@@ -107,12 +120,16 @@ def claim(session: Session, task_id: int, actor: str) -> None:
         raise DecisionError(409, f"Task {task_id} is assigned to {task.assigned_to}")
 
 
-def claim_next(session: Session, actor: str) -> int | None:
-    """The caller's own task if they hold one, else the first unassigned one, now assigned to them."""
+def claim_next(session: Session, actor: str, hold: timedelta = CLAIM_HOLD) -> int | None:
+    """The caller's own task if they hold one, else the first unassigned (or lapsed) one, now theirs."""
+    lapsed_before = datetime.now(UTC) - hold
     for task in tasks(session, actor, limit=20):
-        if task.assigned_to in (None, actor):
+        claimed = task.claimed_at
+        if claimed is not None and claimed.tzinfo is None:
+            claimed = claimed.replace(tzinfo=UTC)
+        if task.assigned_to in (None, actor) or claimed is None or claimed < lapsed_before:
             try:
-                claim(session, task.id, actor)
+                claim(session, task.id, actor, hold)
             except DecisionError:
                 continue  # taken by someone else a moment ago
             return task.id
@@ -123,7 +140,7 @@ def release(session: Session, task_id: int, actor: str) -> None:
     session.execute(
         update(ReviewTask)
         .where(ReviewTask.id == task_id, ReviewTask.assigned_to == actor, ReviewTask.status.in_(WAITING))
-        .values(assigned_to=None)
+        .values(assigned_to=None, claimed_at=None)
     )
 
 

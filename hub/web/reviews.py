@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -50,10 +51,10 @@ def review_queue(
 
 
 @router.post("/reviews/next")
-def take_next(db: DatabaseDep, principal: Supervisor, csrf: FormText = "") -> Response:
+def take_next(db: DatabaseDep, principal: Supervisor, settings: SettingsDep, csrf: FormText = "") -> Response:
     check_csrf(principal, csrf)
     with db.unit_of_work() as session:
-        task_id = queue.claim_next(session, principal.actor)
+        task_id = queue.claim_next(session, principal.actor, timedelta(minutes=settings.review_claim_minutes))
     target = f"/reviews/{task_id}" if task_id is not None else "/reviews?done=empty"
     return RedirectResponse(target, status_code=303)
 

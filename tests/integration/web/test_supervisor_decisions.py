@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from hub.audit.models import AuditRecord
 from hub.auth import Role
@@ -42,6 +43,25 @@ async def test_a_task_is_assigned_to_one_supervisor_at_a_time(fresh_hub: Hub) ->
     await hub.client.post(f"/v1/reviews/{task}/release", headers=first)
     response = await hub.client.post(f"/v1/reviews/{task}/claim", headers=hub.headers("supervisor"))
     assert response.status_code == 200
+
+
+async def test_a_claim_nobody_works_on_lapses(fresh_hub: Hub) -> None:
+    hub, task = fresh_hub, _task_id(fresh_hub)
+    first = {"Authorization": f"Bearer {hub.seeded.token(Role.SUPERVISOR, 's.one')}"}
+    assert (await hub.client.post(f"/v1/reviews/{task}/claim", headers=first)).status_code == 200
+    assert (
+        await hub.client.post(f"/v1/reviews/{task}/claim", headers=hub.headers("supervisor"))
+    ).status_code == 409
+    # s.one went home with the task: after review_claim_minutes anyone may take it.
+    with hub.seeded.db.unit_of_work() as session:
+        session.execute(
+            update(ReviewTask)
+            .where(ReviewTask.id == task)
+            .values(claimed_at=datetime.now(UTC) - timedelta(hours=3))
+        )
+    response = await hub.client.post("/v1/reviews/next", headers=hub.headers("supervisor"))
+    assert response.json() == {"task_id": task}
+    assert (await hub.client.post(f"/v1/reviews/{task}/claim", headers=first)).status_code == 409
 
 
 async def test_same_person_joins_the_citizens_and_sends_the_merge(fresh_hub: Hub) -> None:
