@@ -21,6 +21,9 @@ TOPIC_CITIZEN_CHANGES = "citizen-hub.citizen-changes.v1"
 TOPIC_DEAD_LETTER = "citizen-hub.dead-letter.v1"
 """Messages that could not be applied, with the reason."""
 
+WEB_CHANNEL = "web_channel"
+"""Source system of what residents report themselves on the council website (the hub's web channel)."""
+
 _EVENT_NAMESPACE = uuid.UUID("5b0c6f0e-3c1d-4d3e-9a53-7f1f4a6c2b10")
 
 

@@ -8,14 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from contracts import PersonRecord, make_event
+from contracts import WEB_CHANNEL, PersonRecord, make_event
 from contracts.events import PersonRecordEvent
 from hub.auth.principal import Principal
 from hub.citizens import repository
 from hub.reviews.decisions import add_constraints, members
 from hub.store.models import Citizen
 
-WEB_CHANNEL = "web_channel"
 SERVICES = {
     "council_tax": "Council Tax",
     "benefits": "Benefits",

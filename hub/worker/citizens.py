@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from contracts import (
+    WEB_CHANNEL,
     CitizenChanged,
     CitizensMerged,
     CitizenSplit,
@@ -116,6 +117,22 @@ def same_address(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     return _address_text(a) == _address_text(b)
 
 
+def reported_move(
+    before: dict[str, Any], after: dict[str, Any], touched: set[str], membership_changed: bool
+) -> bool:
+    """Whether a change of address was *reported* (tell-us-once writes it back to every system).
+
+    It was when the golden address moved to another place because a record touched now says so: an
+    existing record whose address changed, or the resident's own report on the web channel. Records
+    being joined (a first link, a merge) never count: a wrong match must not rewrite anyone's address."""
+    old, new = before.get("address", {}), after.get("address", {})
+    if not new or same_address(old.get("value"), new.get("value")):
+        return False
+    if f"{new.get('source_system')}/{new.get('source_record_id')}" not in touched:
+        return False
+    return not membership_changed or new.get("source_system") == WEB_CHANNEL
+
+
 def _existing(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for chunk in chunks(session, ids):
@@ -216,7 +233,7 @@ def apply_plan(
                     date_of_birth=columns["date_of_birth"],
                     address=GoldenAddress(**address) if address else None,
                     address_changed=kind == "changed"
-                    and not same_address(before.get("address", {}).get("value"), address),
+                    and reported_move(before, fields, set(touched), plan_citizen.membership_changed),
                     changed_fields=changed_fields,
                     source_records=[_ref(k) for k in plan_citizen.members],
                     cause="membership" if plan_citizen.membership_changed else "source record update",

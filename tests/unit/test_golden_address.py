@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from contracts import Address, PersonName, PersonRecord
-from hub.worker.citizens import same_address
+from hub.worker.citizens import reported_move, same_address
 from matching.survivorship import golden_record
 
 
@@ -44,3 +44,30 @@ def test_same_address_ignores_case_punctuation_and_line_breaks() -> None:
     assert same_address(a, b)
     assert not same_address(a, {**b, "postcode": "M5 3LH"})
     assert not same_address(None, a)
+
+
+def _golden(postcode: str, key: str) -> dict[str, object]:
+    system, _, record_id = key.partition("/")
+    value = {"lines": ["1 Any Street"], "town": "Salford", "postcode": postcode}
+    return {"address": {"value": value, "source_system": system, "source_record_id": record_id}}
+
+
+def test_a_clerk_updating_an_address_is_a_reported_move() -> None:
+    before, after = _golden("M5 4WT", "council_tax/CT1"), _golden("M5 3LH", "council_tax/CT1")
+    assert reported_move(before, after, {"council_tax/CT1"}, membership_changed=False)
+
+
+def test_records_being_joined_never_rewrite_anyones_address() -> None:
+    before, after = _golden("M5 4WT", "council_tax/CT1"), _golden("M6 1AA", "benefits/HB2")
+    assert not reported_move(before, after, {"benefits/HB2"}, membership_changed=True)
+
+
+def test_the_residents_own_report_on_the_web_channel_is_a_reported_move() -> None:
+    before, after = _golden("M5 4WT", "council_tax/CT1"), _golden("M6 1AA", "web_channel/c-1")
+    assert reported_move(before, after, {"web_channel/c-1"}, membership_changed=True)
+
+
+def test_no_move_when_only_the_spelling_changed_or_the_source_was_not_touched() -> None:
+    before = _golden("M5 4WT", "council_tax/CT1")
+    assert not reported_move(before, _golden("m5 4wt", "council_tax/CT1"), {"council_tax/CT1"}, False)
+    assert not reported_move(before, _golden("M6 1AA", "housing/HT1"), {"council_tax/CT1"}, False)
