@@ -62,6 +62,44 @@ STREET_WORDS = {
 }
 """Abbreviations of street and locality words and their full form."""
 
+_THOROUGHFARES = frozenset(
+    {
+        "road",
+        "street",
+        "avenue",
+        "lane",
+        "drive",
+        "close",
+        "crescent",
+        "court",
+        "gardens",
+        "garden",
+        "place",
+        "square",
+        "terrace",
+        "grove",
+        "park",
+        "boulevard",
+        "highway",
+        "way",
+        "walk",
+        "parade",
+        "circle",
+        "circuit",
+        "parkway",
+        "rise",
+        "hill",
+        "row",
+        "mews",
+        "view",
+        "green",
+        "wharf",
+    }
+)
+"""Thoroughfare types (BS 7666 street descriptors): the word before one is the street's own name."""
+_FUSED = tuple(sorted((t for t in _THOROUGHFARES if len(t) >= 4), key=len, reverse=True))
+"""Types long enough to recognise when typed without the space before them (``goodwinstreet``)."""
+
 _SECONDARY = frozenset({"flat", "apartment", "apt", "unit", "room", "suite", "maisonette", "floor", "no"})
 _NUMBER = re.compile(r"^(\d+)([a-z]?)$")
 _SLASHED = re.compile(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b")
@@ -143,3 +181,31 @@ def standard_email(value: str) -> str:
     if not sep or not local or not domain or "@" in domain:
         return ""
     return text
+
+
+def street_name(street: str) -> tuple[str, str]:
+    """A street's own name and its thoroughfare type, from the street and locality words.
+
+    The name is the word before the first thoroughfare type: ``wyncliffe mcgivern crescent`` ->
+    (``mcgivern``, ``crescent``), so a locality written before the street does not hide it; a type run
+    into its name is split (``goodwinstreet`` -> (``goodwin``, ``street``)); without a type, the first
+    word and ``""``.
+    """
+    words = street.split()
+    for i in range(1, len(words)):
+        if words[i] in _THOROUGHFARES and words[i - 1] not in _THOROUGHFARES:
+            return words[i - 1], words[i]
+    for word in words:
+        for kind in _FUSED:
+            if word.endswith(kind) and len(word) >= len(kind) + 3:
+                return word[: -len(kind)], kind
+    return (words[0], "") if words else ("", "")
+
+
+def postcode_district(postcode: str) -> str:
+    """The district (outward code) of a standard UK postcode (``SW1A 1AA`` -> ``SW1A``); the first
+    character of any other postcode, a coarse region that a one-digit typo usually keeps (Australian
+    ``2148`` -> ``2``); ``""`` without a postcode."""
+    if " " in postcode:
+        return postcode.split(" ", 1)[0]
+    return postcode[:1]

@@ -30,6 +30,7 @@ RULE_FIELDS = {
     "pf": "address",
     "pn": "address",
     "pd": "address",
+    "sn": "address",
     "p": "phone",
 }
 """The household field behind each household blocking rule."""

@@ -1,0 +1,59 @@
+"""Blocking keys: the street-and-number key finds a record whose date of birth and postcode both have a
+typo, and stays as selective as the household."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.addresses import postcode_district, street_name
+from matching.blocking import blocking_keys
+from matching.standardise import features_of
+from tests.unit.matching.helpers import person
+
+
+def _keys(*args: str | None, **kwargs: str | None) -> set[str]:
+    return set(blocking_keys(features_of(person(*args, **kwargs))))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("street", "name"),
+    [
+        ("high street", ("high", "street")),
+        ("high street the green", ("high", "street")),
+        ("wyncliffe mcgivern crescent", ("mcgivern", "crescent")),
+        ("mcgivern crescent wyncliffe", ("mcgivern", "crescent")),
+        ("goodwinstreet", ("goodwin", "street")),
+        ("acacia avenue", ("acacia", "avenue")),
+        ("rose cottage", ("rose", "")),
+        ("", ("", "")),
+    ],
+)
+def test_street_name_is_the_word_before_the_thoroughfare(street: str, name: tuple[str, str]) -> None:
+    assert street_name(street) == name
+
+
+@pytest.mark.parametrize(
+    ("postcode", "district"),
+    [("SW1A 1AA", "SW1A"), ("B1 1AA", "B1"), ("M5 4WT", "M5"), ("2148", "2"), ("", "")],
+)
+def test_postcode_district(postcode: str, district: str) -> None:
+    assert postcode_district(postcode) == district
+
+
+def test_typo_in_date_of_birth_and_postcode_still_blocked_by_street_and_number() -> None:
+    a = _keys("1", "Oliver", "Bendyk", "1910-03-10", line="42 Tallara Parkway", postcode="M5 4WT")
+    b = _keys("2", "Olivre", "Bendkv", "1910-03-01", line="42 Tallarra Pkwy", postcode="M5 4TW")
+    shared = a & b
+    assert shared
+    assert all(k.startswith("sn:") for k in shared)
+
+
+def test_street_and_number_key_keeps_other_houses_and_areas_apart() -> None:
+    a = _keys("1", "Sam", "Jones", "1970-07-08", line="10 High Street", postcode="M5 4WT")
+    other_house = _keys("2", "Ann", "Smith", "1980-01-02", line="12 High Street", postcode="M5 4WU")
+    other_flat = _keys("3", "Ann", "Smith", "1980-01-02", line="Flat 2, 10 High Street", postcode="M5 4WU")
+    other_area = _keys("4", "Ann", "Smith", "1980-01-02", line="10 High Street", postcode="M6 1AA")
+    other_street = _keys("6", "Ann", "Smith", "1980-01-02", line="10 High Road", postcode="M5 4WU")
+    no_postcode = _keys("5", "Ann", "Smith", "1980-01-02", line="10 High Street", postcode=None)
+    for other in (other_house, other_flat, other_area, other_street, no_postcode):
+        assert not a & other
