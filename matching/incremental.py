@@ -12,7 +12,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from matching.model import CitizenPlan, Constraints, Edge, Prepared, ReclusterPlan, RecordChange
+from matching.model import CitizenPlan, Comparison, Constraints, Edge, Prepared, ReclusterPlan, RecordChange
 from matching.ports import MatchEngine, MatchStore
 
 _MAX_LOCK_ROUNDS = 20
@@ -43,13 +43,38 @@ class IncrementalMatcher:
         upsert_keys = {p.key for p in upserts}
 
         blocking_keys = sorted({bk for p in upserts for bk in p.blocking_keys})
+        # Score against what is stored now, before taking any lock: other batches may change it
+        # meanwhile, so once the locks are held only the difference is read and scored again.
+        versions: dict[str, str] = {}
+        early = store.candidates(blocking_keys, self.engine.max_block_size, versions)
+        known = {c.key: c for found in early.values() for c in found if c.key not in latest}
+        scored: dict[tuple[str, str], Comparison] = {}
+        self._compare(upserts, {bk: [c.key for c in found] for bk, found in early.items()}, known, scored)
+
         # The keys a changed record held before matter too: a batch that read the old version as a
         # candidate must finish before this one changes it.
         store.lock_blocking_keys(sorted(set(blocking_keys) | store.stored_blocking_keys(sorted(latest))))
         prior = store.citizens_of(deleted) if deleted else {}
         store.remove(deleted)
         store.put_prepared(upserts)
-        store.replace_edges(sorted(upsert_keys), self._score(store, upserts, blocking_keys, upsert_keys))
+        holders = store.holders(blocking_keys, self.engine.max_block_size)
+        changed = sorted(
+            {
+                k
+                for held in holders.values()
+                for k, v in held.items()
+                if k not in latest and versions.get(k) != v
+            }
+        )
+        if changed:
+            for key in changed:
+                known.pop(key, None)
+            stale = set(changed)
+            scored = {pair: c for pair, c in scored.items() if pair[1] not in stale}
+            known.update(store.prepared_of(changed))
+        known.update((p.key, p) for p in upserts)
+        edges = self._compare(upserts, holders, known, scored)
+        store.replace_edges(sorted(upsert_keys), edges)
 
         # A deleted record is never walked through: the rest of its citizen are seeds of their own.
         seeds = set(upsert_keys)
@@ -83,24 +108,35 @@ class IncrementalMatcher:
         store.apply(plan)
         return plan
 
-    def _score(
-        self, store: MatchStore, upserts: list[Prepared], blocking_keys: list[str], upsert_keys: set[str]
+    def _compare(
+        self,
+        upserts: list[Prepared],
+        holders: Mapping[str, Iterable[str]],
+        known: Mapping[str, Prepared],
+        scored: dict[tuple[str, str], Comparison],
     ) -> list[Edge]:
-        by_block = store.candidates(blocking_keys, self.engine.max_block_size)
+        """Compare each changed record with the holders of its blocking keys that ``known`` has (each
+        pair once; ``scored`` holds the comparisons already made and gets the new ones) and return the
+        pairs at or above the review threshold."""
+        upsert_keys = {p.key for p in upserts}
         review = self.engine.thresholds.review
         edges: list[Edge] = []
         for record in upserts:
-            candidates: dict[str, Prepared] = {}
+            keys: set[str] = set()
             for bk in record.blocking_keys:
-                for cand in by_block.get(bk, ()):
+                for key in holders.get(bk, ()):
                     # A pair inside the batch is scored once, from its smaller key.
-                    if cand.key == record.key or (cand.key in upsert_keys and cand.key < record.key):
+                    if key == record.key or (key in upsert_keys and key < record.key) or key not in known:
                         continue
-                    candidates[cand.key] = cand
-            ordered = [candidates[k] for k in sorted(candidates)]
-            for cand, comparison in zip(ordered, self.engine.compare_many(record, ordered), strict=True):
+                    keys.add(key)
+            ordered = sorted(keys)
+            missing = [known[k] for k in ordered if (record.key, k) not in scored]
+            for cand, comparison in zip(missing, self.engine.compare_many(record, missing), strict=True):
+                scored[(record.key, cand.key)] = comparison
+            for key in ordered:
+                comparison = scored[(record.key, key)]
                 if comparison.weight >= review:
-                    edges.append(Edge.of(record.key, cand.key, comparison))
+                    edges.append(Edge.of(record.key, key, comparison))
         return edges
 
     def _locked_neighbourhood(self, store: MatchStore, seeds: set[str], removed: set[str]) -> set[str]:

@@ -23,6 +23,7 @@ class MemoryStore:
         self.cannot_link: set[tuple[str, str]] = set()
         self.reviews: dict[tuple[str, str], Edge] = {}
         self.comparisons = 0
+        self.versions: dict[str, int] = {}
 
     def lock_blocking_keys(self, keys: Sequence[str]) -> None:
         return None
@@ -40,6 +41,7 @@ class MemoryStore:
                 for bk in old.blocking_keys:
                     self.blocks[bk].discard(record.key)
             self.prepared[record.key] = record
+            self.versions[record.key] = self.versions.get(record.key, 0) + 1
             for bk in record.blocking_keys:
                 self.blocks[bk].add(record.key)
 
@@ -51,14 +53,31 @@ class MemoryStore:
                     self.blocks[bk].discard(key)
         self.replace_edges(keys, [])
 
-    def candidates(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, list[Prepared]]:
+    def candidates(
+        self, blocking_keys: Iterable[str], max_block_size: int, versions: dict[str, str] | None = None
+    ) -> dict[str, list[Prepared]]:
         result: dict[str, list[Prepared]] = {}
         for bk in blocking_keys:
             holders = self.blocks.get(bk)
             if holders and len(holders) <= max_block_size:
                 result[bk] = [self.prepared[k] for k in holders]
+                if versions is None:
+                    self.comparisons += len(holders)
+                else:
+                    versions.update((k, str(self.versions[k])) for k in holders)
+        return result
+
+    def holders(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, dict[str, str]]:
+        result: dict[str, dict[str, str]] = {}
+        for bk in blocking_keys:
+            holders = self.blocks.get(bk)
+            if holders and len(holders) <= max_block_size:
+                result[bk] = {k: str(self.versions[k]) for k in holders}
                 self.comparisons += len(holders)
         return result
+
+    def prepared_of(self, keys: Iterable[str]) -> dict[str, Prepared]:
+        return {k: self.prepared[k] for k in keys if k in self.prepared}
 
     def replace_edges(self, keys: Sequence[str], edges: Sequence[Edge]) -> None:
         for key in keys:

@@ -57,10 +57,23 @@ class MatchStore(Protocol):
         """Forget deleted source records, their blocking keys and their edges."""
         ...
 
-    def candidates(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, list[Prepared]]:
+    def candidates(
+        self, blocking_keys: Iterable[str], max_block_size: int, versions: dict[str, str] | None = None
+    ) -> dict[str, list[Prepared]]:
         """Records holding each blocking key, leaving out keys held by more than ``max_block_size``.
 
-        Candidates are only compared, so their ``blocking_keys`` may be left empty."""
+        Candidates are only compared, so their ``blocking_keys`` may be left empty. With ``versions``,
+        each stored candidate's version (as :meth:`holders` gives it) is put there."""
+        ...
+
+    def holders(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, dict[str, str]]:
+        """What :meth:`candidates` would find, without the features: for each of the blocking keys held
+        by at most ``max_block_size`` records, its holders' keys and versions. A version changes
+        whenever the holder's prepared record does."""
+        ...
+
+    def prepared_of(self, keys: Iterable[str]) -> dict[str, Prepared]:
+        """The stored prepared records of ``keys`` (blocking keys may be left empty)."""
         ...
 
     def replace_edges(self, keys: Sequence[str], edges: Sequence[Edge]) -> None:

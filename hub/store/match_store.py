@@ -81,14 +81,14 @@ UNION SELECT b FROM manual_decisions WHERE a IN ({keys}) AND active AND kind = '
 UNION SELECT a FROM manual_decisions WHERE b IN ({keys}) AND active AND kind = 'must_link'
 """
 
-_CANDIDATES_PG = """
+_HOLDERS_PG = """
 WITH small AS (
     SELECT key FROM blocking_keys WHERE key = ANY(KEYS)
     GROUP BY key HAVING count(*) <= :most
 )
-SELECT NULL, NULL, ARRAY(SELECT key FROM small)
+SELECT NULL, ARRAY(SELECT key FROM small), NULL, NULL
 UNION ALL
-SELECT s.source_key, s.features, h.held
+SELECT s.source_key, h.held, s.event_id, FEATURES
 FROM (
     SELECT b.source_key, array_agg(b.key) AS held
     FROM small JOIN blocking_keys AS b ON b.key = small.key
@@ -97,6 +97,8 @@ FROM (
 JOIN source_records AS s ON s.source_key = h.source_key
 WHERE s.features IS NOT NULL
 """.replace("KEYS", ARRAY_PARAMETER.format(":keys"))
+_CANDIDATES_PG = _HOLDERS_PG.replace("FEATURES", "s.features")
+_VERSIONS_PG = _HOLDERS_PG.replace("FEATURES", "NULL")
 
 _MEMBERSHIP = ("citizen_id", "link_weight", "link_summary", "link_detail")
 
@@ -214,43 +216,56 @@ class SqlMatchStore:
         for where_a, where_b in zip(self._in(MatchEdge.a, keys), self._in(MatchEdge.b, keys), strict=True):
             self.session.execute(delete(MatchEdge).where(or_(where_a, where_b)))
 
-    def candidates(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, list[Prepared]]:
+    def _holders(
+        self, blocking_keys: Iterable[str], max_block_size: int, features: bool
+    ) -> tuple[set[str], list[tuple[str, list[str], str, str | None]]]:
+        """The small blocks among ``blocking_keys``, and each stored holder of one (not deleted):
+        (source key, its small blocks, its version, its features when asked for)."""
         wanted = sorted(set(blocking_keys))
-        result: dict[str, list[Prepared]] = {}
         small: set[str] = set()
-        rows: list[tuple[str, str, list[str]]] = []
+        rows: list[tuple[str, list[str], str, str | None]] = []
         if self.postgres:
             # One round trip: the small blocks first, then each stored holder with its small blocks.
-            for key, feats, held in self.session.execute(
-                text(_CANDIDATES_PG), {"keys": dumps(wanted), "most": max_block_size}
+            query = _CANDIDATES_PG if features else _VERSIONS_PG
+            for key, held, version, feats in self.session.execute(
+                text(query), {"keys": dumps(wanted), "most": max_block_size}
             ).all():
                 if key is None:
                     small.update(held)
                 else:
-                    rows.append((key, feats, held))
-        else:
-            for where in self._in(BlockingKey.key, wanted):
-                counts = self.session.execute(
-                    select(BlockingKey.key, func.count()).where(where).group_by(BlockingKey.key)
-                ).all()
-                small.update(k for k, n in counts if n <= max_block_size)
-            held_by: dict[str, list[str]] = {}
-            stored: dict[str, str] = {}
-            for where in self._in(BlockingKey.key, small):
-                for block, key, feats in self.session.execute(
-                    select(BlockingKey.key, SourceRecord.source_key, SourceRecord.features)
-                    .join(SourceRecord, SourceRecord.source_key == BlockingKey.source_key)
-                    .where(where, SourceRecord.features.is_not(None))
-                ).all():
-                    held_by.setdefault(key, []).append(block)
-                    stored[key] = feats or "{}"
-            rows = [(k, f, held_by[k]) for k, f in stored.items()]
-        for key, feats, held in rows:
+                    rows.append((key, held, version, feats))
+            return small, rows
+        for where in self._in(BlockingKey.key, wanted):
+            counts = self.session.execute(
+                select(BlockingKey.key, func.count()).where(where).group_by(BlockingKey.key)
+            ).all()
+            small.update(k for k, n in counts if n <= max_block_size)
+        held_by: dict[str, list[str]] = {}
+        stored: dict[str, tuple[str, str | None]] = {}
+        for where in self._in(BlockingKey.key, small):
+            for block, key, version, feats in self.session.execute(
+                select(BlockingKey.key, SourceRecord.source_key, SourceRecord.event_id, SourceRecord.features)
+                .join(SourceRecord, SourceRecord.source_key == BlockingKey.source_key)
+                .where(where, SourceRecord.features.is_not(None))
+            ).all():
+                held_by.setdefault(key, []).append(block)
+                stored[key] = (version, (feats or "{}") if features else None)
+        return small, [(k, held_by[k], v, f) for k, (v, f) in stored.items()]
+
+    def candidates(
+        self, blocking_keys: Iterable[str], max_block_size: int, versions: dict[str, str] | None = None
+    ) -> dict[str, list[Prepared]]:
+        small, rows = self._holders(blocking_keys, max_block_size, features=True)
+        result: dict[str, list[Prepared]] = {}
+        for key, held, version, feats in rows:
             if key in self.pending:
                 continue  # the stored version is being replaced: the batch's own is added below
             # Candidates are only compared: their own blocking keys are not read.
-            prepared = Prepared(key, (), from_json(feats))
-            self.comparisons += len(held)
+            prepared = Prepared(key, (), from_json(feats or "{}"))
+            if versions is not None:
+                versions[key] = version
+            else:
+                self.comparisons += len(held)
             for block in held:
                 result.setdefault(block, []).append(prepared)
         # The batch's own records are not written yet (their blocking keys are, so the counts hold).
@@ -258,7 +273,37 @@ class SqlMatchStore:
             for block in prepared.blocking_keys:
                 if block in small:
                     result.setdefault(block, []).append(prepared)
+                    if versions is None:
+                        self.comparisons += 1
+        return result
+
+    def holders(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, dict[str, str]]:
+        small, rows = self._holders(blocking_keys, max_block_size, features=False)
+        result: dict[str, dict[str, str]] = {}
+        for key, held, version, _feats in rows:
+            if key in self.pending:
+                continue  # the stored version is being replaced: the batch's own is added below
+            self.comparisons += len(held)
+            for block in held:
+                result.setdefault(block, {})[key] = version
+        for prepared in self._prepared.values():
+            version = str(self.pending[prepared.key].get("event_id", ""))
+            for block in prepared.blocking_keys:
+                if block in small:
+                    result.setdefault(block, {})[prepared.key] = version
                     self.comparisons += 1
+        return result
+
+    def prepared_of(self, keys: Iterable[str]) -> dict[str, Prepared]:
+        wanted = list(keys)
+        result = {k: self._prepared[k] for k in wanted if k in self._prepared}
+        for where in self._in(SourceRecord.source_key, [k for k in wanted if k not in self.pending]):
+            for key, feats in self.session.execute(
+                select(SourceRecord.source_key, SourceRecord.features).where(
+                    where, SourceRecord.features.is_not(None)
+                )
+            ).all():
+                result[key] = Prepared(key, (), from_json(feats or "{}"))
         return result
 
     def replace_edges(self, keys: Sequence[str], edges: Sequence[Edge]) -> None:
