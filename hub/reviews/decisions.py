@@ -65,11 +65,16 @@ def add_constraints(
 
 
 def recluster(
-    session: Session, settings: Settings, keys: Sequence[str], revive: Mapping[str, str] | None = None
+    session: Session,
+    settings: Settings,
+    keys: Sequence[str],
+    why: str,
+    revive: Mapping[str, str] | None = None,
 ) -> CitizenOutcome:
+    """Re-cluster after a person's decision; ``why`` is what downstream systems are told."""
     store = SqlMatchStore(session)
     plan = IncrementalMatcher(engine_from_settings(settings)).recluster(store, list(keys), revive=revive)
-    return apply_plan(session, plan, settings.topic_citizen_changes)
+    return apply_plan(session, plan, settings.topic_citizen_changes, decided_by_person=why)
 
 
 def members(session: Session, citizen_id: str) -> list[str]:
@@ -93,7 +98,7 @@ def merge(
     left, right = members(session, first), members(session, second)
     # A merge overrides earlier "different person" decisions between the two.
     add_constraints(session, principal, "must_link", [(a, b) for a in left for b in right], reason)
-    recluster(session, settings, [left[0], right[0]])
+    recluster(session, settings, [left[0], right[0]], "a supervisor merged the citizens")
     store = SqlMatchStore(session)
     where = store.citizens_of([left[0], right[0]])
     if where.get(left[0]) != where.get(right[0]):
@@ -121,7 +126,7 @@ def split(
     add_constraints(session, principal, "cannot_link", [(m, s) for m in moving for s in staying], reason)
     if len(moving) > 1:
         add_constraints(session, principal, "must_link", [(moving[0], m) for m in moving[1:]], reason)
-    recluster(session, settings, [*moving, staying[0]])
+    recluster(session, settings, [*moving, staying[0]], "a supervisor split records out of the citizen")
     where = SqlMatchStore(session).citizens_of([*moving, staying[0]])
     return sorted(set(where.values()))
 
@@ -177,5 +182,11 @@ def undo_merge(
     add_constraints(session, principal, "cannot_link", [(a, b) for a in brought for b in kept], reason)
     if len(brought) > 1:
         add_constraints(session, principal, "must_link", [(brought[0], k) for k in brought[1:]], reason)
-    recluster(session, settings, [*brought, kept[0]], revive=dict.fromkeys(brought, retired_id))
+    recluster(
+        session,
+        settings,
+        [*brought, kept[0]],
+        "a supervisor undid a merge",
+        dict.fromkeys(brought, retired_id),
+    )
     return SqlMatchStore(session).citizens_of([brought[0]]).get(brought[0], "")

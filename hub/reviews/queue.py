@@ -165,7 +165,12 @@ def decide(
             if where is not None and where.citizen_id:
                 pairs += [(report.source_key, k) for k in members(session, where.citizen_id)]
         add_constraints(session, principal, "cannot_link", pairs, why)
-    recluster(session, settings, [task.a, task.b])
+    recluster(
+        session,
+        settings,
+        [task.a, task.b],
+        f"a supervisor decided: {'same person' if same else 'different people'}",
+    )
     task.status, task.decision = "decided", "same" if same else "different"
     task.decided_by, task.decided_at = principal.actor, datetime.now(UTC)
     citizens = sorted(

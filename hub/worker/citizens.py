@@ -151,10 +151,13 @@ def apply_plan(
     topic: str,
     known: dict[str, PersonRecord] | None = None,
     trust: dict[str, dict[str, int]] | None = None,
+    decided_by_person: str | None = None,
 ) -> CitizenOutcome:
     """Update citizens after the matcher re-clustered a neighbourhood, in the caller's transaction.
 
     ``known`` holds records already parsed by the caller (the batch), so only neighbours are loaded.
+    ``decided_by_person`` is the reason given to downstream systems when a supervisor's decision, not
+    the data, caused the merges and splits.
     """
     outcome = CitizenOutcome()
     now = datetime.now(UTC)
@@ -275,7 +278,7 @@ def apply_plan(
                     source_records=[
                         _ref(k) for c in plan.citizens if c.citizen_id == survivor for k in c.members
                     ],
-                    reason="new evidence joined the records",
+                    reason=decided_by_person or "new evidence joined the records",
                 ),
                 now,
             )
@@ -289,7 +292,7 @@ def apply_plan(
                     citizen_id=anchor,
                     new_citizen_ids=new_ids,
                     version=versions.get(anchor) or existing.get(anchor, {}).get("version", 0),
-                    reason="a source record no longer matches",
+                    reason=decided_by_person or "a source record no longer matches",
                 ),
                 now,
             )

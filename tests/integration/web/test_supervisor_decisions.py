@@ -77,6 +77,10 @@ async def test_same_person_joins_the_citizens_and_sends_the_merge(fresh_hub: Hub
     assert hub.seeded.citizen_of("council_tax/CT4") == hub.seeded.citizen_of("housing/HOU4")
     assert "CitizensMerged" in _outbox_types(hub)
     with hub.seeded.db.reader() as session:
+        merged = [json.loads(v)["payload"] for v in session.scalars(select(OutboxMessage.value))]
+    reasons = {m["reason"] for m in merged if "survivor_id" in m}
+    assert reasons == {"a supervisor decided: same person"}  # downstream systems hear who decided
+    with hub.seeded.db.reader() as session:
         decision = session.execute(
             select(ManualDecision.kind, ManualDecision.decided_by).where(
                 ManualDecision.a == "council_tax/CT4"
