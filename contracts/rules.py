@@ -7,6 +7,7 @@ is valid. An invalid value is returned as given (trimmed) so that nothing a lega
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 # HMRC: first letter never D F I Q U V; second letter never D F I Q U V or O.
@@ -110,3 +111,13 @@ IDENTIFIER_CHECKS = {
 
 STRONG_SCHEMES = frozenset({"nino", "nhs"})
 """Schemes that identify one person nationally: a valid value is strong evidence."""
+
+
+def address_key(lines: Sequence[str | None], town: str | None, postcode: str | None) -> str:
+    """One place however it is written: case, punctuation, spacing and line breaks do not count.
+
+    Used wherever two systems' addresses are compared (the hub deciding whether a move was reported,
+    an adaptor deciding whether a write-back would change anything)."""
+    text = " ".join(str(p) for p in [*lines, town] if p)
+    words = re.sub(r"[^A-Z0-9]+", " ", text.upper()).strip()
+    return f"{words}|{''.join((postcode or '').split()).upper()}"

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from adaptors.benefits import mapping
-from adaptors.runtime.ports import address_key
 from contracts import GoldenAddress, PersonRecord, ServiceEvent
+from contracts.rules import address_key
 
 PAGE_SIZE = 50
 

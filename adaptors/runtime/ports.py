@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from contracts import GoldenAddress
+from contracts.rules import address_key as address_key  # the adaptors compare addresses with it
 
 Checkpoint = dict[str, Any]
 """JSON-serialisable position in a source (a high-water mark, a page, the files already seen)."""
@@ -155,12 +156,5 @@ class AddressWriter(Protocol):
         ...
 
 
-def address_key(lines: Sequence[str | None], town: str | None, postcode: str | None) -> tuple[str, ...]:
-    """A comparison key for addresses across systems: case, spacing and line breaks do not count."""
-    parts = [" ".join(str(p).split()).casefold() for p in [*lines, town] if p and str(p).strip()]
-    compact = "".join((postcode or "").split()).upper()
-    return (*parts, compact)
-
-
-def golden_key(address: GoldenAddress) -> tuple[str, ...]:
+def golden_key(address: GoldenAddress) -> str:
     return address_key(address.lines, address.town, address.postcode)

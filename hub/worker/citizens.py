@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from contracts import (
     make_event,
     partition_key,
 )
+from contracts.rules import address_key
 from hub.store.bulk import chunks, insert_rows, one_of, update_rows, upsert_rows
 from hub.store.match_store import edge_detail
 from hub.store.models import Citizen, CitizenHistory, OutboxMessage, ReviewTask, SourceRecord
@@ -105,16 +105,13 @@ def _outbox_row(topic: str, payload: BaseModel, now: datetime) -> dict[str, Any]
     }
 
 
-def _address_text(address: dict[str, Any] | None) -> str:
-    if not address:
-        return ""
-    parts = [*address.get("lines", []), address.get("town") or "", address.get("postcode") or ""]
-    return re.sub(r"[^A-Z0-9]+", " ", " ".join(str(p) for p in parts).upper()).strip()
-
-
 def same_address(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     """The same place however it is written: case, punctuation and line breaks ignored, UPRN aside."""
-    return _address_text(a) == _address_text(b)
+    if not a or not b:
+        return not a and not b
+    return address_key(a.get("lines", []), a.get("town"), a.get("postcode")) == address_key(
+        b.get("lines", []), b.get("town"), b.get("postcode")
+    )
 
 
 def reported_move(
