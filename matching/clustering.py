@@ -75,7 +75,7 @@ def cluster_average_linkage(
     constraints: Constraints,
     link_threshold: float,
     absent: float,
-    veto: float = -math.inf,
+    veto: float = math.nan,
 ) -> list[list[str]]:
     """Greedy average-linkage clustering under supervisors' constraints.
 
@@ -84,8 +84,10 @@ def cluster_average_linkage(
     average is at or above ``link_threshold`` and no cannot-link pair would end up together. A pair with
     no edge counts as ``absent`` (the review threshold: "no better than uncertain"), so one strong link
     cannot drag a record into a cluster whose other members it does not match: no chaining through one
-    weak link. Two clusters with any pair at or below ``veto`` never join (the engine passes the weight at
-    which it caps a conflict, so twins bridged by a sparse record stay apart).
+    weak link. Two clusters with any pair weighing exactly ``veto`` never join: the engine passes the
+    weight at which it caps a conflict (different first names or dates of birth with nothing to override
+    them), so twins bridged by a sparse record stay apart. A pair that is merely weak (a typo'd date of
+    birth and a changed surname, say) is not a veto: it counts in the average like any other.
 
     The result depends only on the sets given, not their order: edges are read in sorted order, and ties
     are broken by the clusters' smallest keys.
@@ -96,7 +98,7 @@ def cluster_average_linkage(
         constraints: must-link and cannot-link pairs.
         link_threshold: the least average weight at which two clusters join.
         absent: the weight assumed for a pair without an edge.
-        veto: clusters with a cross pair at or below this weight stay apart.
+        veto: clusters with a cross pair of exactly this weight (a capped conflict) stay apart.
 
     Returns:
         The clusters as sorted lists, sorted by first key.
@@ -113,21 +115,22 @@ def cluster_average_linkage(
         if edge.a in partition.parent and edge.b in partition.parent and edge.a != edge.b:
             pair = (edge.a, edge.b) if edge.a < edge.b else (edge.b, edge.a)
             unique[pair] = max(edge.weight, unique.get(pair, -math.inf))
-    # (cluster, cluster) -> [sum of edge weights, number of edges]; clusters are named by their root.
+    # (cluster, cluster) -> [sum of edge weights, number of edges, number of vetoes]; clusters are named
+    # by their root.
     sums: dict[str, dict[str, list[float]]] = {}
     for (a, b), weight in sorted(unique.items()):
         ra, rb = partition.find(a), partition.find(b)
         if ra == rb:
             continue
         for x, y in ((ra, rb), (rb, ra)):
-            cell = sums.setdefault(x, {}).setdefault(y, [0.0, 0.0, math.inf])
+            cell = sums.setdefault(x, {}).setdefault(y, [0.0, 0.0, 0.0])
             cell[0] += weight
             cell[1] += 1.0
-            cell[2] = min(cell[2], weight)
+            cell[2] += weight == veto
 
     def average(x: str, y: str) -> float:
-        total, count, lowest = sums[x][y]
-        if lowest <= veto:
+        total, count, vetoes = sums[x][y]
+        if vetoes:
             return -math.inf
         size = len(partition.members[x]) * len(partition.members[y])
         return (total + absent * (size - count)) / size
@@ -151,13 +154,13 @@ def cluster_average_linkage(
         gone = y if keep == x else x
         merged: dict[str, list[float]] = {}
         for source in (keep, gone):
-            for other, (total, count, lowest) in sums.pop(source, {}).items():
+            for other, (total, count, vetoes) in sums.pop(source, {}).items():
                 if other in (keep, gone):
                     continue
-                cell = merged.setdefault(other, [0.0, 0.0, math.inf])
+                cell = merged.setdefault(other, [0.0, 0.0, 0.0])
                 cell[0] += total
                 cell[1] += count
-                cell[2] = min(cell[2], lowest)
+                cell[2] += vetoes
                 sums[other].pop(source, None)
         version.pop(gone, None)
         version[keep] += 1

@@ -8,13 +8,15 @@ from the records. Pure: the caller reads the records and writes the result.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matching.blocking import RULES, BlockingRule, blocking_keys
+from matching.blocking import RULES, BlockingRule
 from matching.comparators import COMPARATORS, Comparator
 from matching.model import Prepared
 from matching.params import Params, default_params, log2_ratio
@@ -31,6 +33,7 @@ RULE_FIELDS = {
     "pn": "address",
     "pd": "address",
     "sn": "address",
+    "ps": "address",
     "p": "phone",
 }
 """The household field behind each household blocking rule."""
@@ -49,31 +52,100 @@ class TrainingReport:
     iterations: int
 
 
-def _patterns(
-    prepared: Sequence[Prepared], pairs: Sequence[tuple[int, int]], comparators: tuple[Comparator, ...]
-) -> Counter[Pattern]:
-    counts: Counter[Pattern] = Counter()
-    for i, j in pairs:
-        a, b = prepared[i].features, prepared[j].features
-        counts[tuple(c.level(a, b) for c in comparators)] += 1
-    return counts
+class _Patterns:
+    """Comparison patterns of record pairs, each pair compared once however many passes ask for it."""
+
+    def __init__(self, prepared: Sequence[Prepared], comparators: tuple[Comparator, ...]) -> None:
+        self.prepared = prepared
+        self.comparators = comparators
+        self.seen: dict[tuple[int, int], Pattern] = {}
+
+    def count(self, pairs: Sequence[tuple[int, int]]) -> Counter[Pattern]:
+        counts: Counter[Pattern] = Counter()
+        seen, prepared, comparators = self.seen, self.prepared, self.comparators
+        for pair in pairs:
+            pattern = seen.get(pair)
+            if pattern is None:
+                a, b = prepared[pair[0]].features, prepared[pair[1]].features
+                pattern = seen[pair] = tuple(c.level(a, b) for c in comparators)
+            counts[pattern] += 1
+        return counts
+
+
+class CandidatePairs:
+    """The pairs of records sharing a blocking key held by at most ``max_block_size`` records, with the
+    rules that found them (the keys are read from :attr:`Prepared.blocking_keys`, as the engine computed
+    them, so nothing is standardised twice).
+
+    On a large population only a deterministic sample of the blocks is expanded into pairs, so that
+    about ``max_slots`` pairs are looked at; ``fraction`` is the share kept, and :meth:`total` scales the
+    counts back up.
+
+    Args:
+        prepared: the records.
+        max_block_size: as the engine's; larger blocks give no pairs.
+        rules: the rules, in the order their bits are numbered.
+        max_slots: about the most pairs expanded.
+    """
+
+    def __init__(
+        self,
+        prepared: Sequence[Prepared],
+        max_block_size: int,
+        rules: tuple[BlockingRule, ...] = RULES,
+        max_slots: int = 400_000,
+    ) -> None:
+        bits = {rule.prefix: 1 << index for index, rule in enumerate(rules)}
+        self.rules = rules
+        # A whole block is kept or not, by a hash of its key: first a share of the keys in proportion to
+        # the population (blocks hold a bounded number of records), then of the pairs they give.
+        keep = min(1.0, max_slots / max(len(prepared), 1))
+        blocks: dict[str, list[int]] = {}
+        for index, record in enumerate(prepared):
+            for key in record.blocking_keys:
+                if keep == 1.0 or _share(key) <= keep:
+                    blocks.setdefault(key, []).append(index)
+        usable = [(k, v) for k, v in blocks.items() if 1 < len(v) <= max_block_size]
+        slots = sum(len(v) * (len(v) - 1) // 2 for _k, v in usable)
+        second = min(1.0, max_slots / slots) if slots else 1.0
+        self.fraction = keep * second
+        found: dict[tuple[int, int], int] = {}
+        for key, members in usable:
+            if second < 1.0 and _share(key) > keep * second:
+                continue
+            bit = bits.get(key.partition(":")[0], 0)
+            for pair in itertools.combinations(members, 2):
+                found[pair] = found.get(pair, 0) | bit
+        self.found = found
+
+    def of(self, rules: tuple[BlockingRule, ...]) -> list[tuple[int, int]]:
+        """The (kept) pairs found by any of ``rules``, sorted."""
+        mask = sum(1 << index for index, rule in enumerate(self.rules) if rule in rules)
+        return sorted(pair for pair, bits in self.found.items() if bits & mask)
+
+    def total(self, pairs: Sequence[tuple[int, int]]) -> float:
+        """About how many pairs of the whole population ``pairs`` (a result of :meth:`of`) stand for."""
+        return len(pairs) / self.fraction
+
+
+def _share(key: str) -> float:
+    """A deterministic number in [0, 1] for a blocking key."""
+    return zlib.crc32(key.encode()) / 0xFFFFFFFF
 
 
 def blocked_pairs(
     prepared: Sequence[Prepared], max_block_size: int, rules: tuple[BlockingRule, ...] = RULES
 ) -> list[tuple[int, int]]:
-    """Every pair of records sharing a blocking key held by at most ``max_block_size`` records."""
-    blocks: dict[str, list[int]] = {}
-    for index, record in enumerate(prepared):
-        for key in blocking_keys(record.features, rules):
-            blocks.setdefault(key, []).append(index)
-    pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if 1 < len(members) <= max_block_size:
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    pairs.add((members[x], members[y]))
-    return sorted(pairs)
+    """Every pair of records sharing a blocking key of ``rules`` held by at most ``max_block_size``
+    records."""
+    return CandidatePairs(prepared, max_block_size).of(rules)
+
+
+def _sample(pairs: list[tuple[int, int]], limit: int, seed: int) -> list[tuple[int, int]]:
+    """At most ``limit`` of ``pairs``: a deterministic random sample when there are more."""
+    if len(pairs) <= limit:
+        return pairs
+    return sorted(random.Random(seed).sample(pairs, limit))
 
 
 def _estimate_u(counts: Counter[Pattern], comparators: tuple[Comparator, ...]) -> dict[str, dict[str, float]]:
@@ -199,7 +271,8 @@ def train(
     base: Params | None = None,
     comparators: tuple[Comparator, ...] = COMPARATORS,
     max_block_size: int = 400,
-    random_pairs: int = 200_000,
+    random_pairs: int = 50_000,
+    max_pairs: int = 50_000,
     iterations: int = 50,
     seed: int = 1,
     keep_frequencies: int = 20_000,
@@ -212,6 +285,8 @@ def train(
         comparators: the comparators whose levels are estimated.
         max_block_size: as the engine's; larger blocks give no pairs.
         random_pairs: how many random pairs estimate u.
+        max_pairs: the most blocked candidate pairs looked at in each pass (a deterministic random
+            sample of them beyond that), which bounds the cost on a large population.
         iterations: most EM iterations.
         seed: the seed of the random pair sample (training is deterministic for a seed).
         keep_frequencies: most first and family names kept in the term-frequency tables.
@@ -228,7 +303,8 @@ def train(
             i, j = rng.randrange(n), rng.randrange(n)
             if i != j:
                 sample.append((min(i, j), max(i, j)))
-    random_counts = _patterns(prepared, sample, comparators)
+    patterns = _Patterns(prepared, comparators)
+    random_counts = patterns.count(sample)
     u = _estimate_u(random_counts, comparators)
     observed = {
         c.name
@@ -241,17 +317,20 @@ def train(
     # reference each person holds alone) join a second EM pass.
     start_m = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
     personal_rules = tuple(r for r in RULES if r.prefix in PERSONAL_RULES)
-    pairs = blocked_pairs(prepared, max_block_size, personal_rules)
-    m, share, ran = _em(_patterns(prepared, pairs, comparators), start_m, u, comparators, iterations)
-    every_pair = _patterns(prepared, blocked_pairs(prepared, max_block_size), comparators)
+    candidates = CandidatePairs(prepared, max_block_size)
+    pairs = candidates.of(personal_rules)
+    counts = patterns.count(_sample(pairs, max_pairs, seed))
+    m, share, ran = _em(counts, start_m, u, comparators, iterations)
+    every_pair = patterns.count(_sample(candidates.of(RULES), max_pairs, seed))
     household = _shared_fields(every_pair, m, u, share, comparators, base.household)
     extra = tuple(r for r in RULES if RULE_FIELDS.get(r.prefix, "") not in household | {""})
     if extra:
         start_m = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
-        pairs = blocked_pairs(prepared, max_block_size, personal_rules + extra)
-        m, share, ran = _em(_patterns(prepared, pairs, comparators), start_m, u, comparators, iterations)
+        pairs = candidates.of(personal_rules + extra)
+        counts = patterns.count(_sample(pairs, max_pairs, seed))
+        m, share, ran = _em(counts, start_m, u, comparators, iterations)
     all_pairs = n * (n - 1) / 2
-    match_share = share * len(pairs) / all_pairs if all_pairs else 1e-6
+    match_share = share * candidates.total(pairs) / all_pairs if all_pairs else 1e-6
     match_share = min(max(match_share, 1e-12), 0.5)
     tf = {
         c.term_frequency: _term_frequencies(prepared, c.term_frequency, keep_frequencies)
@@ -272,4 +351,4 @@ def train(
         },
         comparators,
     )
-    return params, TrainingReport(n, len(pairs), len(sample), share, ran)
+    return params, TrainingReport(n, round(candidates.total(pairs)), len(sample), share, ran)

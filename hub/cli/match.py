@@ -3,6 +3,10 @@
     citizen-hub match INPUT.jsonl --out clusters.csv        # or INPUT.csv
     citizen-hub match train INPUT.jsonl --out params.json
 
+Without ``--params``, matching first estimates the m and u probabilities and name frequencies from the
+input itself by EM (as ``match train`` does), so that a file from any system or country is weighed by its
+own evidence; with fewer than :data:`MIN_TRAINING_RECORDS` records it uses the shipped parameters.
+
 JSONL: one PersonRecord envelope (or bare PersonRecord) a line, in order; SourceRecordDeleted envelopes
 delete. CSV (chosen by the ``.csv`` suffix): a header row of any of source_system, source_record_id,
 title, given_name, middle_names, family_name, date_of_birth, address_line_1..4, town, postcode, country,
@@ -29,9 +33,12 @@ from hub.engine import EngineConfigError, load_params
 from matching.engine import FellegiSunterEngine
 from matching.incremental import IncrementalMatcher
 from matching.memory import MemoryStore
-from matching.model import RecordChange
-from matching.params import default_params
+from matching.model import Prepared, RecordChange
+from matching.params import Params, default_params
 from matching.training import train
+
+MIN_TRAINING_RECORDS = 1000
+"""Fewer records than this are matched with the shipped parameters: too few pairs to estimate from."""
 
 _NAME_COLUMNS = {"title": "title", "given_name": "given", "middle_names": "middle", "family_name": "family"}
 _ADDRESS_LINES = ("address_line_1", "address_line_2", "address_line_3", "address_line_4")
@@ -148,6 +155,21 @@ def _report(bad: list[BadRow]) -> None:
         typer.echo(f"line {row.line}: {row.reason}", err=True)
 
 
+class _PreparedOnce(FellegiSunterEngine):
+    """The engine, handing back the records it already prepared for training instead of preparing
+    them again (the same record objects, so an update in the file is still prepared anew)."""
+
+    def __init__(
+        self, params: Params, prepared: dict[int, Prepared], link: float | None, review: float | None
+    ) -> None:
+        super().__init__(params, link_threshold=link, review_threshold=review)
+        self._prepared = prepared
+
+    def prepare(self, record: PersonRecord) -> Prepared:
+        found = self._prepared.pop(id(record), None)
+        return found if found is not None else super().prepare(record)
+
+
 def run_match(
     changes: list[RecordChange], engine: FellegiSunterEngine, batch: int, show_progress: bool
 ) -> MemoryStore:
@@ -172,10 +194,37 @@ def run_match(
     return store
 
 
+def _estimated_engine(
+    changes: list[RecordChange], link: float | None, review: float | None
+) -> FellegiSunterEngine:
+    """An engine whose parameters are estimated from ``changes`` (or the shipped ones for a small input)."""
+    base = FellegiSunterEngine(link_threshold=link, review_threshold=review)
+    records = [c.record for c in changes if c.record is not None]
+    if len(records) < MIN_TRAINING_RECORDS:
+        typer.echo(
+            f"{len(records)} records are too few to estimate match parameters from "
+            f"(fewer than {MIN_TRAINING_RECORDS}): using the shipped parameters",
+            err=True,
+        )
+        return base
+    prepared = {id(r): base.prepare(r) for r in records}
+    params, report = train(list(prepared.values()), max_block_size=base.max_block_size)
+    typer.echo(
+        f"estimated match parameters from the input by EM: {report.records} records, "
+        f"{report.blocked_pairs} candidate pairs, {report.iterations} iterations "
+        "(--params FILE uses a saved set instead)",
+        err=True,
+    )
+    return _PreparedOnce(params, prepared, link, review)
+
+
 def match_command(
     args: Annotated[list[str], typer.Argument(help="INPUT (.jsonl or .csv), or: train INPUT")],
     out: Annotated[Path, typer.Option("--out", help="clusters.csv (match) or params.json (train)")],
-    params: Annotated[Path | None, typer.Option(help="Trained parameters (default: shipped)")] = None,
+    params: Annotated[
+        Path | None,
+        typer.Option(help="Saved match parameters (default: estimated from the input by EM)"),
+    ] = None,
     link_threshold: Annotated[float | None, typer.Option(help="Override the link threshold")] = None,
     review_threshold: Annotated[float | None, typer.Option(help="Override the review threshold")] = None,
     batch: Annotated[int, typer.Option(min=1, help="Records per incremental batch")] = 1000,
@@ -205,6 +254,8 @@ def match_command(
             err=True,
         )
         return
+    if params is None:
+        engine = _estimated_engine(changes, link_threshold, review_threshold)
     store = run_match(changes, engine, batch, show_progress=sys.stderr.isatty())
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)

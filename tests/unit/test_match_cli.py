@@ -10,6 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from hub.cli.match import match_app
+from matching.params import default_params
 
 app = typer.Typer()
 app.command("match")(match_app)
@@ -79,3 +80,57 @@ def test_missing_input_fails_with_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["match", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "x.csv")])
     assert result.exit_code == 1
     assert result.output.strip().startswith("error: no such input file")
+
+
+def _people_with_a_personal_reference(count: int) -> str:
+    """A CSV of ``count`` people, each twice: the second copy has a new address and a date of birth with
+    day and month keyed wrongly, but the same membership number (a reference each person holds alone)."""
+    import random
+
+    rng = random.Random(5)
+    given = ["ava", "ben", "cleo", "dev", "eli", "fay", "gus", "hal", "ida", "jon", "kit", "lou"]
+    family = [f"{a}{b}" for a in ("mor", "tal", "wen", "bri", "cas", "dun") for b in ("ley", "ton", "ford")]
+    rows = ["source_system,source_record_id,given_name,family_name,date_of_birth,address_line_1,town,id:member"]
+    for i in range(count):
+        g, f = rng.choice(given), rng.choice(family)
+        year, month, day = rng.randint(1930, 2000), rng.randint(1, 9), rng.randint(10, 28)
+        member = f"{rng.randint(10**6, 10**7 - 1)}"
+        street = f"{rng.randint(1, 200)} {rng.choice(family)} street"
+        rows.append(f"a,{i},{g},{f},{year}-{month:02d}-{day:02d},{street},{rng.choice(family)}ville,{member}")
+        moved = f"{rng.randint(1, 200)} {rng.choice(family)} road"
+        rows.append(f"b,{i},{g},{f},{year}-{month + 1:02d}-{day - 7:02d},{moved},elsewhere,{member}")
+    return "\n".join(rows) + "\n"
+
+
+def test_parameters_are_estimated_from_the_input_so_a_personal_reference_counts(tmp_path: Path) -> None:
+    source = tmp_path / "members.csv"
+    source.write_text(_people_with_a_personal_reference(600))
+    out = tmp_path / "clusters.csv"
+
+    def together() -> float:
+        rows = list(csv.DictReader(out.read_text().splitlines()))
+        where = {(r["source_system"], r["source_record_id"]): r["citizen_id"] for r in rows}
+        return sum(where[("a", str(i))] == where[("b", str(i))] for i in range(600)) / 600
+
+    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "estimated match parameters from the input by EM: 1200 records" in result.output
+    estimated = together()
+
+    shipped = tmp_path / "shipped.json"
+    shipped.write_text(json.dumps(default_params().to_dict()))
+    result = runner.invoke(app, ["match", str(source), "--out", str(out), "--params", str(shipped)])
+    assert result.exit_code == 0, result.output
+    assert "by EM" not in result.output
+    # The shipped (UK council) parameters read an unknown reference as a household's account, and a
+    # different date of birth as a relative; the input's own evidence says otherwise.
+    assert estimated >= 0.95
+    assert together() < 0.5
+
+
+def test_a_small_input_uses_the_shipped_parameters_and_says_so(tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(CSV_TEXT)
+    result = runner.invoke(app, ["match", str(source), "--out", str(tmp_path / "c.csv")])
+    assert result.exit_code == 0, result.output
+    assert "too few to estimate match parameters" in result.output

@@ -57,3 +57,14 @@ def test_street_and_number_key_keeps_other_houses_and_areas_apart() -> None:
     no_postcode = _keys("5", "Ann", "Smith", "1980-01-02", line="10 High Street", postcode=None)
     for other in (other_house, other_flat, other_area, other_street, no_postcode):
         assert not a & other
+
+
+def test_an_address_with_no_house_number_is_blocked_by_postcode_and_street() -> None:
+    # Two copies of one person: names and reference rekeyed, nothing personal left in common.
+    a = _keys("1", "Blake", "Moody", None, line="Studley Street, Rose Vale", postcode="4869")
+    b = _keys("2", "Jacobie", "Tilleq", None, line="Studley Steet, Rose Avle", postcode="4869")
+    assert {k for k in a & b if k.startswith("ps:")}
+    numbered = _keys("3", "Blake", "Moody", None, line="7 Studley Street", postcode="4869")
+    other_street = _keys("4", "Blake", "Moody", None, line="Rose Cottage, Acacia Avenue", postcode="4869")
+    assert not {k for k in a & numbered if k.startswith("ps:")}
+    assert not {k for k in a & other_street if k.startswith("ps:")}
