@@ -90,7 +90,9 @@ def _people_with_a_personal_reference(count: int) -> str:
     rng = random.Random(5)
     given = ["ava", "ben", "cleo", "dev", "eli", "fay", "gus", "hal", "ida", "jon", "kit", "lou"]
     family = [f"{a}{b}" for a in ("mor", "tal", "wen", "bri", "cas", "dun") for b in ("ley", "ton", "ford")]
-    rows = ["source_system,source_record_id,given_name,family_name,date_of_birth,address_line_1,town,id:member"]
+    rows = [
+        "source_system,source_record_id,given_name,family_name,date_of_birth,address_line_1,town,id:member"
+    ]
     for i in range(count):
         g, f = rng.choice(given), rng.choice(family)
         year, month, day = rng.randint(1930, 2000), rng.randint(1, 9), rng.randint(10, 28)
