@@ -284,7 +284,7 @@ def train(
         base: starting m values, thresholds and conflict weight (default: the shipped set).
         comparators: the comparators whose levels are estimated.
         max_block_size: as the engine's; larger blocks give no pairs.
-        random_pairs: how many random pairs estimate u.
+        random_pairs: how many random pairs estimate u (at most ten per record).
         max_pairs: the most blocked candidate pairs looked at in each pass (a deterministic random
             sample of them beyond that), which bounds the cost on a large population.
         iterations: most EM iterations.
@@ -299,7 +299,7 @@ def train(
     rng = random.Random(seed)
     sample: list[tuple[int, int]] = []
     if n > 1:
-        for _ in range(random_pairs):
+        for _ in range(min(random_pairs, 10 * n)):
             i, j = rng.randrange(n), rng.randrange(n)
             if i != j:
                 sample.append((min(i, j), max(i, j)))

@@ -66,6 +66,10 @@ def _jsonl_changes(path: Path) -> Iterator[tuple[int, RecordChange | BadRow]]:
             if not line.strip():
                 continue
             try:
+                if '"payload"' not in line:  # a bare record: parsed and validated in one pass
+                    record = PersonRecord.model_validate_json(line)
+                    yield number, RecordChange(record.source_key, record)
+                    continue
                 data = json.loads(line)
                 if isinstance(data, dict) and "payload" in data:
                     event = INBOUND_ADAPTER.validate_python(data)
