@@ -250,10 +250,14 @@ def _levels(
     base: Params,
     observed: set[str],
 ) -> dict[str, list[float]]:
-    """Trained m and u of one comparator, or the base values where the data hold too little of it."""
-    if comparator.name not in observed:
-        return {lv: list(base.levels[comparator.name][lv]) for lv in comparator.levels}
-    return {lv: [m[comparator.name][lv], u[comparator.name][lv]] for lv in comparator.levels}
+    """Trained m and u of one comparator, or the base values where the data hold too little of it, or
+    where EM found nonsense (exact agreement no likelier for one person than for two, or disagreement
+    likelier)."""
+    name = comparator.name
+    top, bottom = comparator.levels[0], comparator.levels[-1]
+    if name not in observed or m[name][top] <= u[name][top] or m[name][bottom] >= u[name][bottom]:
+        return {lv: list(base.levels[name][lv]) for lv in comparator.levels}
+    return {lv: [m[name][lv], u[name][lv]] for lv in comparator.levels}
 
 
 def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> dict[str, float]:
