@@ -8,7 +8,6 @@ from the records. Pure: the caller reads the records and writes the result.
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 import zlib
@@ -77,9 +76,10 @@ class CandidatePairs:
     rules that found them (the keys are read from :attr:`Prepared.blocking_keys`, as the engine computed
     them, so nothing is standardised twice).
 
-    On a large population only a deterministic sample of the blocks is expanded into pairs, so that
-    about ``max_slots`` pairs are looked at; ``fraction`` is the share kept, and :meth:`total` scales the
-    counts back up.
+    On a large population only a deterministic sample is expanded, so that about ``max_slots`` pairs are
+    looked at: a pair is kept when the first of its two records is one of a ``fraction`` of the records
+    (chosen by a hash of its key), so every pair has the same chance, however many keys it shares, and
+    :meth:`total` scales counts back up without bias.
 
     Args:
         prepared: the records.
@@ -97,25 +97,23 @@ class CandidatePairs:
     ) -> None:
         bits = {rule.prefix: 1 << index for index, rule in enumerate(rules)}
         self.rules = rules
-        # A whole block is kept or not, by a hash of its key: first a share of the keys in proportion to
-        # the population (blocks hold a bounded number of records), then of the pairs they give.
-        keep = min(1.0, max_slots / max(len(prepared), 1))
         blocks: dict[str, list[int]] = {}
         for index, record in enumerate(prepared):
             for key in record.blocking_keys:
-                if keep == 1.0 or _share(key) <= keep:
-                    blocks.setdefault(key, []).append(index)
+                blocks.setdefault(key, []).append(index)
         usable = [(k, v) for k, v in blocks.items() if 1 < len(v) <= max_block_size]
+        del blocks
         slots = sum(len(v) * (len(v) - 1) // 2 for _k, v in usable)
-        second = min(1.0, max_slots / slots) if slots else 1.0
-        self.fraction = keep * second
+        self.fraction = min(1.0, max_slots / slots) if slots else 1.0
+        anchor = [self.fraction == 1.0 or _share(p.key) <= self.fraction for p in prepared]
         found: dict[tuple[int, int], int] = {}
         for key, members in usable:
-            if second < 1.0 and _share(key) > keep * second:
-                continue
             bit = bits.get(key.partition(":")[0], 0)
-            for pair in itertools.combinations(members, 2):
-                found[pair] = found.get(pair, 0) | bit
+            for position, first in enumerate(members):
+                if anchor[first]:
+                    for second in members[position + 1 :]:
+                        pair = (first, second)
+                        found[pair] = found.get(pair, 0) | bit
         self.found = found
 
     def of(self, rules: tuple[BlockingRule, ...]) -> list[tuple[int, int]]:
@@ -129,7 +127,7 @@ class CandidatePairs:
 
 
 def _share(key: str) -> float:
-    """A deterministic number in [0, 1] for a blocking key."""
+    """A deterministic number in [0, 1] for a key."""
     return zlib.crc32(key.encode()) / 0xFFFFFFFF
 
 
