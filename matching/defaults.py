@@ -15,7 +15,7 @@ from typing import Any
 DEFAULT_PARAMS: dict[str, Any] = {
     "version": 1,
     "prior": -18.0,
-    "conflict_weight": -4.0,
+    "conflict_weight": -3.0,
     "conflict_review_support": 18.0,
     "thresholds": {"link": 4.0, "review": -4.0},
     "levels": {

@@ -34,7 +34,7 @@ class Params:
     link: float
     review: float
     levels: Mapping[str, Mapping[str, tuple[float, float]]]
-    conflict_weight: float = -4.0
+    conflict_weight: float = -3.0
     """A conflict level counts as a conflict only when its weight is at most this."""
     conflict_review_support: float = 18.0
     """With one conflict, a person is asked only when the other personal fields agree with at least this

@@ -36,6 +36,8 @@ RULE_FIELDS = {
     "p": "phone",
 }
 """The household field behind each household blocking rule."""
+MIN_LEVEL_EVIDENCE = 5.0
+"""Expected matching pairs a comparison level needs before its m is taken from the data."""
 SHARED_SHARE = 0.1
 """Share of exact agreements between apparently different people that makes a field household-shared."""
 
@@ -164,13 +166,16 @@ def _em(
     u: dict[str, dict[str, float]],
     comparators: tuple[Comparator, ...],
     iterations: int,
-) -> tuple[dict[str, dict[str, float]], float, int]:
+) -> tuple[dict[str, dict[str, float]], float, int, dict[str, dict[str, float]]]:
+    """EM with u held fixed: m per level, the share of matches, the iterations run, and the expected
+    number of matching pairs seen at each level."""
     share = 0.1
     names = [c.name for c in comparators]
     ran = 0
+    expected: dict[str, dict[str, float]] = {}
     for iteration in range(1, iterations + 1):
         ran = iteration
-        expected: dict[str, dict[str, float]] = {
+        expected = {
             name: dict.fromkeys(c.levels, 0.0) for name, c in zip(names, comparators, strict=True)
         }
         matched = 0.0
@@ -198,7 +203,7 @@ def _em(
                 m[comparator.name][level] = (seen[level] + _SMOOTH * 1e-3) / denominator
         if change < 1e-6:
             break
-    return m, share, ran
+    return m, share, ran, expected
 
 
 def _shared_fields(
@@ -245,17 +250,27 @@ def _levels(
     comparator: Comparator,
     m: dict[str, dict[str, float]],
     u: dict[str, dict[str, float]],
+    seen: dict[str, dict[str, float]],
     base: Params,
     observed: set[str],
 ) -> dict[str, list[float]]:
     """Trained m and u of one comparator, or the base values where the data hold too little of it, or
     where EM found nonsense (exact agreement no likelier for one person than for two, or disagreement
-    likelier)."""
+    likelier). A level too rare among the matching pairs to be estimated (fewer than
+    :data:`MIN_LEVEL_EVIDENCE` of them) keeps its base weight."""
     name = comparator.name
     top, bottom = comparator.levels[0], comparator.levels[-1]
     if name not in observed or m[name][top] <= u[name][top] or m[name][bottom] >= u[name][bottom]:
         return {lv: list(base.levels[name][lv]) for lv in comparator.levels}
-    return {lv: [m[name][lv], u[name][lv]] for lv in comparator.levels}
+    levels: dict[str, list[float]] = {}
+    for lv in comparator.levels:
+        if seen.get(name, {}).get(lv, 0.0) < MIN_LEVEL_EVIDENCE:
+            base_m, base_u = base.levels[name][lv]
+            # The base weight, carried by this level's estimated u.
+            levels[lv] = [min(1.0, u[name][lv] * base_m / max(base_u, 1e-12)), u[name][lv]]
+        else:
+            levels[lv] = [m[name][lv], u[name][lv]]
+    return levels
 
 
 def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> dict[str, float]:
@@ -322,7 +337,7 @@ def train(
     candidates = CandidatePairs(prepared, max_block_size)
     pairs = candidates.of(personal_rules)
     counts = patterns.count(_sample(pairs, max_pairs, seed))
-    m, share, ran = _em(counts, start_m, u, comparators, iterations)
+    m, share, ran, seen = _em(counts, start_m, u, comparators, iterations)
     every_pair = patterns.count(_sample(candidates.of(RULES), max_pairs, seed))
     household = _shared_fields(every_pair, m, u, share, comparators, base.household)
     extra = tuple(r for r in RULES if RULE_FIELDS.get(r.prefix, "") not in household | {""})
@@ -330,7 +345,7 @@ def train(
         start_m = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
         pairs = candidates.of(personal_rules + extra)
         counts = patterns.count(_sample(pairs, max_pairs, seed))
-        m, share, ran = _em(counts, start_m, u, comparators, iterations)
+        m, share, ran, seen = _em(counts, start_m, u, comparators, iterations)
     all_pairs = n * (n - 1) / 2
     match_share = share * candidates.total(pairs) / all_pairs if all_pairs else 1e-6
     match_share = min(max(match_share, 1e-12), 0.5)
@@ -347,7 +362,7 @@ def train(
             "conflict_review_support": base.conflict_review_support,
             "thresholds": {"link": base.link, "review": base.review},
             "household": sorted(household),
-            "levels": {c.name: _levels(c, m, u, base, observed) for c in comparators},
+            "levels": {c.name: _levels(c, m, u, seen, base, observed) for c in comparators},
             "term_frequencies": tf,
             "term_frequency_floor": floor,
         },
