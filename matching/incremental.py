@@ -120,23 +120,26 @@ class IncrementalMatcher:
         pairs at or above the review threshold."""
         upsert_keys = {p.key for p in upserts}
         review = self.engine.thresholds.review
+        compare_many = self.engine.compare_many
         edges: list[Edge] = []
         for record in upserts:
+            mine = record.key
             keys: set[str] = set()
             for bk in record.blocking_keys:
-                for key in holders.get(bk, ()):
-                    # A pair inside the batch is scored once, from its smaller key.
-                    if key == record.key or (key in upsert_keys and key < record.key) or key not in known:
-                        continue
-                    keys.add(key)
-            ordered = sorted(keys)
-            missing = [known[k] for k in ordered if (record.key, k) not in scored]
-            for cand, comparison in zip(missing, self.engine.compare_many(record, missing), strict=True):
-                scored[(record.key, cand.key)] = comparison
+                held = holders.get(bk)
+                if held:
+                    keys.update(held)
+            keys.discard(mine)
+            # A pair inside the batch is scored once, from its smaller key.
+            ordered = sorted(k for k in keys if k in known and (k > mine or k not in upsert_keys))
+            missing = [known[k] for k in ordered if (mine, k) not in scored]
+            if missing:
+                for cand, comparison in zip(missing, compare_many(record, missing), strict=True):
+                    scored[(mine, cand.key)] = comparison
             for key in ordered:
-                comparison = scored[(record.key, key)]
+                comparison = scored[(mine, key)]
                 if comparison.weight >= review:
-                    edges.append(Edge.of(record.key, key, comparison))
+                    edges.append(Edge.of(mine, key, comparison))
         return edges
 
     def _locked_neighbourhood(self, store: MatchStore, seeds: set[str], removed: set[str]) -> set[str]:

@@ -3,27 +3,36 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from matching.model import Constraints, Edge, Prepared, ReclusterPlan
 
+_SMALL_BLOCK = 16
+"""Holders of one blocking key kept in a tuple; more go into a set (adding to a tuple copies it)."""
+
 
 class MemoryStore:
-    """Holds everything in dicts; one writer, so the locks are no-ops."""
+    """Holds everything in dicts; one writer, so the locks are no-ops.
+
+    A blocking key held by one record (most of them) maps to that record's key itself, one held by a
+    few to a tuple, and only a larger one to a set; a citizen's members are a tuple. Strings and tuples
+    of strings are not tracked by the garbage collector, which would otherwise walk millions of small
+    sets again and again as the store grows.
+    """
 
     def __init__(self) -> None:
         self.prepared: dict[str, Prepared] = {}
-        self.blocks: dict[str, set[str]] = defaultdict(set)
+        self.blocks: dict[str, str | tuple[str, ...] | set[str]] = {}
         self.edges: dict[str, dict[str, Edge]] = defaultdict(dict)
         self.citizen: dict[str, str] = {}
-        self.members: dict[str, set[str]] = defaultdict(set)
+        self.members: dict[str, tuple[str, ...]] = {}
         self.ages: dict[str, int] = {}
         self.retired: dict[str, str] = {}
         self.must_link: set[tuple[str, str]] = set()
         self.cannot_link: set[tuple[str, str]] = set()
         self.reviews: dict[tuple[str, str], Edge] = {}
         self.comparisons = 0
-        self.versions: dict[str, int] = {}
+        self.versions: dict[str, str] = {}
 
     def lock_blocking_keys(self, keys: Sequence[str]) -> None:
         return None
@@ -35,44 +44,83 @@ class MemoryStore:
         return {bk for k in keys if k in self.prepared for bk in self.prepared[k].blocking_keys}
 
     def put_prepared(self, records: Sequence[Prepared]) -> None:
+        blocks = self.blocks
+        versions = self.versions
         for record in records:
-            old = self.prepared.get(record.key)
+            key = record.key
+            old = self.prepared.get(key)
             if old is not None:
-                for bk in old.blocking_keys:
-                    self.blocks[bk].discard(record.key)
-            self.prepared[record.key] = record
-            self.versions[record.key] = self.versions.get(record.key, 0) + 1
+                self._unblock(key, old.blocking_keys)
+            self.prepared[key] = record
+            version = versions.get(key)
+            versions[key] = "1" if version is None else str(int(version) + 1)
             for bk in record.blocking_keys:
-                self.blocks[bk].add(record.key)
+                held = blocks.get(bk)
+                if held is None:
+                    blocks[bk] = key
+                elif isinstance(held, str):
+                    if held != key:
+                        blocks[bk] = (held, key)
+                elif isinstance(held, tuple):
+                    if key not in held:
+                        blocks[bk] = held + (key,) if len(held) < _SMALL_BLOCK else {*held, key}
+                else:
+                    held.add(key)
+
+    def _unblock(self, key: str, blocking_keys: Iterable[str]) -> None:
+        blocks = self.blocks
+        for bk in blocking_keys:
+            held = blocks.get(bk)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                if held == key:
+                    del blocks[bk]
+            elif isinstance(held, tuple):
+                if key in held:
+                    blocks[bk] = tuple(k for k in held if k != key)
+            else:
+                held.discard(key)
+
+    def _holders(self, bk: str, max_block_size: int) -> Collection[str]:
+        held = self.blocks.get(bk)
+        if held is None:
+            return ()
+        if isinstance(held, str):
+            return (held,) if max_block_size >= 1 else ()
+        return held if len(held) <= max_block_size else ()
 
     def remove(self, keys: Sequence[str]) -> None:
         for key in keys:
             old = self.prepared.pop(key, None)
             if old is not None:
-                for bk in old.blocking_keys:
-                    self.blocks[bk].discard(key)
+                self._unblock(key, old.blocking_keys)
         self.replace_edges(keys, [])
 
     def candidates(
         self, blocking_keys: Iterable[str], max_block_size: int, versions: dict[str, str] | None = None
     ) -> dict[str, list[Prepared]]:
         result: dict[str, list[Prepared]] = {}
+        prepared = self.prepared
+        stored = self.versions
         for bk in blocking_keys:
-            holders = self.blocks.get(bk)
-            if holders and len(holders) <= max_block_size:
-                result[bk] = [self.prepared[k] for k in holders]
+            holders = self._holders(bk, max_block_size)
+            if holders:
+                result[bk] = [prepared[k] for k in holders]
                 if versions is None:
                     self.comparisons += len(holders)
                 else:
-                    versions.update((k, str(self.versions[k])) for k in holders)
+                    for k in holders:
+                        versions[k] = stored[k]
         return result
 
     def holders(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, dict[str, str]]:
         result: dict[str, dict[str, str]] = {}
+        versions = self.versions
         for bk in blocking_keys:
-            holders = self.blocks.get(bk)
-            if holders and len(holders) <= max_block_size:
-                result[bk] = {k: str(self.versions[k]) for k in holders}
+            holders = self._holders(bk, max_block_size)
+            if holders:
+                result[bk] = {k: versions[k] for k in holders}
                 self.comparisons += len(holders)
         return result
 
@@ -134,25 +182,32 @@ class MemoryStore:
         return {c for c in citizen_ids if c in self.ages}
 
     def apply(self, plan: ReclusterPlan) -> None:
+        members = self.members
         for key in plan.removed:
             old = self.citizen.pop(key, None)
             if old is not None:
-                self.members[old].discard(key)
+                self._leave(old, key)
         for old_id, survivor in plan.retired.items():
-            self.members.pop(old_id, None)
+            members.pop(old_id, None)
             self.retired[old_id] = survivor
         for citizen in plan.citizens:
-            self.retired.pop(citizen.citizen_id, None)
-            if citizen.citizen_id not in self.ages:
-                self.ages[citizen.citizen_id] = len(self.ages)
+            citizen_id = citizen.citizen_id
+            self.retired.pop(citizen_id, None)
+            if citizen_id not in self.ages:
+                self.ages[citizen_id] = len(self.ages)
             for key in citizen.members:
                 previous = self.citizen.get(key)
-                if previous is not None and previous != citizen.citizen_id:
-                    self.members[previous].discard(key)
-                self.citizen[key] = citizen.citizen_id
-            self.members[citizen.citizen_id] = set(citizen.members)
+                if previous is not None and previous != citizen_id:
+                    self._leave(previous, key)
+                self.citizen[key] = citizen_id
+            members[citizen_id] = tuple(citizen.members)
         for edge in plan.reviews:
             self.reviews[(edge.a, edge.b)] = edge
+
+    def _leave(self, citizen_id: str, key: str) -> None:
+        held = self.members.get(citizen_id)
+        if held is not None and key in held:
+            self.members[citizen_id] = tuple(k for k in held if k != key)
 
     def resolve(self, citizen_id: str) -> str:
         """Follow retirements to the live citizen an old id now means ('' when none survives)."""

@@ -57,5 +57,7 @@ def fold(value: str) -> str:
 def compact(value: str) -> str:
     """Upper-case letters and digits only (identifiers, postcodes)."""
     if value.isascii():
+        if value.isalnum():
+            return value.upper()
         return _NOT_ALNUM.sub("", value).upper()
     return fold(value).replace(" ", "").upper()
