@@ -94,18 +94,20 @@ def _given_similarity(ga: str, gb: str) -> str:
     household's names meet again and again)."""
     if nickname_related(ga, gb):
         return "nickname"
-    return _similarity(ga, gb)
+    return _similarity_of(ga, gb)
 
 
-@lru_cache(maxsize=262144)
-def _similarity(a: str, b: str) -> str:
-    """``close``, ``somewhat`` or ``different`` for two different names."""
-    similarity = jaro_winkler(a, b)
-    if similarity >= 0.92 or _one_edit(a, b):
+def _similarity_of(a: str, b: str) -> str:
+    """``close``, ``somewhat`` or ``different`` for two different names (the callers cache it)."""
+    similarity = JaroWinkler.normalized_similarity(a, b, processor=None)
+    if similarity >= 0.92 or OSA.distance(a, b, processor=None, score_cutoff=1) <= 1:
         return "close"
     if similarity >= 0.85:
         return "somewhat"
     return "different"
+
+
+_similarity = lru_cache(maxsize=262144)(_similarity_of)
 
 
 def _in_words(word: str, words: str | None) -> bool:

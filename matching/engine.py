@@ -86,7 +86,7 @@ class FellegiSunterEngine:
         """
         review = self.thresholds.review
         score = self._scorer.score
-        comparison = self._comparison
+        explained = self._comparison
         key = record.key
         mine = record.features
         results: list[Comparison] = []
@@ -95,7 +95,10 @@ class FellegiSunterEngine:
                 result = score(mine, candidate.features, review)
             else:
                 result = score(candidate.features, mine, review)
-            results.append(comparison(result, explain=result.total >= review))
+            if result.total >= review:
+                results.append(explained(result, explain=True))
+            else:
+                results.append(Comparison(round(result.total, 4), result.levels, result.field_weights))
         return results
 
     def compare(self, left: Prepared, right: Prepared, *, explain_below: float | None = None) -> Comparison:

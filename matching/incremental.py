@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from matching.model import CitizenPlan, Comparison, Constraints, Edge, Prepared, ReclusterPlan, RecordChange
 from matching.ports import MatchEngine, MatchStore
@@ -42,7 +42,8 @@ class IncrementalMatcher:
         deleted = sorted(k for k, c in latest.items() if c.record is None)
         upsert_keys = {p.key for p in upserts}
 
-        blocking_keys = sorted({bk for p in upserts for bk in p.blocking_keys})
+        held = {bk for p in upserts for bk in p.blocking_keys}
+        blocking_keys = sorted(held)
         # Score against what is stored now, before taking any lock: other batches may change it
         # meanwhile, so once the locks are held only the difference is read and scored again.
         versions: dict[str, str] = {}
@@ -53,7 +54,8 @@ class IncrementalMatcher:
 
         # The keys a changed record held before matter too: a batch that read the old version as a
         # candidate must finish before this one changes it.
-        store.lock_blocking_keys(sorted(set(blocking_keys) | store.stored_blocking_keys(sorted(latest))))
+        held_before = store.stored_blocking_keys(sorted(latest))
+        store.lock_blocking_keys(blocking_keys if held_before <= held else sorted(held | held_before))
         prior = store.citizens_of(deleted) if deleted else {}
         store.remove(deleted)
         store.put_prepared(upserts)
@@ -111,7 +113,7 @@ class IncrementalMatcher:
     def _compare(
         self,
         upserts: list[Prepared],
-        holders: Mapping[str, Iterable[str]],
+        holders: Mapping[str, Collection[str]],
         known: Mapping[str, Prepared],
         scored: dict[tuple[str, str], Comparison],
     ) -> list[Edge]:
@@ -122,13 +124,17 @@ class IncrementalMatcher:
         review = self.engine.thresholds.review
         compare_many = self.engine.compare_many
         edges: list[Edge] = []
+        held_by = holders.get
         for record in upserts:
             mine = record.key
             keys: set[str] = set()
             for bk in record.blocking_keys:
-                held = holders.get(bk)
-                if held:
+                held = held_by(bk)
+                # Most keys are held by the record alone once it is stored.
+                if held and (len(held) > 1 or mine not in held):
                     keys.update(held)
+            if not keys:
+                continue
             keys.discard(mine)
             # A pair inside the batch is scored once, from its smaller key.
             ordered = sorted(k for k in keys if k in known and (k > mine or k not in upsert_keys))
@@ -181,6 +187,7 @@ class IncrementalMatcher:
             went = Counter(where[k] for k in previous_members.get(old_id, []) if k in where)
             best = sorted(went.items(), key=lambda kv: (-kv[1], kv[0]))
             plan.retired[old_id] = best[0][0] if best else ""
+        retired = plan.retired
         for cluster, citizen_id in zip(clusters, chosen, strict=True):
             before = sorted(previous_members.get(citizen_id, []))
             came_from = sorted({current[k] for k in cluster if k in current})
@@ -194,7 +201,7 @@ class IncrementalMatcher:
                     reasons=self._reasons(cluster, inside.get(citizen_id, [])),
                 )
             )
-            absorbed = sorted(i for i in came_from if plan.retired.get(i) == citizen_id)
+            absorbed = sorted(i for i in came_from if retired.get(i) == citizen_id) if retired else []
             if absorbed:
                 plan.merges.append((citizen_id, absorbed))
         for old_id in sorted(previous_ids):
@@ -216,7 +223,11 @@ class IncrementalMatcher:
         # Each cluster keeps the id of the previous citizen it overlaps most (ties: the older id).
         options: list[tuple[int, int, str, str, int]] = []
         for index, cluster in enumerate(clusters):
-            overlap = Counter(current[k] for k in cluster if k in current)
+            overlap: dict[str, int] = {}
+            for key in cluster:
+                previous = current.get(key)
+                if previous is not None:
+                    overlap[previous] = overlap.get(previous, 0) + 1
             for citizen_id, count in overlap.items():
                 options.append((-count, ages.get(citizen_id, 0), citizen_id, cluster[0], index))
         options.sort()
@@ -226,7 +237,7 @@ class IncrementalMatcher:
             if chosen[index] is None and citizen_id not in taken:
                 chosen[index] = citizen_id
                 taken.add(citizen_id)
-        for index, cluster in enumerate(clusters):
+        for index, cluster in enumerate(clusters if revive else ()):
             revived = {revive.get(k) for k in cluster}
             if chosen[index] is None and len(revived) == 1:
                 candidate = revived.pop()
@@ -252,6 +263,8 @@ class IncrementalMatcher:
     @staticmethod
     def _reasons(cluster: list[str], edges: list[Edge]) -> dict[str, Edge | None]:
         best: dict[str, Edge | None] = dict.fromkeys(cluster)
+        if not edges:
+            return best
         for edge in edges:
             if edge.a in best and edge.b in best:
                 for key in (edge.a, edge.b):

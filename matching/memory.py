@@ -3,29 +3,43 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from matching.model import Constraints, Edge, Prepared, ReclusterPlan
 
 _SMALL_BLOCK = 16
 """Holders of one blocking key kept in a tuple; more go into a set (adding to a tuple copies it)."""
 
+_V = TypeVar("_V")
+
+
+class _Table(dict[str, _V]):
+    """A dict the garbage collector keeps tracking. It untracks a plain dict whose values it need not
+    walk (strings, tuples of strings), and tracks it again, as a young object walked in full, as soon
+    as a new tuple goes in: once a batch for a table of millions of entries. Tracked for good, a table
+    ages into the oldest generation and is walked only in the rare full collections."""
+
+    __slots__ = ()
+
 
 class MemoryStore:
     """Holds everything in dicts; one writer, so the locks are no-ops.
 
     A blocking key held by one record (most of them) maps to that record's key itself, one held by a
-    few to a tuple, and only a larger one to a set; a citizen's members are a tuple. Strings and tuples
-    of strings are not tracked by the garbage collector, which would otherwise walk millions of small
-    sets again and again as the store grows.
+    few to a tuple, and only a larger one to a set; a citizen's members are a tuple; a record's features
+    and blocking keys are kept apart, not in a :class:`Prepared` (candidates are built when read).
+    Strings, tuples of strings and dicts of them are not tracked by the garbage collector, which would
+    otherwise walk millions of small containers again and again as the store grows.
     """
 
     def __init__(self) -> None:
-        self.prepared: dict[str, Prepared] = {}
-        self.blocks: dict[str, str | tuple[str, ...] | set[str]] = {}
+        self.features: dict[str, Mapping[str, Any]] = _Table()
+        self.blocking: dict[str, tuple[str, ...]] = _Table()
+        self.blocks: dict[str, str | tuple[str, ...] | set[str]] = _Table()
         self.edges: dict[str, dict[str, Edge]] = defaultdict(dict)
         self.citizen: dict[str, str] = {}
-        self.members: dict[str, tuple[str, ...]] = {}
+        self.members: dict[str, tuple[str, ...]] = _Table()
         self.ages: dict[str, int] = {}
         self.retired: dict[str, str] = {}
         self.must_link: set[tuple[str, str]] = set()
@@ -41,17 +55,19 @@ class MemoryStore:
         return None
 
     def stored_blocking_keys(self, keys: Sequence[str]) -> set[str]:
-        return {bk for k in keys if k in self.prepared for bk in self.prepared[k].blocking_keys}
+        blocking = self.blocking
+        return {bk for k in keys if k in blocking for bk in blocking[k]}
 
     def put_prepared(self, records: Sequence[Prepared]) -> None:
         blocks = self.blocks
         versions = self.versions
         for record in records:
             key = record.key
-            old = self.prepared.get(key)
+            old = self.blocking.get(key)
             if old is not None:
-                self._unblock(key, old.blocking_keys)
-            self.prepared[key] = record
+                self._unblock(key, old)
+            self.features[key] = record.features
+            self.blocking[key] = record.blocking_keys
             version = versions.get(key)
             versions[key] = "1" if version is None else str(int(version) + 1)
             for bk in record.blocking_keys:
@@ -82,50 +98,63 @@ class MemoryStore:
             else:
                 held.discard(key)
 
-    def _holders(self, bk: str, max_block_size: int) -> Collection[str]:
-        held = self.blocks.get(bk)
-        if held is None:
-            return ()
-        if isinstance(held, str):
-            return (held,) if max_block_size >= 1 else ()
-        return held if len(held) <= max_block_size else ()
-
     def remove(self, keys: Sequence[str]) -> None:
         for key in keys:
-            old = self.prepared.pop(key, None)
+            self.features.pop(key, None)
+            old = self.blocking.pop(key, None)
             if old is not None:
-                self._unblock(key, old.blocking_keys)
+                self._unblock(key, old)
         self.replace_edges(keys, [])
 
     def candidates(
         self, blocking_keys: Iterable[str], max_block_size: int, versions: dict[str, str] | None = None
     ) -> dict[str, list[Prepared]]:
         result: dict[str, list[Prepared]] = {}
-        prepared = self.prepared
+        made: dict[str, Prepared] = {}
+        features = self.features
+        blocks = self.blocks
         stored = self.versions
         for bk in blocking_keys:
-            holders = self._holders(bk, max_block_size)
-            if holders:
-                result[bk] = [prepared[k] for k in holders]
-                if versions is None:
-                    self.comparisons += len(holders)
-                else:
-                    for k in holders:
-                        versions[k] = stored[k]
+            held = blocks.get(bk)
+            if held is None:
+                continue
+            holders: Collection[str] = (held,) if isinstance(held, str) else held
+            if not holders or len(holders) > max_block_size:
+                continue
+            found: list[Prepared] = []
+            for k in holders:
+                prepared = made.get(k)
+                if prepared is None:
+                    prepared = made[k] = Prepared(k, (), features[k])
+                found.append(prepared)
+            result[bk] = found
+            if versions is None:
+                self.comparisons += len(holders)
+            else:
+                for k in holders:
+                    versions[k] = stored[k]
         return result
 
     def holders(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, dict[str, str]]:
         result: dict[str, dict[str, str]] = {}
+        blocks = self.blocks
         versions = self.versions
         for bk in blocking_keys:
-            holders = self._holders(bk, max_block_size)
-            if holders:
-                result[bk] = {k: versions[k] for k in holders}
-                self.comparisons += len(holders)
+            held = blocks.get(bk)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                if max_block_size >= 1:
+                    result[bk] = {held: versions[held]}
+                    self.comparisons += 1
+            elif held and len(held) <= max_block_size:
+                result[bk] = {k: versions[k] for k in held}
+                self.comparisons += len(held)
         return result
 
     def prepared_of(self, keys: Iterable[str]) -> dict[str, Prepared]:
-        return {k: self.prepared[k] for k in keys if k in self.prepared}
+        features = self.features
+        return {k: Prepared(k, (), features[k]) for k in keys if k in features}
 
     def replace_edges(self, keys: Sequence[str], edges: Sequence[Edge]) -> None:
         for key in keys:

@@ -78,6 +78,22 @@ def standard_name(
 @lru_cache(maxsize=262144)
 def _standard_name(given: str | None, middle: str | None, family: str | None) -> tuple[str, str, str, str]:
     # Cached as a plain tuple of strings: the collector stops tracking those, not a NamedTuple.
+    parts = _standardise_once(given, middle, family)
+    # Standardising the result again must change nothing. Once parts have moved (a middle name taken
+    # as the given name, a word moved to the surname) a suffix or an honour can read differently: go
+    # again until nothing moves, keeping the suffix found. Ordinary names stop after one look.
+    for _ in range(_MAX_PASSES):
+        again = _standardise_once(parts[0] or None, parts[1] or None, parts[2] or None)
+        if again[:3] == parts[:3]:
+            break
+        parts = (again[0], again[1], again[2], again[3] or parts[3])
+    return parts
+
+
+_MAX_PASSES = 4
+
+
+def _standardise_once(given: str | None, middle: str | None, family: str | None) -> tuple[str, str, str, str]:
     given_t, middle_t, family_t = _tokens(given), _tokens(middle), _tokens(family)
     generation = ""
     while given_t and given_t[0] in TITLES and len(given_t) + len(family_t) > 1:
