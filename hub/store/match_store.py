@@ -156,6 +156,19 @@ class _EarlyRead:
         return int(self.snapshot.split(":", 1)[0])
 
 
+# Two index look-ups per key, whatever the planner thinks of the table: ``a = ANY(keys) OR b = ANY(keys)``
+# on a table of a few thousand edges became a sequential scan comparing every edge with every key
+# (2,000 keys, 5,000 edges: 750 ms instead of 35 ms).
+_EDGES_TOUCHING_PG = """
+SELECT e.a, e.b, e.weight, e.detail
+FROM (SELECT DISTINCT k COLLATE "C" AS k FROM json_array_elements_text(CAST(:keys AS json)) AS k) AS w
+CROSS JOIN LATERAL (
+    SELECT a, b, weight, detail FROM match_edges WHERE a = w.k
+    UNION ALL
+    SELECT a, b, weight, detail FROM match_edges WHERE b = w.k
+) AS e
+"""
+
 _MEMBERSHIP = ("citizen_id", "link_weight", "link_summary", "link_detail")
 
 
@@ -432,6 +445,13 @@ class SqlMatchStore:
     def edges_touching(self, keys: Iterable[str]) -> list[Edge]:
         wanted = sorted(set(keys))
         found: dict[tuple[str, str], Edge] = {}
+        if self.postgres:
+            for a, b, weight, detail in self.session.execute(
+                text(_EDGES_TOUCHING_PG), {"keys": dumps(wanted)}
+            ).all():
+                if (a, b) not in found:
+                    found[(a, b)] = edge_from_row(a, b, weight, detail)
+            return list(found.values())
         for where_a, where_b in zip(
             self._in(MatchEdge.a, wanted), self._in(MatchEdge.b, wanted), strict=True
         ):
