@@ -124,7 +124,7 @@ class FellegiSunterEngine:
         if not explain:
             return Comparison(weight, result.levels, result.field_weights)
         # The sentence is a function of the levels, the swap and the capping fields: few combinations.
-        key = (tuple(result.levels.items()), result.swapped, tuple(result.capped_by))
+        key = (tuple(result.levels.items()), result.swapped, result.capped_by)
         summary = self._summaries.get(key)
         if summary is None:
             summary = summarise(

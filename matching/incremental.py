@@ -189,8 +189,12 @@ class IncrementalMatcher:
             plan.retired[old_id] = best[0][0] if best else ""
         retired = plan.retired
         for cluster, citizen_id in zip(clusters, chosen, strict=True):
-            before = sorted(previous_members.get(citizen_id, []))
-            came_from = sorted({current[k] for k in cluster if k in current})
+            before = sorted(previous_members.get(citizen_id, ()))
+            if len(cluster) == 1:
+                previous = current.get(cluster[0])
+                came_from = [] if previous is None else [previous]
+            else:
+                came_from = sorted({current[k] for k in cluster if k in current})
             plan.citizens.append(
                 CitizenPlan(
                     citizen_id=citizen_id,
@@ -205,7 +209,10 @@ class IncrementalMatcher:
             if absorbed:
                 plan.merges.append((citizen_id, absorbed))
         for old_id in sorted(previous_ids):
-            went_to = sorted({where[k] for k in previous_members.get(old_id, []) if k in where})
+            held = previous_members.get(old_id, ())
+            if len(held) < 2:
+                continue
+            went_to = sorted({where[k] for k in held if k in where})
             if len(went_to) > 1:
                 anchor = old_id if old_id in survivors else plan.retired.get(old_id, "")
                 plan.splits.append((anchor, [c for c in went_to if c != anchor]))

@@ -43,7 +43,7 @@ class Score:
     total: float
     levels: dict[str, str] = field(default_factory=dict)
     field_weights: dict[str, float] = field(default_factory=dict)
-    capped_by: list[str] = field(default_factory=list)
+    capped_by: tuple[str, ...] = ()
     swapped: bool = False
     complete: bool = True
     """False when the screen stopped early: ``total`` is then an upper bound below the floor."""
@@ -110,7 +110,7 @@ class Scorer:
         params = self.params
         total = params.prior
         support = 0.0
-        conflicts: list[str] = []
+        conflicts: tuple[str, ...] = ()
         overridden = False
         conflict_weight = params.conflict_weight
         for (
@@ -136,7 +136,7 @@ class Scorer:
             field_weights[name] = weight
             total += weight
             if level in conflict_levels and weight <= conflict_weight:
-                conflicts.append(label)
+                conflicts += (label,)
             elif weight > 0.0:
                 support += weight
             if level in override_levels:
@@ -150,9 +150,9 @@ class Scorer:
             if cap is not None and cap < bound:
                 bound = cap
             if bound < floor:
-                return Score(bound, levels, field_weights, swapped=swapped, complete=False)
+                return Score(bound, levels, field_weights, (), swapped, False)
         total += self._score_household(a, b, levels, field_weights)
-        capped: list[str] = []
+        capped: tuple[str, ...] = ()
         if cap is not None and total > cap:
             total = cap
             capped = conflicts
