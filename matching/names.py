@@ -53,6 +53,10 @@ def _tokens(value: str | None) -> list[str]:
     return fold(value).split() if value else []
 
 
+def _folded(value: str | None) -> str:
+    return fold(value) if value else ""
+
+
 def standard_name(
     title: str | None, given: str | None, middle: str | None, family: str | None
 ) -> StandardName:
@@ -79,6 +83,8 @@ def standard_name(
 def _standard_name(given: str | None, middle: str | None, family: str | None) -> tuple[str, str, str, str]:
     # Cached as a plain tuple of strings: the collector stops tracking those, not a NamedTuple.
     parts = _standardise_once(given, middle, family)
+    if parts[:3] == (_folded(given), _folded(middle), _folded(family)):
+        return parts  # nothing moved or dropped: standardising again reads the same words
     # Standardising the result again must change nothing. Once parts have moved (a middle name taken
     # as the given name, a word moved to the surname) a suffix or an honour can read differently: go
     # again until nothing moves, keeping the suffix found. Ordinary names stop after one look.
