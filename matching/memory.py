@@ -26,17 +26,21 @@ class _Table(dict[str, _V]):
 class MemoryStore:
     """Holds everything in dicts; one writer, so the locks are no-ops.
 
-    A blocking key held by one record (most of them) maps to that record's key itself, one held by a
-    few to a tuple, and only a larger one to a set; a citizen's members are a tuple; a record's features
-    and blocking keys are kept apart, not in a :class:`Prepared` (candidates are built when read).
-    Strings, tuples of strings and dicts of them are not tracked by the garbage collector, which would
-    otherwise walk millions of small containers again and again as the store grows.
+    A blocking key held by one record (most of them) maps to that record's key in a dict of strings
+    that the garbage collector never walks; one held by a few maps to a tuple, a larger one to a set.
+    A citizen's members are a tuple; a record's features and blocking keys are kept apart, not in a
+    :class:`Prepared` (candidates are built when read). Strings, tuples of strings and dicts of them
+    are not tracked by the collector, which would otherwise walk millions of small containers again and
+    again as the store grows.
     """
 
     def __init__(self) -> None:
         self.features: dict[str, Mapping[str, Any]] = _Table()
         self.blocking: dict[str, tuple[str, ...]] = _Table()
-        self.blocks: dict[str, str | tuple[str, ...] | set[str]] = _Table()
+        self.blocks: dict[str, str] = {}
+        """Blocking keys held by one record, and its key: only strings, so never walked by the collector."""
+        self.shared_blocks: dict[str, tuple[str, ...] | set[str]] = _Table()
+        """Blocking keys held by several records (a few in a tuple, more in a set)."""
         self.edges: dict[str, dict[str, Edge]] = defaultdict(dict)
         self.citizen: dict[str, str] = {}
         self.members: dict[str, tuple[str, ...]] = _Table()
@@ -60,6 +64,7 @@ class MemoryStore:
 
     def put_prepared(self, records: Sequence[Prepared]) -> None:
         blocks = self.blocks
+        shared = self.shared_blocks
         versions = self.versions
         for record in records:
             key = record.key
@@ -73,30 +78,44 @@ class MemoryStore:
             for bk in record.blocking_keys:
                 held = blocks.get(bk)
                 if held is None:
-                    blocks[bk] = key
-                elif isinstance(held, str):
-                    if held != key:
-                        blocks[bk] = (held, key)
-                elif isinstance(held, tuple):
-                    if key not in held:
-                        blocks[bk] = held + (key,) if len(held) < _SMALL_BLOCK else {*held, key}
-                else:
-                    held.add(key)
+                    many = shared.get(bk)
+                    if many is None:
+                        blocks[bk] = key
+                    elif isinstance(many, tuple):
+                        if key not in many:
+                            shared[bk] = many + (key,) if len(many) < _SMALL_BLOCK else {*many, key}
+                    else:
+                        many.add(key)
+                elif held != key:
+                    del blocks[bk]
+                    shared[bk] = (held, key)
 
     def _unblock(self, key: str, blocking_keys: Iterable[str]) -> None:
         blocks = self.blocks
+        shared = self.shared_blocks
         for bk in blocking_keys:
             held = blocks.get(bk)
-            if held is None:
-                continue
-            if isinstance(held, str):
+            if held is not None:
                 if held == key:
                     del blocks[bk]
-            elif isinstance(held, tuple):
-                if key in held:
-                    blocks[bk] = tuple(k for k in held if k != key)
+                continue
+            many = shared.get(bk)
+            if many is None:
+                continue
+            if isinstance(many, tuple):
+                if key in many:
+                    shared[bk] = tuple(k for k in many if k != key)
             else:
-                held.discard(key)
+                many.discard(key)
+
+    def _holders(self, bk: str, max_block_size: int) -> Collection[str]:
+        held = self.blocks.get(bk)
+        if held is not None:
+            return (held,) if max_block_size >= 1 else ()
+        many = self.shared_blocks.get(bk)
+        if not many or len(many) > max_block_size:
+            return ()
+        return many
 
     def remove(self, keys: Sequence[str]) -> None:
         for key in keys:
@@ -112,14 +131,10 @@ class MemoryStore:
         result: dict[str, list[Prepared]] = {}
         made: dict[str, Prepared] = {}
         features = self.features
-        blocks = self.blocks
         stored = self.versions
         for bk in blocking_keys:
-            held = blocks.get(bk)
-            if held is None:
-                continue
-            holders: Collection[str] = (held,) if isinstance(held, str) else held
-            if not holders or len(holders) > max_block_size:
+            holders = self._holders(bk, max_block_size)
+            if not holders:
                 continue
             found: list[Prepared] = []
             for k in holders:
@@ -138,18 +153,19 @@ class MemoryStore:
     def holders(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, dict[str, str]]:
         result: dict[str, dict[str, str]] = {}
         blocks = self.blocks
+        shared = self.shared_blocks
         versions = self.versions
         for bk in blocking_keys:
             held = blocks.get(bk)
-            if held is None:
-                continue
-            if isinstance(held, str):
+            if held is not None:
                 if max_block_size >= 1:
                     result[bk] = {held: versions[held]}
                     self.comparisons += 1
-            elif held and len(held) <= max_block_size:
-                result[bk] = {k: versions[k] for k in held}
-                self.comparisons += len(held)
+                continue
+            many = shared.get(bk)
+            if many and len(many) <= max_block_size:
+                result[bk] = {k: versions[k] for k in many}
+                self.comparisons += len(many)
         return result
 
     def prepared_of(self, keys: Iterable[str]) -> dict[str, Prepared]:
