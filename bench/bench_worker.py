@@ -4,6 +4,9 @@
     .venv/bin/python bench/bench_worker.py --people 5000 --profile worker.prof
     .venv/bin/python bench/bench_worker.py --people 20000 --preload 1000000   # 1M people already stored
 
+To compare two commits on the same 1M population, load it once (``--preload-only --database URL``),
+copy the database (``CREATE DATABASE b TEMPLATE a``) and time each copy with ``--preloaded``.
+
 No Kafka: the messages are built in memory and handed to the worker exactly as a poll would, so this
 measures the worker's own cost (Python and PostgreSQL). Reports source records per second (wall clock),
 the worker's Python CPU per record, and SQL statements per batch. ``--database`` reuses an existing
@@ -56,12 +59,15 @@ def run(args: argparse.Namespace, url: str) -> None:
     settings = Settings(database_url=url)
     db = Database(url)
     worker = Worker(settings, db, None, engine_from_settings(settings))  # type: ignore[arg-type]
-    if args.preload:
+    if args.preload and not args.preloaded:
         pre, pre_records = build_events(args.preload, args.seed + 1000)
         pre = [e for e in pre if e.type == "PersonRecord"]
         print(f"preloading {args.preload} people ({pre_records} source records) ...", flush=True)
         took = apply_all(worker, messages_for(pre), args.preload_batch)
         print(f"preloaded in {took:.0f} s ({pre_records / took:,.0f} records/s)", flush=True)
+        if args.preload_only:
+            db.dispose()
+            return
     events, records = build_events(args.people, args.seed)
     if args.records_only:
         events = [e for e in events if e.type == "PersonRecord"]
@@ -128,6 +134,8 @@ def main() -> None:
     parser.add_argument("--records-only", action="store_true", help="leave the service events out")
     parser.add_argument("--preload", type=int, default=0, help="people stored first (not timed)")
     parser.add_argument("--preload-batch", type=int, default=5000)
+    parser.add_argument("--preload-only", action="store_true", help="stop after the preload")
+    parser.add_argument("--preloaded", action="store_true", help="--database holds the preload: time only")
     parser.add_argument("--statements", type=int, default=0, help="show the N slowest statement kinds")
     parser.add_argument("--profile", help="write cProfile stats of the timed part to this file")
     parser.add_argument("--database", help="an existing, migrated database URL (default: a fresh one)")

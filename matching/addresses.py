@@ -135,7 +135,10 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
     Returns:
         The flat (or ``""``), the house number (or ``""``), and the remaining words.
     """
-    words = fold(_SLASHED.sub(r"flat \1 \2", " ".join(lines))).split()
+    text = " ".join(lines)
+    if "/" in text:
+        text = _SLASHED.sub(r"flat \1 \2", text)
+    words = fold(text).split()
     flat, number = "", ""
     rest: list[str] = []
     i = 0

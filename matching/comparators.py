@@ -36,6 +36,12 @@ def _one_edit(a: str, b: str) -> bool:
     return int(OSA.distance(a, b, processor=None, score_cutoff=1)) <= 1
 
 
+def _shared(x: Sequence[str], y: Sequence[str]) -> bool:
+    """Whether two short lists of values have one in common (what ``set(x) & set(y)`` says, without
+    building the sets: these lists hold one or two values)."""
+    return any(value in y for value in x)
+
+
 @dataclass(frozen=True, slots=True)
 class Comparator:
     """A field comparator: its name in explanations, its levels, and what its levels mean for decisions."""
@@ -69,8 +75,9 @@ class GivenName(Comparator):
             return "exact"
         if len(ga) == 1 or len(gb) == 1:
             return "initial" if ga[0] == gb[0] else "different"
-        if nickname_related(ga, gb):
-            return "nickname"
+        similar = _given_similarity(ga, gb)
+        if similar == "nickname":
+            return similar
         if (
             ga in b.get("go", ())
             or gb in a.get("go", ())
@@ -78,12 +85,29 @@ class GivenName(Comparator):
             or _in_words(gb, a.get("m"))
         ):
             return "nickname"
-        similarity = jaro_winkler(ga, gb)
-        if similarity >= 0.92 or _one_edit(ga, gb):
-            return "close"
-        if similarity >= 0.85:
-            return "somewhat"
-        return "different"
+        return similar
+
+
+@lru_cache(maxsize=262144)
+def _given_similarity(ga: str, gb: str) -> str:
+    """How two different first names of two letters or more agree, other names aside (cached: one
+    household's names meet again and again)."""
+    if nickname_related(ga, gb):
+        return "nickname"
+    return _similarity_of(ga, gb)
+
+
+def _similarity_of(a: str, b: str) -> str:
+    """``close``, ``somewhat`` or ``different`` for two different names (the callers cache it)."""
+    similarity = JaroWinkler.normalized_similarity(a, b, processor=None)
+    if similarity >= 0.92 or OSA.distance(a, b, processor=None, score_cutoff=1) <= 1:
+        return "close"
+    if similarity >= 0.85:
+        return "somewhat"
+    return "different"
+
+
+_similarity = lru_cache(maxsize=262144)(_similarity_of)
 
 
 def _in_words(word: str, words: str | None) -> bool:
@@ -98,16 +122,13 @@ class FamilyName(Comparator):
         ja, jb = fa.replace(" ", ""), fb.replace(" ", "")
         if ja == jb:
             return "exact"
-        names_a = {ja, *fa.split(), *(o.replace(" ", "") for o in a.get("fo", ()))}
-        names_b = {jb, *fb.split(), *(o.replace(" ", "") for o in b.get("fo", ()))}
-        if names_a & names_b:
-            return "other"
-        similarity = jaro_winkler(ja, jb)
-        if similarity >= 0.92 or _one_edit(ja, jb):
-            return "close"
-        if similarity >= 0.85:
-            return "somewhat"
-        return "different"
+        # One-word surnames and no others: the name sets are {ja} and {jb}, which cannot meet.
+        if " " in fa or " " in fb or a.get("fo") or b.get("fo"):
+            names_a = {ja, *fa.split(), *(o.replace(" ", "") for o in a.get("fo", ()))}
+            names_b = {jb, *fb.split(), *(o.replace(" ", "") for o in b.get("fo", ()))}
+            if not names_a.isdisjoint(names_b):
+                return "other"
+        return _similarity(ja, jb)
 
 
 class Generation(Comparator):
@@ -151,7 +172,7 @@ class Identifier(Comparator):
         va, vb = a.get(self.feature), b.get(self.feature)
         if not va or not vb:
             return MISSING
-        if set(va) & set(vb):
+        if _shared(va, vb):
             return "exact"
         if any(_one_edit(x, y) for x in va for y in vb):
             return "close"
@@ -166,7 +187,7 @@ class OtherIdentifiers(Comparator):
         ia, ib = a.get("i"), b.get("i")
         if not ia or not ib:
             return MISSING
-        if set(ia) & set(ib):
+        if _shared(ia, ib):
             return "exact"
         schemes_b: dict[str, list[str]] = {}
         for tagged in ib:
@@ -194,7 +215,7 @@ _ADDRESS_RANK = {"exact": 0, "close": 1, "somewhat": 2, "district": 3, "differen
 
 
 def _address_pair(x: Sequence[str], y: Sequence[str]) -> str:
-    if list(x) == list(y):
+    if tuple(x) == tuple(y):
         return "exact"
     pa, flat_a, num_a, street_a, town_a = x
     pb, flat_b, num_b, street_b, town_b = y
@@ -227,7 +248,7 @@ class Address(Comparator):
 
     def level(self, a: Features, b: Features) -> str:
         ua, ub = a.get("u"), b.get("u")
-        if ua and ub and set(ua) & set(ub):
+        if ua and ub and _shared(ua, ub):
             return "exact"
         aa, ab = a.get("a"), b.get("a")
         if not aa or not ab:
@@ -248,7 +269,7 @@ class Phone(Comparator):
         pa, pb = a.get("p"), b.get("p")
         if not pa or not pb:
             return MISSING
-        return "exact" if set(pa) & set(pb) else "different"
+        return "exact" if _shared(pa, pb) else "different"
 
 
 class Email(Comparator):
@@ -256,7 +277,7 @@ class Email(Comparator):
         ea, eb = a.get("e"), b.get("e")
         if not ea or not eb:
             return MISSING
-        if set(ea) & set(eb):
+        if _shared(ea, eb):
             return "exact"
         locals_a = {e.partition("@")[0] for e in ea}
         locals_b = {e.partition("@")[0] for e in eb}

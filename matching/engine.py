@@ -22,6 +22,9 @@ Features = Mapping[str, Any]
 DEFAULT_MAX_BLOCK_SIZE = 400
 """Blocking keys held by more records than this are skipped (a hub-wide common value says little)."""
 
+_MAX_CACHED_SUMMARIES = 65536
+"""Explanation sentences remembered per engine (one per combination of levels; cleared when full)."""
+
 
 class FellegiSunterEngine:
     """Scores candidate pairs with Fellegi-Sunter match weights (log2 Bayes factors plus a prior).
@@ -64,6 +67,7 @@ class FellegiSunterEngine:
         self.rules = rules
         self.conflict_cap = (link + review) / 2.0
         self._scorer = Scorer(self.params, comparators, self.conflict_cap, review - 1.0)
+        self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...]], str] = {}
 
     def prepare(self, record: PersonRecord) -> Prepared:
         """Standardise one record and compute its blocking keys."""
@@ -82,6 +86,7 @@ class FellegiSunterEngine:
         """
         review = self.thresholds.review
         score = self._scorer.score
+        explained = self._comparison
         key = record.key
         mine = record.features
         results: list[Comparison] = []
@@ -90,7 +95,10 @@ class FellegiSunterEngine:
                 result = score(mine, candidate.features, review)
             else:
                 result = score(candidate.features, mine, review)
-            results.append(self._comparison(result, explain=result.total >= review))
+            if result.total >= review:
+                results.append(explained(result, explain=True))
+            else:
+                results.append(Comparison(round(result.total, 4), result.levels, result.field_weights))
         return results
 
     def compare(self, left: Prepared, right: Prepared, *, explain_below: float | None = None) -> Comparison:
@@ -114,13 +122,18 @@ class FellegiSunterEngine:
     def _comparison(self, result: Score, *, explain: bool) -> Comparison:
         weight = round(result.total, 4)
         if not explain:
-            return Comparison(weight=weight, levels=result.levels, field_weights=result.field_weights)
-        summary = summarise(
-            self.comparators, result.levels, swapped=result.swapped, capped_by=result.capped_by
-        )
-        return Comparison(
-            weight=weight, levels=result.levels, field_weights=result.field_weights, summary=summary
-        )
+            return Comparison(weight, result.levels, result.field_weights)
+        # The sentence is a function of the levels, the swap and the capping fields: few combinations.
+        key = (tuple(result.levels.items()), result.swapped, result.capped_by)
+        summary = self._summaries.get(key)
+        if summary is None:
+            summary = summarise(
+                self.comparators, result.levels, swapped=result.swapped, capped_by=result.capped_by
+            )
+            if len(self._summaries) >= _MAX_CACHED_SUMMARIES:
+                self._summaries.clear()
+            self._summaries[key] = summary
+        return Comparison(weight, result.levels, result.field_weights, summary)
 
     def probability(self, weight: float) -> float:
         """The match probability of a total weight (posterior log2 odds)."""

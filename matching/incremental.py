@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from matching.model import CitizenPlan, Comparison, Constraints, Edge, Prepared, ReclusterPlan, RecordChange
 from matching.ports import MatchEngine, MatchStore
@@ -42,7 +42,8 @@ class IncrementalMatcher:
         deleted = sorted(k for k, c in latest.items() if c.record is None)
         upsert_keys = {p.key for p in upserts}
 
-        blocking_keys = sorted({bk for p in upserts for bk in p.blocking_keys})
+        held = {bk for p in upserts for bk in p.blocking_keys}
+        blocking_keys = sorted(held)
         # Score against what is stored now, before taking any lock: other batches may change it
         # meanwhile, so once the locks are held only the difference is read and scored again.
         versions: dict[str, str] = {}
@@ -53,7 +54,8 @@ class IncrementalMatcher:
 
         # The keys a changed record held before matter too: a batch that read the old version as a
         # candidate must finish before this one changes it.
-        store.lock_blocking_keys(sorted(set(blocking_keys) | store.stored_blocking_keys(sorted(latest))))
+        held_before = store.stored_blocking_keys(sorted(latest))
+        store.lock_blocking_keys(blocking_keys if held_before <= held else sorted(held | held_before))
         prior = store.citizens_of(deleted) if deleted else {}
         store.remove(deleted)
         store.put_prepared(upserts)
@@ -111,7 +113,7 @@ class IncrementalMatcher:
     def _compare(
         self,
         upserts: list[Prepared],
-        holders: Mapping[str, Iterable[str]],
+        holders: Mapping[str, Collection[str]],
         known: Mapping[str, Prepared],
         scored: dict[tuple[str, str], Comparison],
     ) -> list[Edge]:
@@ -120,23 +122,30 @@ class IncrementalMatcher:
         pairs at or above the review threshold."""
         upsert_keys = {p.key for p in upserts}
         review = self.engine.thresholds.review
+        compare_many = self.engine.compare_many
         edges: list[Edge] = []
+        held_by = holders.get
         for record in upserts:
+            mine = record.key
             keys: set[str] = set()
             for bk in record.blocking_keys:
-                for key in holders.get(bk, ()):
-                    # A pair inside the batch is scored once, from its smaller key.
-                    if key == record.key or (key in upsert_keys and key < record.key) or key not in known:
-                        continue
-                    keys.add(key)
-            ordered = sorted(keys)
-            missing = [known[k] for k in ordered if (record.key, k) not in scored]
-            for cand, comparison in zip(missing, self.engine.compare_many(record, missing), strict=True):
-                scored[(record.key, cand.key)] = comparison
+                held = held_by(bk)
+                # Most keys are held by the record alone once it is stored.
+                if held and (len(held) > 1 or mine not in held):
+                    keys.update(held)
+            if not keys:
+                continue
+            keys.discard(mine)
+            # A pair inside the batch is scored once, from its smaller key.
+            ordered = sorted(k for k in keys if k in known and (k > mine or k not in upsert_keys))
+            missing = [known[k] for k in ordered if (mine, k) not in scored]
+            if missing:
+                for cand, comparison in zip(missing, compare_many(record, missing), strict=True):
+                    scored[(mine, cand.key)] = comparison
             for key in ordered:
-                comparison = scored[(record.key, key)]
+                comparison = scored[(mine, key)]
                 if comparison.weight >= review:
-                    edges.append(Edge.of(record.key, key, comparison))
+                    edges.append(Edge.of(mine, key, comparison))
         return edges
 
     def _locked_neighbourhood(self, store: MatchStore, seeds: set[str], removed: set[str]) -> set[str]:
@@ -178,9 +187,14 @@ class IncrementalMatcher:
             went = Counter(where[k] for k in previous_members.get(old_id, []) if k in where)
             best = sorted(went.items(), key=lambda kv: (-kv[1], kv[0]))
             plan.retired[old_id] = best[0][0] if best else ""
+        retired = plan.retired
         for cluster, citizen_id in zip(clusters, chosen, strict=True):
-            before = sorted(previous_members.get(citizen_id, []))
-            came_from = sorted({current[k] for k in cluster if k in current})
+            before = sorted(previous_members.get(citizen_id, ()))
+            if len(cluster) == 1:
+                previous = current.get(cluster[0])
+                came_from = [] if previous is None else [previous]
+            else:
+                came_from = sorted({current[k] for k in cluster if k in current})
             plan.citizens.append(
                 CitizenPlan(
                     citizen_id=citizen_id,
@@ -191,11 +205,14 @@ class IncrementalMatcher:
                     reasons=self._reasons(cluster, inside.get(citizen_id, [])),
                 )
             )
-            absorbed = sorted(i for i in came_from if plan.retired.get(i) == citizen_id)
+            absorbed = sorted(i for i in came_from if retired.get(i) == citizen_id) if retired else []
             if absorbed:
                 plan.merges.append((citizen_id, absorbed))
         for old_id in sorted(previous_ids):
-            went_to = sorted({where[k] for k in previous_members.get(old_id, []) if k in where})
+            held = previous_members.get(old_id, ())
+            if len(held) < 2:
+                continue
+            went_to = sorted({where[k] for k in held if k in where})
             if len(went_to) > 1:
                 anchor = old_id if old_id in survivors else plan.retired.get(old_id, "")
                 plan.splits.append((anchor, [c for c in went_to if c != anchor]))
@@ -213,7 +230,11 @@ class IncrementalMatcher:
         # Each cluster keeps the id of the previous citizen it overlaps most (ties: the older id).
         options: list[tuple[int, int, str, str, int]] = []
         for index, cluster in enumerate(clusters):
-            overlap = Counter(current[k] for k in cluster if k in current)
+            overlap: dict[str, int] = {}
+            for key in cluster:
+                previous = current.get(key)
+                if previous is not None:
+                    overlap[previous] = overlap.get(previous, 0) + 1
             for citizen_id, count in overlap.items():
                 options.append((-count, ages.get(citizen_id, 0), citizen_id, cluster[0], index))
         options.sort()
@@ -223,7 +244,7 @@ class IncrementalMatcher:
             if chosen[index] is None and citizen_id not in taken:
                 chosen[index] = citizen_id
                 taken.add(citizen_id)
-        for index, cluster in enumerate(clusters):
+        for index, cluster in enumerate(clusters if revive else ()):
             revived = {revive.get(k) for k in cluster}
             if chosen[index] is None and len(revived) == 1:
                 candidate = revived.pop()
@@ -249,6 +270,8 @@ class IncrementalMatcher:
     @staticmethod
     def _reasons(cluster: list[str], edges: list[Edge]) -> dict[str, Edge | None]:
         best: dict[str, Edge | None] = dict.fromkeys(cluster)
+        if not edges:
+            return best
         for edge in edges:
             if edge.a in best and edge.b in best:
                 for key in (edge.a, edge.b):

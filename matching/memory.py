@@ -3,27 +3,54 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from matching.model import Constraints, Edge, Prepared, ReclusterPlan
 
+_SMALL_BLOCK = 16
+"""Holders of one blocking key kept in a tuple; more go into a set (adding to a tuple copies it)."""
+
+_V = TypeVar("_V")
+
+
+class _Table(dict[str, _V]):
+    """A dict the garbage collector keeps tracking. It untracks a plain dict whose values it need not
+    walk (strings, tuples of strings), and tracks it again, as a young object walked in full, as soon
+    as a new tuple goes in: once a batch for a table of millions of entries. Tracked for good, a table
+    ages into the oldest generation and is walked only in the rare full collections."""
+
+    __slots__ = ()
+
 
 class MemoryStore:
-    """Holds everything in dicts; one writer, so the locks are no-ops."""
+    """Holds everything in dicts; one writer, so the locks are no-ops.
+
+    A blocking key held by one record (most of them) maps to that record's key in a dict of strings
+    that the garbage collector never walks; one held by a few maps to a tuple, a larger one to a set.
+    A citizen's members are a tuple; a record's features and blocking keys are kept apart, not in a
+    :class:`Prepared` (candidates are built when read). Strings, tuples of strings and dicts of them
+    are not tracked by the collector, which would otherwise walk millions of small containers again and
+    again as the store grows.
+    """
 
     def __init__(self) -> None:
-        self.prepared: dict[str, Prepared] = {}
-        self.blocks: dict[str, set[str]] = defaultdict(set)
+        self.features: dict[str, Mapping[str, Any]] = _Table()
+        self.blocking: dict[str, tuple[str, ...]] = _Table()
+        self.blocks: dict[str, str] = {}
+        """Blocking keys held by one record, and its key: only strings, so never walked by the collector."""
+        self.shared_blocks: dict[str, tuple[str, ...] | set[str]] = _Table()
+        """Blocking keys held by several records (a few in a tuple, more in a set)."""
         self.edges: dict[str, dict[str, Edge]] = defaultdict(dict)
         self.citizen: dict[str, str] = {}
-        self.members: dict[str, set[str]] = defaultdict(set)
+        self.members: dict[str, tuple[str, ...]] = _Table()
         self.ages: dict[str, int] = {}
         self.retired: dict[str, str] = {}
         self.must_link: set[tuple[str, str]] = set()
         self.cannot_link: set[tuple[str, str]] = set()
         self.reviews: dict[tuple[str, str], Edge] = {}
         self.comparisons = 0
-        self.versions: dict[str, int] = {}
+        self.versions: dict[str, str] = {}
 
     def lock_blocking_keys(self, keys: Sequence[str]) -> None:
         return None
@@ -32,52 +59,118 @@ class MemoryStore:
         return None
 
     def stored_blocking_keys(self, keys: Sequence[str]) -> set[str]:
-        return {bk for k in keys if k in self.prepared for bk in self.prepared[k].blocking_keys}
+        blocking = self.blocking
+        return {bk for k in keys if k in blocking for bk in blocking[k]}
 
     def put_prepared(self, records: Sequence[Prepared]) -> None:
+        blocks = self.blocks
+        shared = self.shared_blocks
+        versions = self.versions
         for record in records:
-            old = self.prepared.get(record.key)
+            key = record.key
+            old = self.blocking.get(key)
             if old is not None:
-                for bk in old.blocking_keys:
-                    self.blocks[bk].discard(record.key)
-            self.prepared[record.key] = record
-            self.versions[record.key] = self.versions.get(record.key, 0) + 1
+                self._unblock(key, old)
+            self.features[key] = record.features
+            self.blocking[key] = record.blocking_keys
+            version = versions.get(key)
+            versions[key] = "1" if version is None else str(int(version) + 1)
             for bk in record.blocking_keys:
-                self.blocks[bk].add(record.key)
+                held = blocks.get(bk)
+                if held is None:
+                    many = shared.get(bk)
+                    if many is None:
+                        blocks[bk] = key
+                    elif isinstance(many, tuple):
+                        if key not in many:
+                            shared[bk] = many + (key,) if len(many) < _SMALL_BLOCK else {*many, key}
+                    else:
+                        many.add(key)
+                elif held != key:
+                    del blocks[bk]
+                    shared[bk] = (held, key)
+
+    def _unblock(self, key: str, blocking_keys: Iterable[str]) -> None:
+        blocks = self.blocks
+        shared = self.shared_blocks
+        for bk in blocking_keys:
+            held = blocks.get(bk)
+            if held is not None:
+                if held == key:
+                    del blocks[bk]
+                continue
+            many = shared.get(bk)
+            if many is None:
+                continue
+            if isinstance(many, tuple):
+                if key in many:
+                    shared[bk] = tuple(k for k in many if k != key)
+            else:
+                many.discard(key)
+
+    def _holders(self, bk: str, max_block_size: int) -> Collection[str]:
+        held = self.blocks.get(bk)
+        if held is not None:
+            return (held,) if max_block_size >= 1 else ()
+        many = self.shared_blocks.get(bk)
+        if not many or len(many) > max_block_size:
+            return ()
+        return many
 
     def remove(self, keys: Sequence[str]) -> None:
         for key in keys:
-            old = self.prepared.pop(key, None)
+            self.features.pop(key, None)
+            old = self.blocking.pop(key, None)
             if old is not None:
-                for bk in old.blocking_keys:
-                    self.blocks[bk].discard(key)
+                self._unblock(key, old)
         self.replace_edges(keys, [])
 
     def candidates(
         self, blocking_keys: Iterable[str], max_block_size: int, versions: dict[str, str] | None = None
     ) -> dict[str, list[Prepared]]:
         result: dict[str, list[Prepared]] = {}
+        made: dict[str, Prepared] = {}
+        features = self.features
+        stored = self.versions
         for bk in blocking_keys:
-            holders = self.blocks.get(bk)
-            if holders and len(holders) <= max_block_size:
-                result[bk] = [self.prepared[k] for k in holders]
-                if versions is None:
-                    self.comparisons += len(holders)
-                else:
-                    versions.update((k, str(self.versions[k])) for k in holders)
+            holders = self._holders(bk, max_block_size)
+            if not holders:
+                continue
+            found: list[Prepared] = []
+            for k in holders:
+                prepared = made.get(k)
+                if prepared is None:
+                    prepared = made[k] = Prepared(k, (), features[k])
+                found.append(prepared)
+            result[bk] = found
+            if versions is None:
+                self.comparisons += len(holders)
+            else:
+                for k in holders:
+                    versions[k] = stored[k]
         return result
 
     def holders(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, dict[str, str]]:
         result: dict[str, dict[str, str]] = {}
+        blocks = self.blocks
+        shared = self.shared_blocks
+        versions = self.versions
         for bk in blocking_keys:
-            holders = self.blocks.get(bk)
-            if holders and len(holders) <= max_block_size:
-                result[bk] = {k: str(self.versions[k]) for k in holders}
-                self.comparisons += len(holders)
+            held = blocks.get(bk)
+            if held is not None:
+                if max_block_size >= 1:
+                    result[bk] = {held: versions[held]}
+                    self.comparisons += 1
+                continue
+            many = shared.get(bk)
+            if many and len(many) <= max_block_size:
+                result[bk] = {k: versions[k] for k in many}
+                self.comparisons += len(many)
         return result
 
     def prepared_of(self, keys: Iterable[str]) -> dict[str, Prepared]:
-        return {k: self.prepared[k] for k in keys if k in self.prepared}
+        features = self.features
+        return {k: Prepared(k, (), features[k]) for k in keys if k in features}
 
     def replace_edges(self, keys: Sequence[str], edges: Sequence[Edge]) -> None:
         for key in keys:
@@ -134,25 +227,32 @@ class MemoryStore:
         return {c for c in citizen_ids if c in self.ages}
 
     def apply(self, plan: ReclusterPlan) -> None:
+        members = self.members
         for key in plan.removed:
             old = self.citizen.pop(key, None)
             if old is not None:
-                self.members[old].discard(key)
+                self._leave(old, key)
         for old_id, survivor in plan.retired.items():
-            self.members.pop(old_id, None)
+            members.pop(old_id, None)
             self.retired[old_id] = survivor
         for citizen in plan.citizens:
-            self.retired.pop(citizen.citizen_id, None)
-            if citizen.citizen_id not in self.ages:
-                self.ages[citizen.citizen_id] = len(self.ages)
+            citizen_id = citizen.citizen_id
+            self.retired.pop(citizen_id, None)
+            if citizen_id not in self.ages:
+                self.ages[citizen_id] = len(self.ages)
             for key in citizen.members:
                 previous = self.citizen.get(key)
-                if previous is not None and previous != citizen.citizen_id:
-                    self.members[previous].discard(key)
-                self.citizen[key] = citizen.citizen_id
-            self.members[citizen.citizen_id] = set(citizen.members)
+                if previous is not None and previous != citizen_id:
+                    self._leave(previous, key)
+                self.citizen[key] = citizen_id
+            members[citizen_id] = tuple(citizen.members)
         for edge in plan.reviews:
             self.reviews[(edge.a, edge.b)] = edge
+
+    def _leave(self, citizen_id: str, key: str) -> None:
+        held = self.members.get(citizen_id)
+        if held is not None and key in held:
+            self.members[citizen_id] = tuple(k for k in held if k != key)
 
     def resolve(self, citizen_id: str) -> str:
         """Follow retirements to the live citizen an old id now means ('' when none survives)."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import jellyfish
 from nicknames import NickNamer
@@ -38,9 +38,10 @@ _PARTICLES = frozenset("de del della der di du la le van von st".split())
 _NAMER = NickNamer()
 
 
-@dataclass(frozen=True, slots=True)
-class StandardName:
-    """A name after standardisation: first given name, other given names, family name, suffix."""
+class StandardName(NamedTuple):
+    """A name after standardisation: first given name, other given names, family name, suffix.
+
+    A tuple of strings, so that the garbage collector stops tracking the cached ones."""
 
     given: str
     middle: str
@@ -52,7 +53,10 @@ def _tokens(value: str | None) -> list[str]:
     return fold(value).split() if value else []
 
 
-@lru_cache(maxsize=262144)
+def _folded(value: str | None) -> str:
+    return fold(value) if value else ""
+
+
 def standard_name(
     title: str | None, given: str | None, middle: str | None, family: str | None
 ) -> StandardName:
@@ -72,6 +76,30 @@ def standard_name(
         The standard name; parts that are absent are empty strings.
     """
     del title
+    return StandardName(*_standard_name(given, middle, family))
+
+
+@lru_cache(maxsize=262144)
+def _standard_name(given: str | None, middle: str | None, family: str | None) -> tuple[str, str, str, str]:
+    # Cached as a plain tuple of strings: the collector stops tracking those, not a NamedTuple.
+    parts = _standardise_once(given, middle, family)
+    if parts[:3] == (_folded(given), _folded(middle), _folded(family)):
+        return parts  # nothing moved or dropped: standardising again reads the same words
+    # Standardising the result again must change nothing. Once parts have moved (a middle name taken
+    # as the given name, a word moved to the surname) a suffix or an honour can read differently: go
+    # again until nothing moves, keeping the suffix found. Ordinary names stop after one look.
+    for _ in range(_MAX_PASSES):
+        again = _standardise_once(parts[0] or None, parts[1] or None, parts[2] or None)
+        if again[:3] == parts[:3]:
+            break
+        parts = (again[0], again[1], again[2], again[3] or parts[3])
+    return parts
+
+
+_MAX_PASSES = 4
+
+
+def _standardise_once(given: str | None, middle: str | None, family: str | None) -> tuple[str, str, str, str]:
     given_t, middle_t, family_t = _tokens(given), _tokens(middle), _tokens(family)
     generation = ""
     while given_t and given_t[0] in TITLES and len(given_t) + len(family_t) > 1:
@@ -90,7 +118,7 @@ def standard_name(
         given_t = [middle_t.pop(0)]
     first = given_t[0] if given_t else ""
     others = given_t[1:] + middle_t
-    return StandardName(first, " ".join(others), " ".join(family_t), generation)
+    return first, " ".join(others), " ".join(family_t), generation
 
 
 @lru_cache(maxsize=65536)

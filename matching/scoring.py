@@ -9,14 +9,31 @@ keeps the cost per record low.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from matching.comparators import Comparator, jaro_winkler
+from matching.comparators import MISSING, Comparator, jaro_winkler
 from matching.params import Params, log2_ratio
 
 Features = Mapping[str, Any]
+
+_MAX_CACHED_WEIGHTS = 262144
+"""Term-frequency weights remembered per scorer (one per distinct name; cleared when full)."""
+
+
+class _Field(NamedTuple):
+    """One personal comparator as the hot loop reads it."""
+
+    name: str
+    level: Callable[[Features, Features], str]
+    weights: Mapping[str, float]
+    term_frequency: str
+    conflicts: frozenset[str]
+    overrides: frozenset[str]
+    label: str
+    shown_missing: bool
+    """Whether a missing level is listed (a missing Jr/Sr suffix is too common to mention)."""
 
 
 @dataclass(slots=True)
@@ -26,7 +43,7 @@ class Score:
     total: float
     levels: dict[str, str] = field(default_factory=dict)
     field_weights: dict[str, float] = field(default_factory=dict)
-    capped_by: list[str] = field(default_factory=list)
+    capped_by: tuple[str, ...] = ()
     swapped: bool = False
     complete: bool = True
     """False when the screen stopped early: ``total`` is then an upper bound below the floor."""
@@ -50,14 +67,31 @@ class Scorer:
         self.below_review = below_review
         weights = params.weights
         shared = params.household
-        self._personal = tuple((c, weights[c.name]) for c in comparators if c.name not in shared)
-        self._household_fields = tuple((c, weights[c.name]) for c in comparators if c.name in shared)
+        # What the hot loop reads of each comparator, looked up once here rather than once per pair.
+        self._personal = tuple(
+            _Field(
+                c.name,
+                c.level,
+                weights[c.name],
+                c.term_frequency,
+                c.conflicts,
+                c.overrides,
+                c.label,
+                c.name != "generation",
+            )
+            for c in comparators
+            if c.name not in shared
+        )
+        self._household_fields = tuple(
+            (c.name, c.level, weights[c.name]) for c in comparators if c.name in shared
+        )
         self._household_best = max(
             (max(weights[c.name].values()) for c in comparators if c.name in shared), default=0.0
         )
         self._tf_exact_m = {
             c.name: params.levels[c.name]["exact"][0] for c in comparators if c.term_frequency
         }
+        self._tf_weights: dict[tuple[str, str], float] = {}
 
     def score(self, a: Features, b: Features, floor: float | None = None) -> Score:
         """Score ``a`` against ``b`` (the caller orders them, so that scoring is symmetric).
@@ -73,43 +107,52 @@ class Scorer:
             b = {**b, "g": b["f"].split()[0], "f": b["g"]}
         levels: dict[str, str] = {}
         field_weights: dict[str, float] = {}
-        total = self.params.prior
+        params = self.params
+        total = params.prior
         support = 0.0
-        conflicts: list[str] = []
+        conflicts: tuple[str, ...] = ()
         overridden = False
-        conflict_weight = self.params.conflict_weight
-        for comparator, weights in self._personal:
-            name = comparator.name
-            level = comparator.level(a, b)
-            if level == "missing":
-                if name != "generation":
+        conflict_weight = params.conflict_weight
+        for (
+            name,
+            level_of,
+            weights,
+            term_frequency,
+            conflict_levels,
+            override_levels,
+            label,
+            shown,
+        ) in self._personal:
+            level = level_of(a, b)
+            if level == MISSING:
+                if shown:
                     levels[name] = level
                 continue
-            if level == "exact" and comparator.term_frequency:
-                weight = self._tf_weight(comparator, a[comparator.term_frequency])
+            if term_frequency and level == "exact":
+                weight = self._tf_weight(name, term_frequency, a[term_frequency])
             else:
                 weight = weights[level]
             levels[name] = level
             field_weights[name] = weight
             total += weight
-            if level in comparator.conflicts and weight <= conflict_weight:
-                conflicts.append(comparator.label)
+            if level in conflict_levels and weight <= conflict_weight:
+                conflicts += (label,)
             elif weight > 0.0:
                 support += weight
-            if level in comparator.overrides:
+            if level in override_levels:
                 overridden = True
         cap = None
         if conflicts and not overridden:
-            strong = len(conflicts) == 1 and support >= self.params.conflict_review_support
+            strong = len(conflicts) == 1 and support >= params.conflict_review_support
             cap = self.conflict_cap if strong else self.below_review
         if floor is not None:
             bound = total + self._household_best
             if cap is not None and cap < bound:
                 bound = cap
             if bound < floor:
-                return Score(bound, levels, field_weights, swapped=swapped, complete=False)
+                return Score(bound, levels, field_weights, (), swapped, False)
         total += self._score_household(a, b, levels, field_weights)
-        capped: list[str] = []
+        capped: tuple[str, ...] = ()
         if cap is not None and total > cap:
             total = cap
             capped = conflicts
@@ -121,11 +164,10 @@ class Scorer:
         """Household fields: the strongest agreement counts, the others show zero; disagreements add."""
         best = ""
         counted = 0.0
-        for comparator, table in self._household_fields:
-            name = comparator.name
-            level = comparator.level(a, b)
+        for name, level_of, table in self._household_fields:
+            level = level_of(a, b)
             levels[name] = level
-            if level == "missing":
+            if level == MISSING:
                 continue
             weight = table[level]
             if weight <= 0.0:
@@ -142,13 +184,19 @@ class Scorer:
                 weights[name] = 0.0
         return counted
 
-    def _tf_weight(self, comparator: Comparator, value: str) -> float:
-        feature = comparator.term_frequency
+    def _tf_weight(self, name: str, feature: str, value: str) -> float:
+        known = self._tf_weights.get((name, value))
+        if known is not None:
+            return known
         table = self.params.term_frequencies.get(feature, {})
         u = table.get(value.replace(" ", ""))
         if u is None:
-            u = self.params.term_frequency_floor.get(feature, self.params.levels[comparator.name]["exact"][1])
-        return log2_ratio(self._tf_exact_m[comparator.name], u)
+            u = self.params.term_frequency_floor.get(feature, self.params.levels[name]["exact"][1])
+        weight = log2_ratio(self._tf_exact_m[name], u)
+        if len(self._tf_weights) >= _MAX_CACHED_WEIGHTS:
+            self._tf_weights.clear()
+        self._tf_weights[(name, value)] = weight
+        return weight
 
 
 def _swapped(a: Features, b: Features) -> bool:
@@ -159,8 +207,13 @@ def _swapped(a: Features, b: Features) -> bool:
     fa, fb = fa.replace(" ", ""), fb.replace(" ", "")
     if ga == fb and fa == gb:
         return True
-    cross = jaro_winkler(ga, fb) + jaro_winkler(fa, gb)
-    direct = jaro_winkler(ga, gb) + jaro_winkler(fa, fb)
     if ga == fb or fa == gb:
-        return cross > direct + 0.3
+        cross = jaro_winkler(ga, fb) + jaro_winkler(fa, gb)
+        return cross > jaro_winkler(ga, gb) + jaro_winkler(fa, fb) + 0.3
+    first = jaro_winkler(ga, fb)
+    if first < 0.83:
+        # Most pairs: the sum of two similarities below 0.83 and at most 1 cannot reach 1.84.
+        return False
+    cross = first + jaro_winkler(fa, gb)
+    direct = jaro_winkler(ga, gb) + jaro_winkler(fa, fb)
     return cross >= 1.84 and cross > direct + 0.3

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts import PersonRecord
+from contracts import Address, PersonRecord
 from matching.addresses import parse_address, standard_email, standard_phone, standard_postcode
 from matching.names import standard_name
 from matching.text import compact, fold
@@ -37,11 +37,19 @@ def _identifier_value(scheme: str, value: str) -> str:
     return compact(value) or value.strip().lower()
 
 
+def _address_rank(address: Address) -> tuple[bool, int]:
+    return address.valid_to is not None, _ADDRESS_ORDER.get(address.kind, 4)
+
+
 def features_of(record: PersonRecord) -> dict[str, Any]:
     """The comparable features of one record (see the module docstring for the keys).
 
     Invalid identifiers are kept (standardised as far as possible): a mistyped NI number is still
     evidence, compared as "close" rather than trusted for blocking.
+
+    Lists are built as tuples: a dict of strings and tuples of strings is one the garbage collector
+    stops tracking, and a store keeps one for every record. A JSON round trip turns them into lists
+    of the same values, which the comparators read alike.
 
     Args:
         record: a validated person record.
@@ -50,68 +58,87 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
         A JSON-serialisable dict; absent values are left out.
     """
     feats: dict[str, Any] = {}
-    name = standard_name(record.name.title, record.name.given, record.name.middle, record.name.family)
-    for key, value in (("g", name.given), ("m", name.middle), ("f", name.family), ("x", name.generation)):
-        if value:
-            feats[key] = value
-    other_family: list[str] = []
-    other_given: list[str] = []
-    for other in record.other_names:
-        alt = standard_name(other.title, other.given, other.middle, other.family)
-        if alt.family and alt.family != name.family and alt.family not in other_family:
-            other_family.append(alt.family)
-        if alt.given and alt.given != name.given and alt.given not in other_given:
-            other_given.append(alt.given)
-    if other_family:
-        feats["fo"] = other_family
-    if other_given:
-        feats["go"] = other_given
+    name = record.name
+    standard = standard_name(name.title, name.given, name.middle, name.family)
+    if standard.given:
+        feats["g"] = standard.given
+    if standard.middle:
+        feats["m"] = standard.middle
+    if standard.family:
+        feats["f"] = standard.family
+    if standard.generation:
+        feats["x"] = standard.generation
+    if record.other_names:
+        other_family: list[str] = []
+        other_given: list[str] = []
+        for other in record.other_names:
+            alt = standard_name(other.title, other.given, other.middle, other.family)
+            if alt.family and alt.family != standard.family and alt.family not in other_family:
+                other_family.append(alt.family)
+            if alt.given and alt.given != standard.given and alt.given not in other_given:
+                other_given.append(alt.given)
+        if other_family:
+            feats["fo"] = tuple(other_family)
+        if other_given:
+            feats["go"] = tuple(other_given)
 
     dob = record.date_of_birth
     if dob is not None and dob.year is not None:
-        feats["d"] = [dob.year, dob.month, dob.day]
+        feats["d"] = (dob.year, dob.month, dob.day)
 
-    generic: list[str] = []
     uprns: list[str] = []
-    for ident in record.identifiers:
-        value = _identifier_value(ident.scheme, ident.value)
-        if not value:
-            continue
-        short = _PERSONAL_SCHEMES.get(ident.scheme)
-        if short is not None:
-            values = feats.setdefault(short, [])
-            if value not in values:
-                values.append(value)
-        elif ident.scheme == "uprn":
-            if value not in uprns:
-                uprns.append(value)
-        else:
-            tagged = f"{ident.scheme}:{value}"
-            if tagged not in generic:
-                generic.append(tagged)
-    if generic:
-        feats["i"] = sorted(generic)
+    if record.identifiers:
+        generic: list[str] = []
+        personal: dict[str, list[str]] = {}
+        for ident in record.identifiers:
+            scheme = ident.scheme
+            value = _identifier_value(scheme, ident.value)
+            if not value:
+                continue
+            short = _PERSONAL_SCHEMES.get(scheme)
+            if short is not None:
+                values = personal.setdefault(short, [])
+                if value not in values:
+                    values.append(value)
+            elif scheme == "uprn":
+                if value not in uprns:
+                    uprns.append(value)
+            else:
+                tagged = f"{scheme}:{value}"
+                if tagged not in generic:
+                    generic.append(tagged)
+        for short, values in personal.items():
+            feats[short] = tuple(values)
+        if generic:
+            feats["i"] = tuple(sorted(generic))
 
-    addresses: list[list[str]] = []
-    ordered = sorted(record.addresses, key=lambda a: (a.valid_to is not None, _ADDRESS_ORDER.get(a.kind, 4)))
-    for address in ordered[:MAX_ADDRESSES]:
-        flat, number, street = parse_address(tuple(address.lines))
-        postcode = standard_postcode(address.postcode) if address.postcode else ""
-        town = fold(address.town) if address.town else ""
-        if postcode or number or street or town:
-            addresses.append([postcode, flat, number, street, town])
-        if address.uprn and not address.uprn_invalid and address.uprn not in uprns:
-            uprns.append(address.uprn)
-    if addresses:
-        feats["a"] = addresses
+    if record.addresses:
+        addresses: list[tuple[str, str, str, str, str]] = []
+        given = record.addresses
+        ordered = sorted(given, key=_address_rank) if len(given) > 1 else given
+        for address in ordered[:MAX_ADDRESSES]:
+            flat, number, street = parse_address(tuple(address.lines))
+            postcode = standard_postcode(address.postcode) if address.postcode else ""
+            town = fold(address.town) if address.town else ""
+            if postcode or number or street or town:
+                addresses.append((postcode, flat, number, street, town))
+            uprn = address.uprn
+            if uprn and not address.uprn_invalid and uprn not in uprns:
+                uprns.append(uprn)
+        if addresses:
+            feats["a"] = tuple(addresses)
+        region = given[0].country
+    else:
+        region = "GB"
     if uprns:
-        feats["u"] = uprns
+        feats["u"] = tuple(uprns)
 
-    region = record.addresses[0].country if record.addresses else "GB"
-    phones = sorted({p for p in (standard_phone(raw, region) for raw in record.phones) if len(p) >= 7})
-    if phones:
-        feats["p"] = phones
-    emails = sorted({e for e in (standard_email(raw) for raw in record.emails) if e})
-    if emails:
-        feats["e"] = emails
+    if record.phones:
+        phones = sorted({p for p in (standard_phone(raw, region) for raw in record.phones) if len(p) >= 7})
+        if phones:
+            feats["p"] = tuple(phones)
+    if record.emails:
+        emails = sorted({e for e in (standard_email(raw) for raw in record.emails) if e})
+        if emails:
+            feats["e"] = tuple(emails)
     return feats

@@ -8,7 +8,6 @@ from functools import lru_cache
 
 _NOT_WORD = re.compile(r"[^a-z0-9 ]+")
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
-_SPACES = re.compile(r"\s+")
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 
 # Letters NFKD does not decompose into ASCII.
@@ -50,12 +49,14 @@ def fold(value: str) -> str:
     else:
         text = _APOSTROPHES.sub("", value.translate(_SPECIAL))
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    text = _NOT_WORD.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    # Only letters, digits and spaces are left: split() and join() collapse the runs of spaces.
+    return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
 def compact(value: str) -> str:
     """Upper-case letters and digits only (identifiers, postcodes)."""
     if value.isascii():
+        if value.isalnum():
+            return value.upper()
         return _NOT_ALNUM.sub("", value).upper()
     return fold(value).replace(" ", "").upper()

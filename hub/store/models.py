@@ -77,6 +77,29 @@ class BlockingKey(Base):
     source_key: Mapped[str] = mapped_column(Key(200), primary_key=True)
 
 
+class BlockingChange(Base):
+    """Which blocking keys one transaction changed (a holder added, removed or re-prepared), and that
+    transaction's id. A batch that read its candidates before taking the locks re-reads, once locked,
+    only the keys that transactions invisible to that first read changed (PostgreSQL only)."""
+
+    __tablename__ = "blocking_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    xid: Mapped[int] = mapped_column(BigInteger, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    keys: Mapped[str] = mapped_column(Text)
+
+
+class BlockingChangesPruned(Base):
+    """One row: every ``blocking_changes`` row deleted so far had ``xid <= through``. A batch whose first
+    read may not have seen such a transaction cannot trust the log, and reads everything again."""
+
+    __tablename__ = "blocking_changes_pruned"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    through: Mapped[int] = mapped_column(BigInteger)
+
+
 class MatchEdge(Base):
     """A scored candidate pair at or above the review threshold (a < b)."""
 

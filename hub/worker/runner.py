@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import time
 from collections.abc import Sequence
 
 import structlog
@@ -13,12 +14,16 @@ from sqlalchemy.exc import DBAPIError
 from hub.bus.base import Consumer, EventBus, Message
 from hub.settings import Settings
 from hub.store.db import Database
+from hub.store.match_store import prune_blocking_changes
 from hub.worker.batch import BatchResult, apply_batch
 from hub.worker.outbox import relay_once
 from matching.incremental import IncrementalMatcher
 from matching.ports import MatchEngine
 
 log = structlog.get_logger("citizen_hub.worker")
+
+_PRUNE_EVERY_SECONDS = 60
+"""How often a worker forgets old blocking-key changes (hub.store.match_store.prune_blocking_changes)."""
 
 # Deadlock detected, serialisation failure, and a unique violation: during a rebalance two members can
 # briefly hold the same batch; the loser's retry then finds its events processed and skips them.
@@ -39,6 +44,7 @@ class Worker:
         self.bus = bus
         self.matcher = IncrementalMatcher(engine)
         self.totals = BatchResult()
+        self._pruned_at = time.monotonic()
         # A batch allocates a great many short-lived objects; the engine's tables and the modules live
         # as long as the process. Freezing what exists now keeps full collections from walking it again
         # and again (they cost more than a third of the worker's time at 2,000 records a batch).
@@ -51,18 +57,31 @@ class Worker:
         for attempt in range(8):
             try:
                 with self.db.unit_of_work() as session:
-                    return apply_batch(
+                    result = apply_batch(
                         session,
                         self.matcher,
                         messages,
                         self.settings.topic_citizen_changes,
                         self.settings.topic_dead_letter,
                     )
+                self._prune()
+                return result
             except DBAPIError as error:
                 if not _retryable(error) or attempt == 7:
                     raise
                 log.warning("batch_retry", attempt=attempt + 1, reason=type(error.orig).__name__)
         raise AssertionError("unreachable")
+
+    def _prune(self) -> None:
+        """Now and then, in a short transaction of its own (the batch has committed by now)."""
+        if time.monotonic() - self._pruned_at < _PRUNE_EVERY_SECONDS:
+            return
+        self._pruned_at = time.monotonic()
+        try:
+            with self.db.unit_of_work() as session:
+                prune_blocking_changes(session)
+        except DBAPIError as error:  # the next prune retries; batches stay correct meanwhile
+            log.warning("prune_failed", reason=type(error.orig).__name__)
 
     def _add(self, result: BatchResult) -> None:
         t = self.totals
