@@ -115,7 +115,26 @@ def env_for(settings: Settings) -> dict[str, str]:
     return env
 
 
-def run_workers(settings: Settings, workers: int, total_events: int) -> float:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a local process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(conn: Any) -> list[int]:
+    return list(
+        conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).scalars()
+    )
+
+
+def run_workers(settings: Settings, workers: int, total_events: int) -> tuple[float, float, float]:
+    """Seconds until every event is applied, and the CPU seconds the workers and their PostgreSQL
+    server processes used meanwhile (a local server; other work on the machine hardly moves these)."""
     engine = create_engine(str(settings.database_url))
     exe = str(Path(sys.executable).parent / "citizen-hub")
     procs = [subprocess.Popen([exe, "worker"], env=env_for(settings)) for _ in range(workers)]
@@ -125,8 +144,10 @@ def run_workers(settings: Settings, workers: int, total_events: int) -> float:
         while True:
             with engine.connect() as conn:
                 done = conn.execute(select(func.count()).select_from(ProcessedEvent)).scalar_one()
-            if done >= total_events:
-                return time.perf_counter() - started
+                if done >= total_events:
+                    took = time.perf_counter() - started
+                    server = sum(cpu_seconds(pid) for pid in server_pids(conn))
+                    return took, sum(cpu_seconds(p.pid) for p in procs), server
             if done != last:
                 print(
                     f"  {done:>9} / {total_events} events applied ({time.perf_counter() - started:6.1f} s)",
@@ -172,8 +193,10 @@ def one_run(
             consumer_group=f"bench-{run}.matcher",
         )
         publish_s = asyncio.run(publish(settings, events))
-        apply_s = run_workers(settings, workers, len(events))
+        apply_s, worker_cpu, server_cpu = run_workers(settings, workers, len(events))
         result = {
+            "worker_cpu_ms_per_record": worker_cpu / records * 1e3,
+            "postgres_cpu_ms_per_record": server_cpu / records * 1e3,
             "workers": workers,
             "events": len(events),
             "source_records": records,
@@ -209,7 +232,9 @@ def main() -> None:
             print(
                 f"workers={workers}: {result['records_per_s']:,.0f} source records/s, "
                 f"{result['events_per_s']:,.0f} events/s end to end ({result['apply_s']:.1f} s); "
-                f"publish {result['publish_per_s']:,.0f} events/s; citizens={len(groups)}"
+                f"publish {result['publish_per_s']:,.0f} events/s; citizens={len(groups)}; "
+                f"cpu ms/record: workers {result['worker_cpu_ms_per_record']:.2f}, "
+                f"postgres {result['postgres_cpu_ms_per_record']:.2f}"
             )
     if len(results) > 1:
         same = all(groups == results[0][1] for _, groups in results[1:])
