@@ -103,7 +103,11 @@ def cluster_average_linkage(
     Returns:
         The clusters as sorted lists, sorted by first key.
     """
-    ordered = sorted(set(nodes))
+    # A node with no edge and no constraint is a citizen of its own: only the others are clustered.
+    linked = {n for e in edges for n in (e.a, e.b)}
+    linked.update(n for pair in constraints.must_link for n in pair)
+    alone = [[n] for n in set(nodes) if n not in linked]
+    ordered = sorted(n for n in set(nodes) if n in linked)
     partition = _Partition(ordered)
     cannot = _cannot_map(constraints)
     for a, b in sorted(constraints.must_link):
@@ -171,4 +175,4 @@ def cluster_average_linkage(
             if score >= link_threshold:
                 first, second = (keep, other) if keep < other else (other, keep)
                 heapq.heappush(heap, (-score, first, second, version[first], version[second]))
-    return partition.groups()
+    return sorted(partition.groups() + alone)

@@ -146,6 +146,8 @@ def read_changes(path: Path) -> tuple[list[RecordChange], list[BadRow]]:
         else:
             seen.add(item.key)
             changes.append(item)
+            if len(changes) % 10_000 == 0:
+                gc.freeze()  # the records live to the end: keep the collector from rescanning them
     return changes, bad
 
 
@@ -180,12 +182,15 @@ def run_match(
     """Apply ``changes`` in order, ``batch`` at a time, through the incremental matcher."""
     store = MemoryStore()
     matcher = IncrementalMatcher(engine)
-    # The input stays alive for the whole run: keep the collector from rescanning it again and again.
+    # Everything a batch leaves behind lives to the end of the run, and the matcher makes no reference
+    # cycles: after each batch, move it out of the collector's sight so that it never rescans millions
+    # of records.
     gc.collect()
     gc.freeze()
     if not show_progress:
         for start in range(0, len(changes), batch):
             matcher.process(store, changes[start : start + batch])
+            gc.freeze()
         return store
     from rich.progress import Progress
 
@@ -194,6 +199,7 @@ def run_match(
         for start in range(0, len(changes), batch):
             chunk = changes[start : start + batch]
             matcher.process(store, chunk)
+            gc.freeze()
             progress.advance(task, len(chunk))
     return store
 
@@ -211,7 +217,10 @@ def _estimated_engine(
             err=True,
         )
         return base
+    gc.collect()
+    gc.freeze()
     prepared = {id(r): base.prepare(r) for r in records}
+    gc.freeze()
     params, report = train(list(prepared.values()), max_block_size=base.max_block_size)
     typer.echo(
         f"estimated match parameters from the input by EM: {report.records} records, "
