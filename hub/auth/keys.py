@@ -17,6 +17,7 @@ from hub.settings import Settings
 log = structlog.get_logger("citizen_hub.auth")
 
 DEV_SECRET_FILE = "dev-jwt-secret"
+_warned: set[Path] = set()
 _ASYMMETRIC = ("RS", "ES", "PS", "Ed")
 
 
@@ -31,12 +32,14 @@ def _dev_secret(settings: Settings) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
-    log.warning(
-        "development_signing_secret",
-        message="CITIZEN_HUB_JWT_SECRET is not set: tokens are signed with a development secret kept in "
-        "the data directory. Set a real secret (or keys) before anyone else can reach this hub.",
-        file=str(path),
-    )
+    if path not in _warned:  # once per process, not once per token
+        _warned.add(path)
+        log.warning(
+            "development_signing_secret",
+            message="CITIZEN_HUB_JWT_SECRET is not set: tokens are signed with a development secret kept "
+            "in the data directory. Set a real secret (or keys) before anyone else can reach this hub.",
+            file=str(path),
+        )
     return path.read_text().strip()
 
 
