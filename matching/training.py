@@ -51,6 +51,10 @@ class TrainingReport:
     random_pairs: int
     match_share: float
     iterations: int
+    separated: bool = True
+    """False when EM did not tell one person's records from different people's (one person's records
+    disagreeing on first name, surname and date of birth alike more often than they agree): the base
+    parameters were returned unchanged."""
 
 
 class _Patterns:
@@ -175,9 +179,7 @@ def _em(
     expected: dict[str, dict[str, float]] = {}
     for iteration in range(1, iterations + 1):
         ran = iteration
-        expected = {
-            name: dict.fromkeys(c.levels, 0.0) for name, c in zip(names, comparators, strict=True)
-        }
+        expected = {name: dict.fromkeys(c.levels, 0.0) for name, c in zip(names, comparators, strict=True)}
         matched = 0.0
         total = 0.0
         for pattern, count in counts.items():
@@ -346,6 +348,14 @@ def train(
         pairs = candidates.of(personal_rules + extra)
         counts = patterns.count(_sample(pairs, max_pairs, seed))
         m, share, ran, seen = _em(counts, start_m, u, comparators, iterations)
+    personal = [name for name in ("given", "family", "dob") if name in observed]
+    if personal and all(m[name]["exact"] < m[name]["different"] for name in personal):
+        # EM took the other component for the matches (seen at a million synthetic people, where
+        # people blocked together for a common name and date of birth outnumber the true pairs):
+        # parameters that say one person's records usually disagree on their names would link whole
+        # households, so the base set is kept.
+        report = TrainingReport(n, round(candidates.total(pairs)), len(sample), share, ran, separated=False)
+        return base, report
     all_pairs = n * (n - 1) / 2
     match_share = share * candidates.total(pairs) / all_pairs if all_pairs else 1e-6
     match_share = min(max(match_share, 1e-12), 0.5)

@@ -222,6 +222,14 @@ def _estimated_engine(
     prepared = {id(r): base.prepare(r) for r in records}
     gc.freeze()
     params, report = train(list(prepared.values()), max_block_size=base.max_block_size)
+    if not report.separated:
+        typer.echo(
+            f"EM could not tell one person's records from different people's in {report.records} "
+            "records (it found one person's names and date of birth usually disagreeing): using the shipped "
+            "parameters",
+            err=True,
+        )
+        return _PreparedOnce(params, prepared, link, review)
     typer.echo(
         f"estimated match parameters from the input by EM: {report.records} records, "
         f"{report.blocked_pairs} candidate pairs, {report.iterations} iterations "
@@ -263,7 +271,8 @@ def match_command(
         out.write_text(json.dumps(trained.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
         typer.echo(
             f"trained on {report.records} records, {report.blocked_pairs} candidate pairs, "
-            f"{report.iterations} EM iterations: wrote {out}",
+            f"{report.iterations} EM iterations: wrote {out}"
+            + ("" if report.separated else " (EM did not separate matches: the base parameters, unchanged)"),
             err=True,
         )
         return

@@ -35,6 +35,27 @@ def test_training_is_deterministic_and_learns_that_names_and_dates_agree_for_one
     second, _ = train(prepared)
     assert first.to_dict() == second.to_dict()
     assert report.blocked_pairs > 0
+    assert report.separated
     for name in ("given", "family", "dob"):
         m, u = first.levels[name]["exact"]
         assert m > 10 * u
+
+
+def test_when_em_takes_the_other_component_for_matches_the_base_parameters_are_kept(
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import matching.training as training
+
+    prepared = _prepared(1500)
+    real_em = training._em
+
+    def collapsed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        m, share, ran, seen = real_em(*args, **kwargs)
+        for name in ("given", "family", "dob"):
+            m[name] = {level: 0.0 for level in m[name]} | {"exact": 0.2, "different": 0.8}
+        return m, share, ran, seen
+
+    monkeypatch.setattr(training, "_em", collapsed)
+    params, report = train(prepared)
+    assert not report.separated
+    assert params == FellegiSunterEngine().params
