@@ -52,7 +52,7 @@ def test_when_em_takes_the_other_component_for_matches_the_base_parameters_are_k
     def collapsed(*args, **kwargs):  # type: ignore[no-untyped-def]
         m, share, ran, seen = real_em(*args, **kwargs)
         for name in ("given", "family", "dob"):
-            m[name] = {level: 0.0 for level in m[name]} | {"exact": 0.2, "different": 0.8}
+            m[name] = dict.fromkeys(m[name], 0.0) | {"exact": 0.2, "different": 0.8}
         return m, share, ran, seen
 
     monkeypatch.setattr(training, "_em", collapsed)
