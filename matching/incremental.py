@@ -16,6 +16,8 @@ from matching.model import CitizenPlan, Comparison, Constraints, Edge, Prepared,
 from matching.ports import MatchEngine, MatchStore
 
 _MAX_LOCK_ROUNDS = 20
+_MAX_FILL_IN_NEIGHBOURS = 32
+"""A record linked to more records than this is not used to fill in the pairs among them."""
 
 
 def new_citizen_id(members: Iterable[str], attempt: int = 0) -> str:
@@ -169,7 +171,8 @@ class IncrementalMatcher:
         previous_ids = set(current.values())
         previous_members = store.members_of(previous_ids)
         ages = store.citizen_ages(previous_ids)
-        clusters = [sorted(c) for c in self.engine.cluster(sorted(nodes), edges, constraints)]
+        scored = edges + self._filled_in(store, edges)
+        clusters = [sorted(c) for c in self.engine.cluster(sorted(nodes), scored, constraints)]
         clusters.sort(key=lambda c: c[0])
 
         chosen = self._stable_ids(store, clusters, current, ages, revive)
@@ -218,6 +221,49 @@ class IncrementalMatcher:
                 plan.splits.append((anchor, [c for c in went_to if c != anchor]))
         plan.reviews = self._reviews(edges, where, constraints)
         return plan
+
+    def _filled_in(self, store: MatchStore, edges: list[Edge]) -> list[Edge]:
+        """Score the pairs that blocking missed between records linked through a third.
+
+        Average linkage counts a pair with no edge as no better than uncertain. When two records are each
+        linked to a third but were never compared (a postcode typo on one, no date of birth on the
+        other), that guess can keep a record out of the citizen it matches, or hide a conflict that
+        should keep it out. So the pairs two steps apart through links are compared for real before
+        clustering. Which pairs these are depends only on the stored edges, so the citizens stay a
+        function of the records, whatever the batches. Only pairs at or above the review threshold are
+        returned, like stored edges; these are used for clustering and not stored.
+        """
+        link = self.engine.thresholds.link
+        linked: dict[str, list[str]] = {}
+        have: set[tuple[str, str]] = set()
+        for edge in edges:
+            have.add((edge.a, edge.b) if edge.a < edge.b else (edge.b, edge.a))
+            if edge.weight >= link and edge.a != edge.b:
+                linked.setdefault(edge.a, []).append(edge.b)
+                linked.setdefault(edge.b, []).append(edge.a)
+        wanted: dict[str, list[str]] = {}
+        for middle in sorted(linked):
+            ends = sorted(set(linked[middle]))
+            if len(ends) < 2 or len(ends) > _MAX_FILL_IN_NEIGHBOURS:
+                continue
+            for i, a in enumerate(ends):
+                for b in ends[i + 1 :]:
+                    if (a, b) not in have:
+                        have.add((a, b))
+                        wanted.setdefault(a, []).append(b)
+        if not wanted:
+            return []
+        prepared = store.prepared_of(sorted({k for a, bs in wanted.items() for k in (a, *bs)}))
+        review = self.engine.thresholds.review
+        filled: list[Edge] = []
+        for a in sorted(wanted):
+            others = [prepared[b] for b in sorted(wanted[a]) if b in prepared]
+            if a not in prepared or not others:
+                continue
+            for other, comparison in zip(others, self.engine.compare_many(prepared[a], others), strict=True):
+                if comparison.weight >= review:
+                    filled.append(Edge.of(a, other.key, comparison))
+        return filled
 
     def _stable_ids(
         self,
