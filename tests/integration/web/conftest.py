@@ -40,7 +40,6 @@ class Hub:
         line = {"agent": "council_tax"}.get(role)
         return {"Authorization": f"Bearer {self.seeded.token(Role(role), subject, line=line)}"}
 
-
     def browser(self, role: str | None) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         """(cookies, headers, form fields) of a browser signed in as ``role`` (systems send their key)."""
         if role is None:

@@ -145,6 +145,8 @@ PAGES: list[tuple[str, str, set[str], dict[str, str] | None]] = [
     ("GET", "/admin/audit", {"admin"}, None),
     ("GET", "/admin/subject-access/{showcase}", {"admin"}, None),
 ]
+
+
 def _cookie_header(cookies: dict[str, str]) -> dict[str, str]:
     return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
 
