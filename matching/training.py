@@ -24,6 +24,19 @@ Pattern = tuple[str, ...]
 _SMOOTH = 0.5
 PERSONAL_RULES = frozenset({"n", "h", "fd", "gd", "ny", "e"})
 """Blocking rules whose pairs train m: they never bring two people together just for living together."""
+RULE_BLOCKS = {
+    "n": ("nino",),
+    "h": ("nhs",),
+    "fd": ("family", "dob"),
+    "gd": ("given", "dob"),
+    "ny": ("given", "family", "dob"),
+    "e": ("email",),
+    "pg": ("address", "given"),
+    "pf": ("address", "family"),
+    "pd": ("address", "dob"),
+}
+"""The fields each personal blocking rule makes its pairs agree on (or nearly): a rule's pairs say nothing
+of how often one person's records agree on them."""
 RULE_FIELDS = {
     "i": "ids",
     "u": "address",
@@ -55,6 +68,9 @@ class TrainingReport:
     """False when EM did not tell one person's records from different people's (one person's records
     disagreeing on first name, surname and date of birth alike more often than they agree): the base
     parameters were returned unchanged."""
+    by_rule: bool = False
+    """True when EM over all candidate pairs at once took the wrong component for the matches and the
+    parameters were estimated rule by rule instead (each rule's own fields left out)."""
 
 
 class _Patterns:
@@ -208,6 +224,94 @@ def _em(
     return m, share, ran, expected
 
 
+def _em_by_rule(
+    patterns: _Patterns,
+    candidates: CandidatePairs,
+    rules: tuple[BlockingRule, ...],
+    start_m: dict[str, dict[str, float]],
+    u: dict[str, dict[str, float]],
+    comparators: tuple[Comparator, ...],
+    iterations: int,
+    max_pairs: int,
+    seed: int,
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]], int]:
+    """EM once per blocking rule on that rule's pairs, leaving out the fields the rule blocks on (as
+    Splink trains), and each field's m averaged over the rules that did not block on it, weighted by
+    the matches each saw.
+
+    Among a large population, people brought together by a common name and a date of birth outnumber
+    the records of one person; EM over all those pairs at once can take them for the matches. A rule's
+    own fields cannot tell them apart, but its other fields can (two John Smiths born on one day rarely
+    share an address or a reference).
+    """
+    names = [c.name for c in comparators]
+    totals = {name: dict.fromkeys(c.levels, 0.0) for name, c in zip(names, comparators, strict=True)}
+    most = 0
+    for rule in rules:
+        blocked = set(RULE_BLOCKS.get(rule.prefix, ())) | {RULE_FIELDS.get(rule.prefix, "")}
+        pairs = _sample(candidates.of((rule,)), max_pairs, seed)
+        if not pairs:
+            continue
+        masked: Counter[Pattern] = Counter()
+        for pattern, count in patterns.count(pairs).items():
+            masked[
+                tuple("missing" if n in blocked else lv for n, lv in zip(names, pattern, strict=True))
+            ] += count
+        start = {name: dict(levels) for name, levels in start_m.items()}
+        _m, _share, ran, seen = _em(masked, start, u, comparators, iterations)
+        most = max(most, ran)
+        for name in names:
+            if name not in blocked:
+                for level, expected in seen[name].items():
+                    totals[name][level] += expected
+    m = {name: dict(levels) for name, levels in start_m.items()}
+    for comparator in comparators:
+        found = totals[comparator.name]
+        if sum(found.values()) < 1.0:
+            continue
+        denominator = sum(found.values()) + _SMOOTH * len(comparator.levels) * 1e-3
+        for level in comparator.levels:
+            m[comparator.name][level] = (found[level] + _SMOOTH * 1e-3) / denominator
+    return m, totals, most
+
+
+def _share_of(
+    counts: Counter[Pattern],
+    m: dict[str, dict[str, float]],
+    u: dict[str, dict[str, float]],
+    comparators: tuple[Comparator, ...],
+    iterations: int,
+) -> float:
+    """The share of matches among pairs, by EM with m and u both held fixed."""
+    names = [c.name for c in comparators]
+    weights = []
+    for pattern, count in counts.items():
+        bayes = sum(
+            math.log(max(m[name][level], 1e-12) / max(u[name][level], 1e-12))
+            for name, level in zip(names, pattern, strict=True)
+            if level != "missing"
+        )
+        weights.append((bayes, count))
+    total = sum(count for _bayes, count in weights)
+    share = 0.1
+    for _ in range(iterations):
+        prior = math.log(share / (1.0 - share))
+        matched = sum(
+            count / (1.0 + math.exp(-max(min(prior + bayes, 700.0), -700.0))) for bayes, count in weights
+        )
+        new_share = min(max(matched / total, 1e-6), 1 - 1e-6) if total else share
+        if abs(new_share - share) < 1e-6:
+            return new_share
+        share = new_share
+    return share
+
+
+def _separated(m: dict[str, dict[str, float]], observed: set[str]) -> bool:
+    """Whether the matches EM found agree on names and date of birth more often than they disagree."""
+    personal = [name for name in ("given", "family", "dob") if name in observed]
+    return not personal or any(m[name]["exact"] >= m[name]["different"] for name in personal)
+
+
 def _shared_fields(
     counts: Counter[Pattern],
     m: dict[str, dict[str, float]],
@@ -334,27 +438,41 @@ def train(
     # through an address are mostly members of one household, and EM would learn them as matches. Then the
     # data say which household fields are really shared; keys on fields that turn out personal (a
     # reference each person holds alone) join a second EM pass.
-    start_m = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
     personal_rules = tuple(r for r in RULES if r.prefix in PERSONAL_RULES)
     candidates = CandidatePairs(prepared, max_block_size)
-    pairs = candidates.of(personal_rules)
-    counts = patterns.count(_sample(pairs, max_pairs, seed))
-    m, share, ran, seen = _em(counts, start_m, u, comparators, iterations)
     every_pair = patterns.count(_sample(candidates.of(RULES), max_pairs, seed))
-    household = _shared_fields(every_pair, m, u, share, comparators, base.household)
-    extra = tuple(r for r in RULES if RULE_FIELDS.get(r.prefix, "") not in household | {""})
-    if extra:
-        start_m = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
-        pairs = candidates.of(personal_rules + extra)
+
+    def estimate(
+        rules: tuple[BlockingRule, ...], by_rule: bool
+    ) -> tuple[dict[str, dict[str, float]], float, int, dict[str, dict[str, float]], list[tuple[int, int]]]:
+        pairs = candidates.of(rules)
         counts = patterns.count(_sample(pairs, max_pairs, seed))
-        m, share, ran, seen = _em(counts, start_m, u, comparators, iterations)
-    personal = [name for name in ("given", "family", "dob") if name in observed]
-    if personal and all(m[name]["exact"] < m[name]["different"] for name in personal):
-        # EM took the other component for the matches (seen at a million synthetic people, where
-        # people blocked together for a common name and date of birth outnumber the true pairs):
-        # parameters that say one person's records usually disagree on their names would link whole
+        start = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
+        if not by_rule:
+            m, share, ran, seen = _em(counts, start, u, comparators, iterations)
+            return m, share, ran, seen, pairs
+        m, seen, ran = _em_by_rule(
+            patterns, candidates, rules, start, u, comparators, iterations, max_pairs, seed
+        )
+        return m, _share_of(counts, m, u, comparators, iterations), ran, seen, pairs
+
+    # EM over every candidate pair at once first; should it take the other component for the matches
+    # (seen at a million synthetic people, where people blocked together for a common name and a date of
+    # birth outnumber one person's records), rule by rule, each rule's own fields left out.
+    for by_rule in (False, True):
+        m, share, ran, seen, pairs = estimate(personal_rules, by_rule)
+        household = _shared_fields(every_pair, m, u, share, comparators, base.household)
+        extra = tuple(r for r in RULES if RULE_FIELDS.get(r.prefix, "") not in household | {""})
+        if extra:
+            m, share, ran, seen, pairs = estimate(personal_rules + extra, by_rule)
+        if _separated(m, observed):
+            break
+    else:
+        # Parameters that say one person's records usually disagree on their names would link whole
         # households, so the base set is kept.
-        report = TrainingReport(n, round(candidates.total(pairs)), len(sample), share, ran, separated=False)
+        report = TrainingReport(
+            n, round(candidates.total(pairs)), len(sample), share, ran, separated=False, by_rule=True
+        )
         return base, report
     all_pairs = n * (n - 1) / 2
     match_share = share * candidates.total(pairs) / all_pairs if all_pairs else 1e-6
@@ -378,4 +496,4 @@ def train(
         },
         comparators,
     )
-    return params, TrainingReport(n, round(candidates.total(pairs)), len(sample), share, ran)
+    return params, TrainingReport(n, round(candidates.total(pairs)), len(sample), share, ran, by_rule=by_rule)

@@ -225,15 +225,20 @@ def _estimated_engine(
     if not report.separated:
         typer.echo(
             f"EM could not tell one person's records from different people's in {report.records} "
-            "records (it found one person's names and date of birth usually disagreeing): using the shipped "
-            "parameters",
+            "records, over all candidate pairs or rule by rule (it found one person's names and date of "
+            "birth usually disagreeing): using the shipped parameters",
             err=True,
         )
         return _PreparedOnce(params, prepared, link, review)
+    how = (
+        "rule by rule (over all candidate pairs at once, EM took people who share a name and a date of "
+        "birth for one person)"
+        if report.by_rule
+        else f"{report.iterations} iterations"
+    )
     typer.echo(
         f"estimated match parameters from the input by EM: {report.records} records, "
-        f"{report.blocked_pairs} candidate pairs, {report.iterations} iterations "
-        "(--params FILE uses a saved set instead)",
+        f"{report.blocked_pairs} candidate pairs, {how} (--params FILE uses a saved set instead)",
         err=True,
     )
     return _PreparedOnce(params, prepared, link, review)

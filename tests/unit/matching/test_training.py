@@ -55,7 +55,50 @@ def test_when_em_takes_the_other_component_for_matches_the_base_parameters_are_k
             m[name] = dict.fromkeys(m[name], 0.0) | {"exact": 0.2, "different": 0.8}
         return m, share, ran, seen
 
+    def collapsed_by_rule(*args, **kwargs):  # type: ignore[no-untyped-def]
+        m, seen, ran = real_by_rule(*args, **kwargs)
+        for name in ("given", "family", "dob"):
+            m[name] = dict.fromkeys(m[name], 0.0) | {"exact": 0.2, "different": 0.8}
+        return m, seen, ran
+
+    real_by_rule = training._em_by_rule
     monkeypatch.setattr(training, "_em", collapsed)
+    monkeypatch.setattr(training, "_em_by_rule", collapsed_by_rule)
     params, report = train(prepared)
     assert not report.separated
     assert params == FellegiSunterEngine().params
+
+
+def test_when_em_over_all_pairs_collapses_it_is_run_rule_by_rule(
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import matching.training as training
+
+    prepared = _prepared(1500)
+    real_em, real_by_rule = training._em, training._em_by_rule
+    inside = {"by_rule": False}
+
+    def collapsed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        m, share, ran, seen = real_em(*args, **kwargs)
+        if not inside["by_rule"]:
+            for name in ("given", "family", "dob"):
+                m[name] = dict.fromkeys(m[name], 0.0) | {"exact": 0.2, "different": 0.8}
+        return m, share, ran, seen
+
+    def by_rule(*args, **kwargs):  # type: ignore[no-untyped-def]
+        inside["by_rule"] = True
+        try:
+            return real_by_rule(*args, **kwargs)
+        finally:
+            inside["by_rule"] = False
+
+    monkeypatch.setattr(training, "_em", collapsed)
+    monkeypatch.setattr(training, "_em_by_rule", by_rule)
+    params, report = train(prepared)
+    assert report.separated
+    assert report.by_rule
+    # Each field is learnt from the rules that do not block on it: one person's records agree.
+    for name in ("given", "family", "dob"):
+        m, u = params.levels[name]["exact"]
+        assert m > 10 * u
+        assert params.levels[name]["exact"][0] > params.levels[name]["different"][0]
