@@ -2,7 +2,11 @@
 
 For every batch: prepare the changed records, score them against their blocking candidates, store the
 edges at or above the review threshold, then re-cluster the whole neighbourhood (everything reachable
-through stored edges or shared citizens) deterministically. The citizens are therefore a function of the
+through edges at or above the link threshold, shared citizens or must-link decisions) deterministically.
+Average linkage joins two clusters only when their average weight reaches the link threshold, which
+needs at least one pair at or above it: so edges below it never join what they connect, and the
+neighbourhood need not follow them (on a large population they would chain households and namesakes
+into one ever-growing neighbourhood). The citizens are therefore a function of the
 current records and the manual decisions, not of arrival order; ids are kept stable by overlap.
 """
 
@@ -153,10 +157,11 @@ class IncrementalMatcher:
     def _locked_neighbourhood(self, store: MatchStore, seeds: set[str], removed: set[str]) -> set[str]:
         # Lock what we found, then look again: once a look finds nothing new, every record that could
         # change our neighbourhood is held by us (another batch must lock one of them to join it).
-        nodes = store.neighbourhood(seeds, removed)
+        link = self.engine.thresholds.link
+        nodes = store.neighbourhood(seeds, removed, link)
         for _ in range(_MAX_LOCK_ROUNDS):
             store.lock_records(sorted(nodes))
-            again = store.neighbourhood(seeds, removed)
+            again = store.neighbourhood(seeds, removed, link)
             if again <= nodes:
                 return again
             nodes |= again
@@ -165,7 +170,15 @@ class IncrementalMatcher:
     def _recluster(
         self, store: MatchStore, nodes: set[str], removed: set[str], revive: Mapping[str, str]
     ) -> ReclusterPlan:
-        edges = [e for e in store.edges_touching(nodes) if e.a in nodes and e.b in nodes]
+        touching = store.edges_touching(nodes)
+        edges = [e for e in touching if e.a in nodes and e.b in nodes]
+        # An edge leaving the neighbourhood is below the link threshold (else its far end would be
+        # inside): it joins nothing, but it still asks a person whether the two are one.
+        leaving = [
+            e
+            for e in touching
+            if (e.a in nodes) != (e.b in nodes) and e.a not in removed and e.b not in removed
+        ]
         constraints = store.constraints_for(nodes).restricted_to(nodes)
         current = store.citizens_of(nodes | removed)
         previous_ids = set(current.values())
@@ -219,7 +232,11 @@ class IncrementalMatcher:
             if len(went_to) > 1:
                 anchor = old_id if old_id in survivors else plan.retired.get(old_id, "")
                 plan.splits.append((anchor, [c for c in went_to if c != anchor]))
-        plan.reviews = self._reviews(edges, where, constraints)
+        if leaving:
+            outside = store.citizens_of({k for e in leaving for k in (e.a, e.b) if k not in nodes})
+            where = where | outside
+            constraints = store.constraints_for(nodes)
+        plan.reviews = self._reviews(edges + leaving, where, constraints)
         return plan
 
     def _filled_in(self, store: MatchStore, edges: list[Edge]) -> list[Edge]:

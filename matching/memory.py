@@ -188,7 +188,7 @@ class MemoryStore:
                 found[(edge.a, edge.b)] = edge
         return list(found.values())
 
-    def neighbourhood(self, seeds: Iterable[str], removed: set[str]) -> set[str]:
+    def neighbourhood(self, seeds: Iterable[str], removed: set[str], min_weight: float) -> set[str]:
         linked: dict[str, set[str]] = defaultdict(set)
         for a, b in self.must_link:
             linked[a].add(b)
@@ -198,7 +198,7 @@ class MemoryStore:
         while frontier:
             found: set[str] = set()
             for key in frontier:
-                found.update(self.edges.get(key, ()))
+                found.update(k for k, e in self.edges.get(key, {}).items() if e.weight >= min_weight)
                 found.update(linked.get(key, ()))
                 citizen = self.citizen.get(key)
                 if citizen is not None:

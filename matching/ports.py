@@ -84,9 +84,10 @@ class MatchStore(Protocol):
         """Every stored edge with at least one end in ``keys``."""
         ...
 
-    def neighbourhood(self, seeds: Iterable[str], removed: set[str]) -> set[str]:
-        """Every key reachable from ``seeds`` through stored edges, shared citizens and supervisors'
-        must-link decisions, never entering ``removed`` (the seeds themselves included, less ``removed``)."""
+    def neighbourhood(self, seeds: Iterable[str], removed: set[str], min_weight: float) -> set[str]:
+        """Every key reachable from ``seeds`` through stored edges weighing at least ``min_weight``,
+        shared citizens and supervisors' must-link decisions, never entering ``removed`` (the seeds
+        themselves included, less ``removed``)."""
         ...
 
     def citizens_of(self, keys: Iterable[str]) -> dict[str, str]:

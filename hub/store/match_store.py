@@ -55,9 +55,9 @@ WITH RECURSIVE n(k) AS (
     SELECT s COLLATE "C" FROM unnest(SEEDS) AS s WHERE s <> ALL(REMOVED)
     UNION
     SELECT x.k FROM n CROSS JOIN LATERAL (
-        SELECT e.b AS k FROM match_edges AS e WHERE e.a = n.k
+        SELECT e.b AS k FROM match_edges AS e WHERE e.a = n.k AND e.weight >= :least
         UNION ALL
-        SELECT e.a FROM match_edges AS e WHERE e.b = n.k
+        SELECT e.a FROM match_edges AS e WHERE e.b = n.k AND e.weight >= :least
         UNION ALL
         SELECT m.source_key FROM source_records AS r
         JOIN source_records AS m ON m.citizen_id = r.citizen_id
@@ -75,8 +75,8 @@ _NEIGHBOURHOOD_PG = _NEIGHBOURHOOD_PG.replace("SEEDS", ARRAY_PARAMETER.format(":
 _NEIGHBOURHOOD_PG = _NEIGHBOURHOOD_PG.replace("REMOVED", ARRAY_PARAMETER.format(":removed"))
 
 _NEIGHBOURS_SQLITE = """
-SELECT b FROM match_edges WHERE a IN ({keys})
-UNION SELECT a FROM match_edges WHERE b IN ({keys})
+SELECT b FROM match_edges WHERE a IN ({keys}) AND weight >= :least
+UNION SELECT a FROM match_edges WHERE b IN ({keys}) AND weight >= :least
 UNION SELECT m.source_key FROM source_records AS r
 JOIN source_records AS m ON m.citizen_id = r.citizen_id WHERE r.source_key IN ({keys})
 UNION SELECT b FROM manual_decisions WHERE a IN ({keys}) AND active AND kind = 'must_link'
@@ -465,10 +465,10 @@ class SqlMatchStore:
                     found[(a, b)] = edge_from_row(a, b, weight, detail)
         return list(found.values())
 
-    def neighbourhood(self, seeds: Iterable[str], removed: set[str]) -> set[str]:
+    def neighbourhood(self, seeds: Iterable[str], removed: set[str], min_weight: float) -> set[str]:
         start = sorted(set(seeds) - removed)
         if self.postgres:
-            arrays = {"seeds": dumps(start), "removed": dumps(sorted(removed))}
+            arrays = {"seeds": dumps(start), "removed": dumps(sorted(removed)), "least": min_weight}
             return set(self.session.scalars(text(_NEIGHBOURHOOD_PG), arrays))
         nodes = set(start)
         frontier = start
@@ -480,7 +480,7 @@ class SqlMatchStore:
                 found.update(
                     self.session.scalars(
                         text(_NEIGHBOURS_SQLITE.format(keys=marks)),
-                        {f"k{i}": k for i, k in enumerate(chunk)},
+                        {f"k{i}": k for i, k in enumerate(chunk)} | {"least": min_weight},
                     )
                 )
             frontier = sorted(found - nodes - removed)

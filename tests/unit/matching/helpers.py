@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from contracts import PersonRecord
+from matching.engine import FellegiSunterEngine
+from matching.model import Comparison, Prepared
 
 
 def person(
@@ -32,3 +35,21 @@ def person(
         data["addresses"] = [{"lines": [line] if line else [], "postcode": postcode}]
     data.update(extra)
     return PersonRecord.model_validate(data)
+
+
+class TableEngine(FellegiSunterEngine):
+    """The real thresholds and clustering; blocking keys and pair weights from tables."""
+
+    def __init__(self, keys: dict[str, tuple[str, ...]], weights: dict[frozenset[str], float]) -> None:
+        super().__init__()
+        self.keys = keys
+        self.weights = weights
+        self.compared: list[frozenset[str]] = []
+
+    def prepare(self, record: PersonRecord) -> Prepared:
+        return Prepared(record.source_key, self.keys[record.source_key], {"g": record.name.given})
+
+    def compare_many(self, record: Prepared, candidates: Sequence[Prepared]) -> list[Comparison]:
+        pairs = [frozenset((record.key, c.key)) for c in candidates]
+        self.compared.extend(pairs)
+        return [Comparison(self.weights[pair]) for pair in pairs]

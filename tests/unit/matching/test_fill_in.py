@@ -7,31 +7,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from contracts import PersonRecord
 from matching.engine import FellegiSunterEngine
 from matching.incremental import IncrementalMatcher
 from matching.memory import MemoryStore
-from matching.model import Comparison, Prepared, RecordChange
-from tests.unit.matching.helpers import person
-
-
-class TableEngine(FellegiSunterEngine):
-    """The real thresholds and clustering; blocking keys and pair weights from tables."""
-
-    def __init__(self, keys: dict[str, tuple[str, ...]], weights: dict[frozenset[str], float]) -> None:
-        super().__init__()
-        self.keys = keys
-        self.weights = weights
-        self.compared: list[frozenset[str]] = []
-
-    def prepare(self, record: PersonRecord) -> Prepared:
-        return Prepared(record.source_key, self.keys[record.source_key], {"g": record.name.given})
-
-    def compare_many(self, record: Prepared, candidates: Sequence[Prepared]) -> list[Comparison]:
-        pairs = [frozenset((record.key, c.key)) for c in candidates]
-        self.compared.extend(pairs)
-        return [Comparison(self.weights[pair]) for pair in pairs]
-
+from matching.model import RecordChange
+from tests.unit.matching.helpers import TableEngine, person
 
 RECORDS = [person("a", "Joel", "Ryan"), person("b", "Joel", "Ryan"), person("c", "Joel", "Ryan")]
 # a and c share no blocking key: they are only ever compared because both link to b.
