@@ -20,6 +20,7 @@ import csv
 import gc
 import json
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,25 +180,37 @@ class _PreparedOnce(FellegiSunterEngine):
 def run_match(
     changes: list[RecordChange], engine: FellegiSunterEngine, batch: int, show_progress: bool
 ) -> MemoryStore:
-    """Apply ``changes`` in order, ``batch`` at a time, through the incremental matcher."""
+    """Apply ``changes`` in order, ``batch`` at a time, through the incremental matcher.
+
+    The list is emptied as it goes: once a batch is matched its records are never needed again (only
+    their features, which the store keeps), so a million-record input does not hold every parsed
+    record to the end.
+    """
     store = MemoryStore()
     matcher = IncrementalMatcher(engine)
+    total = len(changes)
+    pending = deque(changes)
+    changes.clear()
     # Everything a batch leaves behind lives to the end of the run, and the matcher makes no reference
     # cycles: after each batch, move it out of the collector's sight so that it never rescans millions
     # of records.
     gc.collect()
     gc.freeze()
+
+    def batches() -> Iterator[list[RecordChange]]:
+        while pending:
+            yield [pending.popleft() for _ in range(min(batch, len(pending)))]
+
     if not show_progress:
-        for start in range(0, len(changes), batch):
-            matcher.process(store, changes[start : start + batch])
+        for chunk in batches():
+            matcher.process(store, chunk)
             gc.freeze()
         return store
     from rich.progress import Progress
 
     with Progress(transient=False) as progress:
-        task = progress.add_task("matching", total=len(changes))
-        for start in range(0, len(changes), batch):
-            chunk = changes[start : start + batch]
+        task = progress.add_task("matching", total=total)
+        for chunk in batches():
             matcher.process(store, chunk)
             gc.freeze()
             progress.advance(task, len(chunk))
@@ -283,17 +296,18 @@ def match_command(
         return
     if params is None:
         engine = _estimated_engine(changes, link_threshold, review_threshold)
+    keys = list(dict.fromkeys(change.key for change in changes))
     store = run_match(changes, engine, batch, show_progress=sys.stderr.isatty())
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["source_system", "source_record_id", "citizen_id"])
         written: set[str] = set()
-        for change in changes:
-            if change.key in written or change.key not in store.citizen:
+        for key in keys:
+            if key not in store.citizen:
                 continue
-            written.add(change.key)
-            system, _, record_id = change.key.partition("/")
-            writer.writerow([system, record_id, store.citizen[change.key]])
+            written.add(key)
+            system, _, record_id = key.partition("/")
+            writer.writerow([system, record_id, store.citizen[key]])
     typer.echo(
         f"matched {len(written)} records into {len(set(store.citizen.values()))} citizens"
         f" ({len(bad)} lines not read): wrote {out}",
