@@ -180,6 +180,20 @@ def _estimate_u(counts: Counter[Pattern], comparators: tuple[Comparator, ...]) -
     return u
 
 
+def _m_step(
+    m: dict[str, dict[str, float]], expected: dict[str, dict[str, float]], comparators: tuple[Comparator, ...]
+) -> None:
+    """Set m of each level to its share of the expected matching pairs (a field with no evidence keeps
+    its starting m values)."""
+    for comparator in comparators:
+        seen = expected[comparator.name]
+        if sum(seen.values()) < 1.0:
+            continue
+        denominator = sum(seen.values()) + _SMOOTH * len(comparator.levels) * 1e-3
+        for level in comparator.levels:
+            m[comparator.name][level] = (seen[level] + _SMOOTH * 1e-3) / denominator
+
+
 def _em(
     counts: Counter[Pattern],
     m: dict[str, dict[str, float]],
@@ -212,13 +226,7 @@ def _em(
         new_share = min(max(matched / total, 1e-6), 1 - 1e-6) if total else share
         change = abs(new_share - share)
         share = new_share
-        for comparator in comparators:
-            seen = expected[comparator.name]
-            if sum(seen.values()) < 1.0:
-                continue  # no evidence on this field: keep the starting m values
-            denominator = sum(seen.values()) + _SMOOTH * len(comparator.levels) * 1e-3
-            for level in comparator.levels:
-                m[comparator.name][level] = (seen[level] + _SMOOTH * 1e-3) / denominator
+        _m_step(m, expected, comparators)
         if change < 1e-6:
             break
     return m, share, ran, expected
@@ -265,13 +273,7 @@ def _em_by_rule(
                 for level, expected in seen[name].items():
                     totals[name][level] += expected
     m = {name: dict(levels) for name, levels in start_m.items()}
-    for comparator in comparators:
-        found = totals[comparator.name]
-        if sum(found.values()) < 1.0:
-            continue
-        denominator = sum(found.values()) + _SMOOTH * len(comparator.levels) * 1e-3
-        for level in comparator.levels:
-            m[comparator.name][level] = (found[level] + _SMOOTH * 1e-3) / denominator
+    _m_step(m, totals, comparators)
     return m, totals, most
 
 
