@@ -53,6 +53,16 @@ MIN_LEVEL_EVIDENCE = 5.0
 """Expected matching pairs a comparison level needs before its m is taken from the data."""
 SHARED_SHARE = 0.1
 """Share of exact agreements between apparently different people that makes a field household-shared."""
+SHARED_SHARE_UNESTIMATED = 0.2
+"""The same, when no m could be estimated from personal keys and the base weights judge the names: those
+read one person's mistyped names as two people's more often (15.6% of FEBRL3's pairs agreeing on its
+personal social security id, against none with estimated weights; 22% and 29% of a synthetic council
+population's pairs agreeing on an address or a household account)."""
+MIN_EM_PAIRS = 50
+"""Fewest candidate pairs that m and the share of matches are estimated from: pairs found by personal keys
+(an identifier, names with a date of birth, an e-mail), and by household keys on fields the data show to
+be personal. With fewer (an extract of households with no dates of birth and no identifiers, say) the base
+parameters are kept: an estimate from nothing would say nobody matches."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,9 @@ class TrainingReport:
     by_rule: bool = False
     """True when EM over all candidate pairs at once took the wrong component for the matches and the
     parameters were estimated rule by rule instead (each rule's own fields left out)."""
+    too_few_pairs: bool = False
+    """True when fewer than :data:`MIN_EM_PAIRS` candidate pairs share a personal key: the base parameters
+    were returned unchanged (``separated`` is False too)."""
 
 
 class _Patterns:
@@ -321,11 +334,12 @@ def _shared_fields(
     share: float,
     comparators: tuple[Comparator, ...],
     declared: frozenset[str],
+    limit: float = SHARED_SHARE,
 ) -> frozenset[str]:
     """Which of the declared household fields the data show to be shared by different people.
 
     For each, the blocked pairs that agree on it exactly are scored on the personal fields alone; when at
-    least :data:`SHARED_SHARE` of them look like two people, agreement on the field says "same household",
+    least ``limit`` of them look like two people, agreement on the field says "same household",
     not "same person" (a council tax account, a tenancy). Otherwise (a personal reference, as FEBRL's
     social security id) it counts as evidence of its own. Too few pairs keep the declaration.
     """
@@ -349,7 +363,7 @@ def _shared_fields(
             agreeing += count
             if log_odds < 0.0:
                 apart += count
-        if agreeing < 20 or apart >= SHARED_SHARE * agreeing:
+        if agreeing < 20 or apart >= limit * agreeing:
             shared.add(name)
     return frozenset(shared)
 
@@ -448,8 +462,12 @@ def train(
         rules: tuple[BlockingRule, ...], by_rule: bool
     ) -> tuple[dict[str, dict[str, float]], float, int, dict[str, dict[str, float]], list[tuple[int, int]]]:
         pairs = candidates.of(rules)
-        counts = patterns.count(_sample(pairs, max_pairs, seed))
         start = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
+        if len(pairs) < MIN_EM_PAIRS:
+            # Nothing to estimate from: the base m, and no opinion on the share of matches, so that the
+            # household fields are still told by the base weights of the names and dates of birth.
+            return start, 0.5, 0, {}, pairs
+        counts = patterns.count(_sample(pairs, max_pairs, seed))
         if not by_rule:
             m, share, ran, seen = _em(counts, start, u, comparators, iterations)
             return m, share, ran, seen, pairs
@@ -463,10 +481,16 @@ def train(
     # birth outnumber one person's records), rule by rule, each rule's own fields left out.
     for by_rule in (False, True):
         m, share, ran, seen, pairs = estimate(personal_rules, by_rule)
-        household = _shared_fields(every_pair, m, u, share, comparators, base.household)
+        limit = SHARED_SHARE if ran else SHARED_SHARE_UNESTIMATED
+        household = _shared_fields(every_pair, m, u, share, comparators, base.household, limit)
         extra = tuple(r for r in RULES if RULE_FIELDS.get(r.prefix, "") not in household | {""})
         if extra:
             m, share, ran, seen, pairs = estimate(personal_rules + extra, by_rule)
+        if len(pairs) < MIN_EM_PAIRS:
+            report = TrainingReport(
+                n, round(candidates.total(pairs)), len(sample), 0.0, 0, separated=False, too_few_pairs=True
+            )
+            return base, report
         if _separated(m, observed):
             break
     else:

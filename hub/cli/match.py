@@ -36,7 +36,7 @@ from matching.incremental import IncrementalMatcher
 from matching.memory import MemoryStore
 from matching.model import Prepared, RecordChange
 from matching.params import Params, default_params
-from matching.training import train
+from matching.training import MIN_EM_PAIRS, TrainingReport, train
 
 MIN_TRAINING_RECORDS = 1000
 """Fewer records than this are matched with the shipped parameters: too few pairs to estimate from."""
@@ -162,6 +162,21 @@ def _report(bad: list[BadRow]) -> None:
         typer.echo(f"line {row.line}: {row.reason}", err=True)
 
 
+def _not_estimated(report: TrainingReport) -> str:
+    """Why training kept the base match weights, for a person reading the terminal."""
+    if report.too_few_pairs:
+        return (
+            f"only {report.blocked_pairs} pairs of records share an identifier, an e-mail address, names "
+            f"with a date of birth or another personal key (fewer than {MIN_EM_PAIRS}), too few to estimate "
+            "match weights from: kept the shipped parameters"
+        )
+    return (
+        "EM could not tell one person's records from different people's, over all candidate pairs or "
+        "rule by rule (it found one person's names and date of birth usually disagreeing): kept the "
+        "shipped parameters"
+    )
+
+
 class _PreparedOnce(FellegiSunterEngine):
     """The engine, handing back the records it already prepared for training instead of preparing
     them again (the same record objects, so an update in the file is still prepared anew)."""
@@ -236,12 +251,7 @@ def _estimated_engine(
     gc.freeze()
     params, report = train(list(prepared.values()), max_block_size=base.max_block_size)
     if not report.separated:
-        typer.echo(
-            f"EM could not tell one person's records from different people's in {report.records} "
-            "records, over all candidate pairs or rule by rule (it found one person's names and date of "
-            "birth usually disagreeing): using the shipped parameters",
-            err=True,
-        )
+        typer.echo(f"{report.records} records: {_not_estimated(report)}", err=True)
         return _PreparedOnce(params, prepared, link, review)
     how = (
         "rule by rule (over all candidate pairs at once, EM took people who share a name and a date of "
@@ -290,7 +300,7 @@ def match_command(
         typer.echo(
             f"trained on {report.records} records, {report.blocked_pairs} candidate pairs, "
             f"{report.iterations} EM iterations: wrote {out}"
-            + ("" if report.separated else " (EM did not separate matches: the base parameters, unchanged)"),
+            + ("" if report.separated else f" ({_not_estimated(report)})"),
             err=True,
         )
         return

@@ -102,3 +102,20 @@ def test_when_em_over_all_pairs_collapses_it_is_run_rule_by_rule(
         m, u = params.levels[name]["exact"]
         assert m > 10 * u
         assert params.levels[name]["exact"][0] > params.levels[name]["different"][0]
+
+
+def test_too_few_candidate_pairs_keep_the_base_parameters() -> None:
+    """Before, EM ran on no pairs at all and set the prior so low that nothing ever linked."""
+    engine = FellegiSunterEngine()
+    population = generate_population(people=1500, seed=3)
+    bare = [
+        r.model_copy(
+            update={"date_of_birth": None, "identifiers": [], "emails": [], "phones": [], "addresses": []}
+        )
+        for s in population.systems
+        for r in population.person_records(s)
+    ]
+    params, report = train([engine.prepare(r) for r in bare])
+    assert report.too_few_pairs
+    assert not report.separated
+    assert params == engine.params
