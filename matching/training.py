@@ -51,13 +51,11 @@ RULE_FIELDS = {
 """The household field behind each household blocking rule."""
 MIN_LEVEL_EVIDENCE = 5.0
 """Expected matching pairs a comparison level needs before its m is taken from the data."""
-SHARED_SHARE = 0.1
-"""Share of exact agreements between apparently different people that makes a field household-shared."""
-SHARED_SHARE_UNESTIMATED = 0.2
-"""The same, when no m could be estimated from personal keys and the base weights judge the names: those
-read one person's mistyped names as two people's more often (15.6% of FEBRL3's pairs agreeing on its
-personal social security id, against none with estimated weights; 22% and 29% of a synthetic council
-population's pairs agreeing on an address or a household account)."""
+SHARED_SHARE = 0.25
+"""Share of the pairs agreeing exactly on a household field whose names and dates of birth say "two people"
+that makes the field household-shared. Seen: 3% of FEBRL3's pairs agreeing on its personal social security
+id (16% with no dates of birth, judged by the base weights); 59% and 84% of a synthetic council
+population's pairs agreeing on an address or a household account."""
 MIN_EM_PAIRS = 50
 """Fewest candidate pairs that m and the share of matches are estimated from: pairs found by personal keys
 (an identifier, names with a date of birth, an e-mail), and by household keys on fields the data show to
@@ -331,21 +329,22 @@ def _shared_fields(
     counts: Counter[Pattern],
     m: dict[str, dict[str, float]],
     u: dict[str, dict[str, float]],
-    share: float,
     comparators: tuple[Comparator, ...],
     declared: frozenset[str],
-    limit: float = SHARED_SHARE,
 ) -> frozenset[str]:
     """Which of the declared household fields the data show to be shared by different people.
 
-    For each, the blocked pairs that agree on it exactly are scored on the personal fields alone; when at
-    least ``limit`` of them look like two people, agreement on the field says "same household",
-    not "same person" (a council tax account, a tenancy). Otherwise (a personal reference, as FEBRL's
-    social security id) it counts as evidence of its own. Too few pairs keep the declaration.
+    For each, the blocked pairs that agree on it exactly are weighed on the personal fields alone, with no
+    prior: when at least :data:`SHARED_SHARE` of them look like two people (their names and dates of birth
+    say "two people" more than "one"), agreement on the field says "same household", not "same person" (a
+    council tax account, a tenancy). Otherwise (a personal reference, as FEBRL's social security id) it
+    counts as evidence of its own. Too few pairs keep the declaration.
+
+    No prior, because the share of matches EM found is that of the pairs it was estimated on (found by
+    personal keys: almost all one person when e-mail addresses are the only such key), not of these.
     """
     names = [c.name for c in comparators]
     personal = [i for i, name in enumerate(names) if name not in declared]
-    prior = math.log(share / (1.0 - share))
     shared: set[str] = set()
     for index, name in enumerate(names):
         if name not in declared:
@@ -355,7 +354,7 @@ def _shared_fields(
         for pattern, count in counts.items():
             if pattern[index] != "exact":
                 continue
-            log_odds = prior + sum(
+            log_odds = sum(
                 math.log(max(m[names[i]][pattern[i]], 1e-12) / max(u[names[i]][pattern[i]], 1e-12))
                 for i in personal
                 if pattern[i] != "missing"
@@ -363,7 +362,7 @@ def _shared_fields(
             agreeing += count
             if log_odds < 0.0:
                 apart += count
-        if agreeing < 20 or apart >= limit * agreeing:
+        if agreeing < 20 or apart >= SHARED_SHARE * agreeing:
             shared.add(name)
     return frozenset(shared)
 
@@ -481,8 +480,7 @@ def train(
     # birth outnumber one person's records), rule by rule, each rule's own fields left out.
     for by_rule in (False, True):
         m, share, ran, seen, pairs = estimate(personal_rules, by_rule)
-        limit = SHARED_SHARE if ran else SHARED_SHARE_UNESTIMATED
-        household = _shared_fields(every_pair, m, u, share, comparators, base.household, limit)
+        household = _shared_fields(every_pair, m, u, comparators, base.household)
         extra = tuple(r for r in RULES if RULE_FIELDS.get(r.prefix, "") not in household | {""})
         if extra:
             m, share, ran, seen, pairs = estimate(personal_rules + extra, by_rule)

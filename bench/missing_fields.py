@@ -1,0 +1,53 @@
+"""Quality when a source holds less: the same data sets with whole fields left out, as real extracts come
+(a council tax system with no dates of birth, a register with no identifiers, a list of names and dates
+of birth only). Ours twice on each, as in bench.run: shipped parameters, and estimated from the input.
+
+.venv/bin/python -m bench.missing_fields            # FEBRL3 and the synthetic population, 10,000 people
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bench import febrl
+from bench.run import HEADER, _ours
+from contracts import PersonRecord
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "every field": {},
+    "no identifiers": {"identifiers": []},
+    "no date of birth": {"date_of_birth": None},
+    "no identifiers, no date of birth": {"identifiers": [], "date_of_birth": None},
+    "no address": {"addresses": []},
+    "names and date of birth only": {"identifiers": [], "addresses": [], "phones": [], "emails": []},
+}
+"""Each variant's fields, as they are left out of every record."""
+
+
+def _without(records: list[PersonRecord], update: dict[str, Any]) -> list[PersonRecord]:
+    return [r.model_copy(update=update) for r in records] if update else records
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=10000, help="size of the synthetic population")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    from adaptors.population import generate_population
+
+    records, truth, _frame = febrl.load("febrl3")
+    pop = generate_population(people=args.people, seed=args.seed)
+    synthetic = [r for system in pop.systems for r in pop.person_records(system)]
+    print(HEADER, flush=True)
+    for name, data, sets_truth in (
+        (f"FEBRL3 ({len(records):,} records)", records, truth),
+        (f"synthetic {args.people:,} people ({len(synthetic):,} records)", synthetic, pop.truth),
+    ):
+        for variant, update in VARIANTS.items():
+            for row in _ours(f"{name}, {variant}", _without(data, update), sets_truth):
+                print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
