@@ -37,6 +37,40 @@ _PARTICLES = frozenset("de del della der di du la le van von st".split())
 
 _NAMER = NickNamer()
 
+UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
+    "alf": ("alfred",),
+    "alfie": ("alfred",),
+    "bev": ("beverley", "beverly"),
+    "cath": ("catherine", "cathleen"),
+    "dai": ("david",),
+    "frankie": ("frances", "francesca", "francis"),
+    "gill": ("gillian",),
+    "izzy": ("isabel", "isabella", "isobel"),
+    "jill": ("gillian",),
+    "jock": ("john",),
+    "kate": ("catherine", "katherine", "kathryn"),
+    "kath": ("kathleen", "katherine", "kathryn"),
+    "katie": ("catherine", "katherine", "kathleen", "kathryn"),
+    "kitty": ("catherine", "katherine"),
+    "lexie": ("alexandra",),
+    "mags": ("margaret",),
+    "nicky": ("nicola", "nicole", "nicholas"),
+    "nikki": ("nicola", "nicole"),
+    "rab": ("robert",),
+    "rabbie": ("robert",),
+    "stan": ("stanley",),
+    "tash": ("natasha",),
+    "viv": ("vivian", "vivien", "vivienne"),
+    "wendy": ("gwendolen", "gwendoline"),
+}
+"""Diminutives common in the UK that the nicknames package (built from US records) lacks, with the names
+they stand for (Kate/Catherine, Alf/Alfred, Rab/Robert, Dai/David)."""
+_UK_NICKNAMES_OF = {
+    name: frozenset(short for short, names in UK_DIMINUTIVES.items() if name in names)
+    for names in UK_DIMINUTIVES.values()
+    for name in names
+}
+
 
 class StandardName(NamedTuple):
     """A name after standardisation: first given name, other given names, family name, suffix.
@@ -123,13 +157,14 @@ def _standardise_once(given: str | None, middle: str | None, family: str | None)
 
 @lru_cache(maxsize=65536)
 def _canonicals(name: str) -> frozenset[str]:
-    return frozenset(_NAMER.canonicals_of(name))
+    return frozenset(_NAMER.canonicals_of(name)) | frozenset(UK_DIMINUTIVES.get(name, ()))
 
 
 @lru_cache(maxsize=65536)
 def _relatives(name: str) -> frozenset[str]:
     """The name's canonical forms and its nicknames (cached per name: names repeat, pairs do not)."""
-    return _canonicals(name) | frozenset(_NAMER.nicknames_of(name))
+    uk = _UK_NICKNAMES_OF.get(name, frozenset())
+    return _canonicals(name) | frozenset(_NAMER.nicknames_of(name)) | uk
 
 
 def nickname_related(a: str, b: str) -> bool:

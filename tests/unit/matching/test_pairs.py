@@ -29,6 +29,20 @@ CASES = [
         "link",
     ),
     (
+        "nickname Kate/Catherine, a UK diminutive the nicknames package lacks",
+        person("1", "Catherine", "Ashworth", "1968-02-14"),
+        person("2", "Kate", "Ashworth", "1968-02-14"),
+        {"given": "nickname", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
+        "nickname Alf/Alfred",
+        person("1", "Alfred", "Pennington", "1944-07-21"),
+        person("2", "ALF", "Pennington", "1944-07-21"),
+        {"given": "nickname", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
         "nickname Sandy/Alexander",
         person("1", "Alexander", "McLeod", "1972-01-09", postcode="EH1 1AA"),
         person("2", "Sandy", "Mcleod", "1972-01-09", postcode="EH1 1AA"),
