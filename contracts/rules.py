@@ -83,6 +83,10 @@ def check_uprn(value: str) -> tuple[str, str | None]:
     return str(int(compact)), None
 
 
+NO_SUCH_DAY = "date.exists"
+"""The rule broken by a date whose day does not exist in its month (30 February, 31 June)."""
+
+
 def check_date_parts(year: int | None, month: int | None, day: int | None) -> str | None:
     """The rule a (possibly partial) calendar date breaks, or ``None``."""
     if year is None:
@@ -98,7 +102,7 @@ def check_date_parts(year: int | None, month: int | None, day: int | None) -> st
     try:
         date(year, month, day)
     except ValueError:
-        return "date.exists: no such day in that month"
+        return f"{NO_SUCH_DAY}: no such day in that month"
     return None
 
 

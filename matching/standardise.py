@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from contracts import Address, PersonRecord
+from contracts.rules import NO_SUCH_DAY
 from matching.addresses import parse_address, standard_email, standard_phone, standard_postcode
 from matching.names import standard_name
 from matching.text import compact, fold
@@ -84,7 +85,12 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
 
     dob = record.date_of_birth
     if dob is not None and dob.year is not None:
-        feats["d"] = (dob.year, dob.month, dob.day)
+        if dob.invalid and dob.invalid.startswith(NO_SUCH_DAY):
+            # 30 February, 31 June: the day or the month is wrong, and which cannot be told; the year
+            # still counts. (A month over 12 is kept whole: it may be a day and month swapped.)
+            feats["d"] = (dob.year, None, None)
+        else:
+            feats["d"] = (dob.year, dob.month, dob.day)
 
     uprns: list[str] = []
     if record.identifiers:

@@ -57,6 +57,20 @@ CASES = [
         "review",
     ),
     (
+        "an impossible date of birth (31 June) counts by its year only, not as a different date",
+        person("1", "Keith", "Brookford", "1959-06-14"),
+        person("2", "Keith", "Brookford", "1959-06-31"),
+        {"given": "exact", "family": "exact", "dob": "partial", "address": "exact"},
+        "link",
+    ),
+    (
+        "a month over 12 is still seen as day and month swapped",
+        person("1", "Keith", "Brookford", "1959-04-13"),
+        person("2", "Keith", "Brookford", "1959-13-04", postcode="M6 1AA", line="2 Low Road"),
+        {"given": "exact", "family": "exact", "dob": "close"},
+        "link",
+    ),
+    (
         "father and son namesakes at one address",
         person("1", "John", "Ormsby", "1950-05-05"),
         person("2", "John", "Ormsby", "1978-09-01"),
