@@ -329,22 +329,24 @@ def _shared_fields(
     counts: Counter[Pattern],
     m: dict[str, dict[str, float]],
     u: dict[str, dict[str, float]],
+    share: float,
     comparators: tuple[Comparator, ...],
     declared: frozenset[str],
 ) -> frozenset[str]:
     """Which of the declared household fields the data show to be shared by different people.
 
-    For each, the blocked pairs that agree on it exactly are weighed on the personal fields alone, with no
-    prior: when at least :data:`SHARED_SHARE` of them look like two people (their names and dates of birth
-    say "two people" more than "one"), agreement on the field says "same household", not "same person" (a
-    council tax account, a tenancy). Otherwise (a personal reference, as FEBRL's social security id) it
+    For each, the blocked pairs that agree on it exactly are weighed on the personal fields alone, with
+    the share of matches as a prior capped at even odds: when at least :data:`SHARED_SHARE` of them look
+    like two people, agreement on the field says "same household", not "same person" (a council tax
+    account, a tenancy). Otherwise (a personal reference, as FEBRL's social security id) it
     counts as evidence of its own. Too few pairs keep the declaration.
-
-    No prior, because the share of matches EM found is that of the pairs it was estimated on (found by
-    personal keys: almost all one person when e-mail addresses are the only such key), not of these.
     """
     names = [c.name for c in comparators]
     personal = [i for i, name in enumerate(names) if name not in declared]
+    # The share of matches among the pairs EM saw, but never in favour of a match: where e-mail addresses
+    # are the only personal key nearly all those pairs are one person, and that share as a prior would
+    # make every household look like one person.
+    prior = min(0.0, math.log(share / (1.0 - share)))
     shared: set[str] = set()
     for index, name in enumerate(names):
         if name not in declared:
@@ -354,7 +356,7 @@ def _shared_fields(
         for pattern, count in counts.items():
             if pattern[index] != "exact":
                 continue
-            log_odds = sum(
+            log_odds = prior + sum(
                 math.log(max(m[names[i]][pattern[i]], 1e-12) / max(u[names[i]][pattern[i]], 1e-12))
                 for i in personal
                 if pattern[i] != "missing"
@@ -480,7 +482,7 @@ def train(
     # birth outnumber one person's records), rule by rule, each rule's own fields left out.
     for by_rule in (False, True):
         m, share, ran, seen, pairs = estimate(personal_rules, by_rule)
-        household = _shared_fields(every_pair, m, u, comparators, base.household)
+        household = _shared_fields(every_pair, m, u, share, comparators, base.household)
         extra = tuple(r for r in RULES if RULE_FIELDS.get(r.prefix, "") not in household | {""})
         if extra:
             m, share, ran, seen, pairs = estimate(personal_rules + extra, by_rule)
