@@ -82,6 +82,12 @@ def test_missing_input_fails_with_one_line(tmp_path: Path) -> None:
     assert result.output.strip().startswith("error: no such input file")
 
 
+def _citizens(clusters: Path) -> dict[tuple[str, str], str]:
+    """(source system, source record id) -> citizen id, from a clusters.csv."""
+    rows = csv.DictReader(clusters.read_text().splitlines())
+    return {(r["source_system"], r["source_record_id"]): r["citizen_id"] for r in rows}
+
+
 def _people_with_a_personal_reference(count: int) -> str:
     """A CSV of ``count`` people, each twice: the second copy has a new address and a date of birth with
     day and month keyed wrongly, but the same membership number (a reference each person holds alone)."""
@@ -110,8 +116,7 @@ def test_parameters_are_estimated_from_the_input_so_a_personal_reference_counts(
     out = tmp_path / "clusters.csv"
 
     def together() -> float:
-        rows = list(csv.DictReader(out.read_text().splitlines()))
-        where = {(r["source_system"], r["source_record_id"]): r["citizen_id"] for r in rows}
+        where = _citizens(out)
         return sum(where[("a", str(i))] == where[("b", str(i))] for i in range(600)) / 600
 
     result = runner.invoke(app, ["match", str(source), "--out", str(out)])
@@ -161,10 +166,7 @@ def test_an_extract_without_dates_of_birth_or_identifiers_is_still_matched(tmp_p
     result = runner.invoke(app, ["match", str(source), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "too few to estimate match weights from: kept the shipped parameters" in result.output
-    where = {
-        (r["source_system"], r["source_record_id"]): r["citizen_id"]
-        for r in csv.DictReader(out.read_text().splitlines())
-    }
+    where = _citizens(out)
     assert sum(where[("a", str(i))] == where[("b", str(i))] for i in range(600)) / 600 >= 0.95
     # Two people of one household stay apart.
     assert len(set(where.values())) == 600
@@ -185,10 +187,7 @@ def test_a_personal_reference_counts_even_with_no_dates_of_birth(tmp_path: Path)
     result = runner.invoke(app, ["match", str(source), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "estimated match parameters from the input by EM: 1200 records" in result.output
-    where = {
-        (r["source_system"], r["source_record_id"]): r["citizen_id"]
-        for r in csv.DictReader(out.read_text().splitlines())
-    }
+    where = _citizens(out)
     renamed = {str((i - 2) // 2) for i in range(2, len(rows), 14)}
     kept = [str(i) for i in range(600) if str(i) not in renamed]
     # Every person whose name was kept is found; the weight of the number is learned, not assumed.
