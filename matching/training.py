@@ -80,8 +80,8 @@ class TrainingReport:
     """True when EM over all candidate pairs at once took the wrong component for the matches and the
     parameters were estimated rule by rule instead (each rule's own fields left out)."""
     too_few_pairs: bool = False
-    """True when fewer than :data:`MIN_EM_PAIRS` candidate pairs share a personal key: the base parameters
-    were returned unchanged (``separated`` is False too)."""
+    """True when fewer than :data:`MIN_EM_PAIRS` candidate pairs were left to estimate from (see there):
+    the base parameters were returned unchanged (``separated`` is False too)."""
 
 
 class _Patterns:

@@ -88,6 +88,16 @@ def _citizens(clusters: Path) -> dict[tuple[str, str], str]:
     return {(r["source_system"], r["source_record_id"]): r["citizen_id"] for r in rows}
 
 
+def _match_rows(tmp_path: Path, rows: list[str]) -> tuple[str, dict[tuple[str, str], str]]:
+    """Run ``citizen-hub match`` on CSV ``rows`` (header first); its output and the citizens."""
+    source = tmp_path / "input.csv"
+    source.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return result.output, _citizens(out)
+
+
 def _people_with_a_personal_reference(count: int) -> str:
     """A CSV of ``count`` people, each twice: the second copy has a new address and a date of birth with
     day and month keyed wrongly, but the same membership number (a reference each person holds alone)."""
@@ -160,13 +170,8 @@ def test_an_extract_without_dates_of_birth_or_identifiers_is_still_matched(tmp_p
             i = 2 * home + person
             rows.append(f"a,{i},{g},{f},{number} {street} Road,Salford,{postcode}")
             rows.append(f"b,{i},{g.upper()},{f.upper()},{number} {street.upper()} RD,SALFORD,{postcode}")
-    source = tmp_path / "no_dates.csv"
-    source.write_text("\n".join(rows) + "\n")
-    out = tmp_path / "clusters.csv"
-    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    assert "too few to estimate match weights from: kept the shipped parameters" in result.output
-    where = _citizens(out)
+    output, where = _match_rows(tmp_path, rows)
+    assert "too few to estimate match weights from: kept the shipped parameters" in output
     assert sum(where[("a", str(i))] == where[("b", str(i))] for i in range(600)) / 600 >= 0.95
     # Two people of one household stay apart.
     assert len(set(where.values())) == 600
@@ -181,13 +186,8 @@ def test_a_personal_reference_counts_even_with_no_dates_of_birth(tmp_path: Path)
         cells = rows[i].split(",")
         cells[3] = "ashworth"
         rows[i] = ",".join(cells)
-    source = tmp_path / "members.csv"
-    source.write_text("\n".join(rows) + "\n")
-    out = tmp_path / "clusters.csv"
-    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    assert "estimated match parameters from the input by EM: 1200 records" in result.output
-    where = _citizens(out)
+    output, where = _match_rows(tmp_path, rows)
+    assert "estimated match parameters from the input by EM: 1200 records" in output
     renamed = {str((i - 2) // 2) for i in range(2, len(rows), 14)}
     kept = [str(i) for i in range(600) if str(i) not in renamed]
     # Every person whose name was kept is found; the weight of the number is learned, not assumed.
