@@ -7,8 +7,9 @@ is valid. An invalid value is returned as given (trimmed) so that nothing a lega
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from functools import lru_cache
 
 # HMRC: first letter never D F I Q U V; second letter never D F I Q U V or O.
 _NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
@@ -67,16 +68,20 @@ def check_nhs_number(value: str) -> tuple[str, str | None]:
     return compact, None
 
 
+@lru_cache(maxsize=65536)
 def check_uk_postcode(value: str) -> tuple[str, str | None]:
-    """UK postcode: a known shape, returned upper case with one space before the inward code."""
+    """UK postcode: a known shape, returned upper case with one space before the inward code (cached:
+    a household's records share one)."""
     compact = _compact(value)
     if not _POSTCODE_SHAPE.match(compact):
         return value.strip(), "postcode.shape: not a UK postcode shape (e.g. M5 4WT)"
     return f"{compact[:-3]} {compact[-3:]}", None
 
 
+@lru_cache(maxsize=65536)
 def check_uprn(value: str) -> tuple[str, str | None]:
-    """Unique Property Reference Number: 1 to 12 digits (leading zeros dropped)."""
+    """Unique Property Reference Number: 1 to 12 digits, leading zeros dropped (cached: a property's
+    records share one)."""
     compact = value.strip()
     if not _UPRN_SHAPE.match(compact):
         return compact, "uprn.shape: 1 to 12 digits"
@@ -106,7 +111,7 @@ def check_date_parts(year: int | None, month: int | None, day: int | None) -> st
     return None
 
 
-IDENTIFIER_CHECKS = {
+IDENTIFIER_CHECKS: dict[str, Callable[[str], tuple[str, str | None]]] = {
     "nino": check_nino,
     "nhs": check_nhs_number,
     "uprn": check_uprn,
