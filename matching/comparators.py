@@ -221,18 +221,21 @@ def _address_pair(x: Sequence[str], y: Sequence[str]) -> str:
     pb, flat_b, num_b, street_b, town_b = y
     same_postcode = bool(pa) and pa == pb
     same_number = bool(num_a) and num_a == num_b and flat_a == flat_b
-    street = _street_similarity(street_a, street_b)
-    if same_number and street >= 90 and (same_postcode or (not pa or not pb) and town_a == town_b):
-        return "exact"
-    if same_postcode and (same_number or (not num_a and not num_b and street >= 90)):
-        return "close"
-    if same_number and street >= 90:
-        return "close"
-    if same_postcode or (same_number and street >= 80):
-        return "somewhat"
+    if same_postcode or same_number:
+        street = _street_similarity(street_a, street_b)
+        if same_number and street >= 90 and (same_postcode or (not pa or not pb) and town_a == town_b):
+            return "exact"
+        if same_postcode and (same_number or (not num_a and not num_b and street >= 90)):
+            return "close"
+        if same_number and street >= 90:
+            return "close"
+        if same_postcode or street >= 80:
+            return "somewhat"
+    # Neither the postcode nor the house number agrees (most pairs): the street's spelling is compared
+    # only within one postcode sector.
     parts_a, parts_b = postcode_parts(pa), postcode_parts(pb)
     if parts_a and parts_b:
-        if parts_a[1] == parts_b[1] and street >= 80:
+        if parts_a[1] == parts_b[1] and _street_similarity(street_a, street_b) >= 80:
             return "somewhat"
         if parts_a[0] == parts_b[0]:
             return "district"
