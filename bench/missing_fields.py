@@ -1,6 +1,8 @@
 """Quality when a source holds less: the same data sets with whole fields left out, as real extracts come
 (a council tax system with no dates of birth, a register with no identifiers, a list of names and dates
-of birth only). Ours twice on each, as in bench.run: shipped parameters, and estimated from the input.
+of birth only), and with one system writing a placeholder date of birth for every record (what legacy
+systems write when they do not know it). Ours twice on each, as in bench.run: shipped parameters, and
+estimated from the input.
 
 .venv/bin/python -m bench.missing_fields            # FEBRL3 and the synthetic population, 10,000 people
 """
@@ -13,6 +15,7 @@ from typing import Any
 from bench import febrl
 from bench.run import HEADER, _ours
 from contracts import PersonRecord
+from contracts.person import BirthDate
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "every field": {},
@@ -24,9 +27,26 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 """Each variant's fields, as they are left out of every record."""
 
+PLACEHOLDERS: dict[str, tuple[str, str]] = {
+    "council tax dates of birth all 1900-01-01 (a placeholder the parameters ship)": (
+        "council_tax",
+        "1900-01-01",
+    ),
+    "benefits dates of birth all 1899-12-31 (found by training)": ("benefits", "1899-12-31"),
+}
+"""Synthetic variants: one system's every date of birth replaced by a placeholder."""
+
 
 def _without(records: list[PersonRecord], update: dict[str, Any]) -> list[PersonRecord]:
     return [r.model_copy(update=update) for r in records] if update else records
+
+
+def _placeholder(records: list[PersonRecord], system: str, date: str) -> list[PersonRecord]:
+    placeholder = BirthDate.model_validate(date)
+    return [
+        r.model_copy(update={"date_of_birth": placeholder}) if r.source_system == system else r
+        for r in records
+    ]
 
 
 def main() -> None:
@@ -47,6 +67,10 @@ def main() -> None:
         for variant, update in VARIANTS.items():
             for row in _ours(f"{name}, {variant}", _without(data, update), sets_truth):
                 print(row, flush=True)
+    name = f"synthetic {args.people:,} people ({len(synthetic):,} records)"
+    for variant, (system, date) in PLACEHOLDERS.items():
+        for row in _ours(f"{name}, {variant}", _placeholder(synthetic, system, date), pop.truth):
+            print(row, flush=True)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "conflict_weight": -3.0,
     "conflict_review_support": 18.0,
     "thresholds": {"link": 4.0, "review": -4.0},
+    # Dates that legacy systems write when they do not know a date of birth: read as no date at all.
+    # Training adds any other date held by implausibly many records (matching.training).
+    "placeholder_dates_of_birth": ["1800-01-01", "1900-01-01", "1901-01-01"],
     "levels": {
         "given": {
             "exact": [0.86, 0.01],

@@ -70,8 +70,11 @@ class FellegiSunterEngine:
         self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...]], str] = {}
 
     def prepare(self, record: PersonRecord) -> Prepared:
-        """Standardise one record and compute its blocking keys."""
+        """Standardise one record and compute its blocking keys (a placeholder date of birth is left
+        out, as if the record had none)."""
         features = features_of(record)
+        if features.get("d") in self.params.placeholder_dates:
+            del features["d"]
         return Prepared(
             key=record.source_key, blocking_keys=blocking_keys(features, self.rules), features=features
         )

@@ -44,6 +44,9 @@ class Params:
     term_frequencies: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     term_frequency_floor: Mapping[str, float] = field(default_factory=dict)
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    placeholder_dates: frozenset[tuple[int, int, int]] = frozenset()
+    """Full dates of birth read as no date at all: what a system writes when it does not know one
+    (1900-01-01), or any date the training data show held by implausibly many records."""
 
     @staticmethod
     def from_dict(data: Mapping[str, Any], comparators: tuple[Comparator, ...] = COMPARATORS) -> Params:
@@ -78,6 +81,12 @@ class Params:
                 str(k): float(v)
                 for k, v in data.get("term_frequency_floor", DEFAULT_PARAMS["term_frequency_floor"]).items()
             }
+            placeholders = frozenset(
+                _date_parts(str(text))
+                for text in data.get(
+                    "placeholder_dates_of_birth", DEFAULT_PARAMS["placeholder_dates_of_birth"]
+                )
+            )
             declared = [c.name for c in comparators if c.household]
             household = frozenset(str(h) for h in data.get("household", declared))
             return Params(
@@ -93,6 +102,7 @@ class Params:
                 term_frequencies=tf,
                 term_frequency_floor=floor,
                 weights=weights,
+                placeholder_dates=placeholders,
             )
         except (KeyError, TypeError, IndexError, AttributeError) as error:
             raise ParamsError(f"match parameters are malformed: {error!r}") from error
@@ -109,7 +119,18 @@ class Params:
             "levels": {name: {lv: list(mu) for lv, mu in lvls.items()} for name, lvls in self.levels.items()},
             "term_frequencies": {name: dict(table) for name, table in self.term_frequencies.items()},
             "term_frequency_floor": dict(self.term_frequency_floor),
+            "placeholder_dates_of_birth": sorted(
+                f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in self.placeholder_dates
+            ),
         }
+
+
+def _date_parts(text: str) -> tuple[int, int, int]:
+    """(year, month, day) of a YYYY-MM-DD date."""
+    parts = text.split("-")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        raise ParamsError(f"placeholder date of birth {text!r} is not YYYY-MM-DD")
+    return int(parts[0]), int(parts[1]), int(parts[2])
 
 
 def default_params() -> Params:

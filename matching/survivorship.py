@@ -8,8 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contracts import PersonRecord
+from matching.defaults import DEFAULT_PARAMS
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_PLACEHOLDER_DATES = frozenset(DEFAULT_PARAMS["placeholder_dates_of_birth"])
+"""Dates of birth systems write when they do not know one: any real date wins over them."""
+_LAST = -(10**9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,8 @@ def field_values(record: PersonRecord) -> dict[str, Any]:
 def golden_record(
     records: Sequence[PersonRecord], trust: Mapping[str, Mapping[str, int]] | None = None
 ) -> GoldenRecord:
-    """Choose each field from the most trusted source, then the most recently updated record.
+    """Choose each field from the most trusted source, then the most recently updated record; a
+    placeholder date of birth (1900-01-01) only when no record holds a real one.
 
     Args:
         records: the member source records of one citizen.
@@ -95,6 +100,8 @@ def golden_record(
         when = record.updated_at or _EPOCH
         for name, value in field_values(record).items():
             rank = ranks.get(name, ranks.get("*", 0))
+            if name == "date_of_birth" and value in _PLACEHOLDER_DATES:
+                rank = _LAST  # kept as an alternative, chosen only when no system knows the date
             candidates.setdefault(name, []).append(((rank, when, record.source_key), FieldValue(value, prov)))
     for name, options in candidates.items():
         options.sort(key=lambda o: o[0], reverse=True)

@@ -13,9 +13,9 @@ import random
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from matching.blocking import RULES, BlockingRule
+from matching.blocking import RULES, BlockingRule, blocking_keys
 from matching.comparators import COMPARATORS, Comparator
 from matching.model import Prepared
 from matching.params import Params, default_params, log2_ratio
@@ -56,6 +56,11 @@ SHARED_SHARE = 0.25
 that makes the field household-shared. Seen: 3% of FEBRL3's pairs agreeing on its personal social security
 id (16% with no dates of birth, judged by the base weights); 59% and 84% of a synthetic council
 population's pairs agreeing on an address or a household account."""
+PLACEHOLDER_EXCESS = 25.0
+"""A full date of birth held by this many times the records an average day of a century would hold (and
+by at least :data:`MIN_PLACEHOLDER_RECORDS`) is a placeholder, not a birthday: what a system writes when
+it does not know the date. One person's few records, twins and coincidences stay far below it."""
+MIN_PLACEHOLDER_RECORDS = 10
 MIN_EM_PAIRS = 50
 """Fewest candidate pairs that m and the share of matches are estimated from: pairs found by personal keys
 (an identifier, names with a date of birth, an e-mail), and by household keys on fields the data show to
@@ -82,6 +87,9 @@ class TrainingReport:
     too_few_pairs: bool = False
     """True when fewer than :data:`MIN_EM_PAIRS` candidate pairs were left to estimate from (see there):
     the base parameters were returned unchanged (``separated`` is False too)."""
+    placeholder_dates: dict[str, int] = field(default_factory=dict)
+    """Dates of birth found to be placeholders (see :func:`placeholder_dates`), each with the number of
+    records holding it; they are read as no date at all, also when the base parameters are kept."""
 
 
 class _Patterns:
@@ -405,6 +413,30 @@ def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> 
     return {value: round(count / total, 8) for value, count in common if count > 1}
 
 
+def placeholder_dates(prepared: Sequence[Prepared]) -> dict[tuple[int, int, int], int]:
+    """Full dates of birth held by implausibly many records (see :data:`PLACEHOLDER_EXCESS`), each with
+    the number of records holding it."""
+    counts: Counter[tuple[int, int, int]] = Counter()
+    for record in prepared:
+        date = record.features.get("d")
+        if date and date[1] is not None and date[2] is not None:
+            counts[(date[0], date[1], date[2])] += 1
+    floor = max(MIN_PLACEHOLDER_RECORDS, PLACEHOLDER_EXCESS * len(prepared) / 36525)
+    return {date: count for date, count in sorted(counts.items()) if count >= floor}
+
+
+def _without_dates(prepared: Sequence[Prepared], dates: frozenset[tuple[int, int, int]]) -> list[Prepared]:
+    """The records with these dates of birth left out of their features and blocking keys."""
+    kept: list[Prepared] = []
+    for record in prepared:
+        date = record.features.get("d")
+        if date is not None and tuple(date) in dates:
+            features = {k: v for k, v in record.features.items() if k != "d"}
+            record = Prepared(key=record.key, blocking_keys=blocking_keys(features), features=features)
+        kept.append(record)
+    return kept
+
+
 def train(
     prepared: Sequence[Prepared],
     *,
@@ -434,7 +466,11 @@ def train(
     Returns:
         The trained parameters and a report.
     """
+    found = placeholder_dates(prepared)
     base = base or default_params()
+    base = replace(base, placeholder_dates=base.placeholder_dates | frozenset(found))
+    prepared = _without_dates(prepared, base.placeholder_dates)
+    shown = {f"{y:04d}-{m:02d}-{d:02d}": count for (y, m, d), count in found.items()}
     n = len(prepared)
     rng = random.Random(seed)
     sample: list[tuple[int, int]] = []
@@ -488,7 +524,14 @@ def train(
             m, share, ran, seen, pairs = estimate(personal_rules + extra, by_rule)
         if len(pairs) < MIN_EM_PAIRS:
             report = TrainingReport(
-                n, round(candidates.total(pairs)), len(sample), 0.0, 0, separated=False, too_few_pairs=True
+                n,
+                round(candidates.total(pairs)),
+                len(sample),
+                0.0,
+                0,
+                separated=False,
+                too_few_pairs=True,
+                placeholder_dates=shown,
             )
             return base, report
         if _separated(m, observed):
@@ -497,7 +540,14 @@ def train(
         # Parameters that say one person's records usually disagree on their names would link whole
         # households, so the base set is kept.
         report = TrainingReport(
-            n, round(candidates.total(pairs)), len(sample), share, ran, separated=False, by_rule=True
+            n,
+            round(candidates.total(pairs)),
+            len(sample),
+            share,
+            ran,
+            separated=False,
+            by_rule=True,
+            placeholder_dates=shown,
         )
         return base, report
     all_pairs = n * (n - 1) / 2
@@ -516,10 +566,14 @@ def train(
             "conflict_review_support": base.conflict_review_support,
             "thresholds": {"link": base.link, "review": base.review},
             "household": sorted(household),
+            "placeholder_dates_of_birth": base.to_dict()["placeholder_dates_of_birth"],
             "levels": {c.name: _levels(c, m, u, seen, base, observed) for c in comparators},
             "term_frequencies": tf,
             "term_frequency_floor": floor,
         },
         comparators,
     )
-    return params, TrainingReport(n, round(candidates.total(pairs)), len(sample), share, ran, by_rule=by_rule)
+    report = TrainingReport(
+        n, round(candidates.total(pairs)), len(sample), share, ran, by_rule=by_rule, placeholder_dates=shown
+    )
+    return params, report

@@ -177,6 +177,12 @@ def _not_estimated(report: TrainingReport) -> str:
     )
 
 
+def _placeholders(report: TrainingReport) -> str:
+    """Which dates of birth were read as placeholders, for a person reading the terminal."""
+    held = ", ".join(f"{date} ({count:,} records)" for date, count in report.placeholder_dates.items())
+    return f"dates of birth held by implausibly many records, read as unknown: {held}"
+
+
 class _PreparedOnce(FellegiSunterEngine):
     """The engine, handing back the records it already prepared for training instead of preparing
     them again (the same record objects, so an update in the file is still prepared anew)."""
@@ -189,7 +195,9 @@ class _PreparedOnce(FellegiSunterEngine):
 
     def prepare(self, record: PersonRecord) -> Prepared:
         found = self._prepared.pop(id(record), None)
-        return found if found is not None else super().prepare(record)
+        if found is None or found.features.get("d") in self.params.placeholder_dates:
+            return super().prepare(record)
+        return found
 
 
 def run_match(
@@ -250,6 +258,8 @@ def _estimated_engine(
     prepared = {id(r): base.prepare(r) for r in records}
     gc.freeze()
     params, report = train(list(prepared.values()), max_block_size=base.max_block_size)
+    if report.placeholder_dates:
+        typer.echo(_placeholders(report), err=True)
     if not report.separated:
         typer.echo(f"{report.records} records: {_not_estimated(report)}", err=True)
         return _PreparedOnce(params, prepared, link, review)
@@ -296,6 +306,8 @@ def match_command(
     if training:
         prepared = [engine.prepare(c.record) for c in changes if c.record is not None]
         trained, report = train(prepared, base=base, max_block_size=engine.max_block_size)
+        if report.placeholder_dates:
+            typer.echo(_placeholders(report), err=True)
         out.write_text(json.dumps(trained.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
         typer.echo(
             f"trained on {report.records} records, {report.blocked_pairs} candidate pairs, "

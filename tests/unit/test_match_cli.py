@@ -192,3 +192,26 @@ def test_a_personal_reference_counts_even_with_no_dates_of_birth(tmp_path: Path)
     kept = [str(i) for i in range(600) if str(i) not in renamed]
     # Every person whose name was kept is found; the weight of the number is learned, not assumed.
     assert all(where[("a", i)] == where[("b", i)] for i in kept)
+
+
+def test_a_date_of_birth_written_for_every_record_is_read_as_unknown(tmp_path: Path) -> None:
+    """A system that writes 31 December 1899 when it does not know the date: its records must not all be
+    one person's, and must still be matched by their names and addresses."""
+    import random
+
+    rng = random.Random(9)
+    given = ["ava", "ben", "cleo", "dev", "eli", "fay", "gus", "hal", "ida", "jon", "kit", "lou"]
+    family = [f"{a}{b}" for a in ("mor", "tal", "wen", "bri", "cas", "dun") for b in ("ley", "ton", "ford")]
+    rows = ["source_system,source_record_id,given_name,family_name,date_of_birth,address_line_1,postcode"]
+    for i in range(600):
+        g, f, street = rng.choice(given), rng.choice(family), rng.choice(family)
+        dob = f"{rng.randint(1930, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        postcode = (
+            f"M{rng.randint(1, 40)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}{rng.choice('LNPQRSTU')}"
+        )
+        rows.append(f"a,{i},{g},{f},{dob},{rng.randint(1, 200)} {street} road,{postcode}")
+        rows.append(f"b,{i},{g},{f},1899-12-31,{rows[-1].split(',')[5]},{postcode}")
+    output, where = _match_rows(tmp_path, rows)
+    assert "read as unknown: 1899-12-31 (600 records)" in output
+    assert sum(where[("a", str(i))] == where[("b", str(i))] for i in range(600)) / 600 >= 0.95
+    assert len(set(where.values())) >= 590
