@@ -57,10 +57,11 @@ that makes the field household-shared. Seen: 3% of FEBRL3's pairs agreeing on it
 id (16% with no dates of birth, judged by the base weights); 59% and 84% of a synthetic council
 population's pairs agreeing on an address or a household account."""
 PLACEHOLDER_EXCESS = 25.0
-"""A full date of birth held by this many times the records an average day of a century would hold (and
-by at least :data:`MIN_PLACEHOLDER_RECORDS`) is a placeholder, not a birthday: what a system writes when
-it does not know the date. One person's few records, twins and coincidences stay far below it."""
-MIN_PLACEHOLDER_RECORDS = 10
+"""A full date of birth held by this many times the records an average day of a century would hold, and
+by records of at least :data:`MIN_PLACEHOLDER_NAMES` different family names, is a placeholder, not a
+birthday: what a system writes when it does not know the date. One person's many records share a family
+name; twins and coincidences stay far below."""
+MIN_PLACEHOLDER_NAMES = 10
 MIN_EM_PAIRS = 50
 """Fewest candidate pairs that m and the share of matches are estimated from: pairs found by personal keys
 (an identifier, names with a date of birth, an e-mail), and by household keys on fields the data show to
@@ -414,15 +415,22 @@ def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> 
 
 
 def placeholder_dates(prepared: Sequence[Prepared]) -> dict[tuple[int, int, int], int]:
-    """Full dates of birth held by implausibly many records (see :data:`PLACEHOLDER_EXCESS`), each with
-    the number of records holding it."""
+    """Full dates of birth held by implausibly many records of many different family names (see
+    :data:`PLACEHOLDER_EXCESS`), each with the number of records holding it."""
     counts: Counter[tuple[int, int, int]] = Counter()
+    names: dict[tuple[int, int, int], set[str]] = {}
     for record in prepared:
         date = record.features.get("d")
         if date and date[1] is not None and date[2] is not None:
-            counts[(date[0], date[1], date[2])] += 1
-    floor = max(MIN_PLACEHOLDER_RECORDS, PLACEHOLDER_EXCESS * len(prepared) / 36525)
-    return {date: count for date, count in sorted(counts.items()) if count >= floor}
+            key = (date[0], date[1], date[2])
+            counts[key] += 1
+            names.setdefault(key, set()).add(record.features.get("f", ""))
+    floor = max(MIN_PLACEHOLDER_NAMES, PLACEHOLDER_EXCESS * len(prepared) / 36525)
+    return {
+        date: count
+        for date, count in sorted(counts.items())
+        if count >= floor and len(names[date]) >= MIN_PLACEHOLDER_NAMES
+    }
 
 
 def _without_dates(prepared: Sequence[Prepared], dates: frozenset[tuple[int, int, int]]) -> list[Prepared]:

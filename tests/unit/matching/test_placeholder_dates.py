@@ -63,3 +63,14 @@ def test_the_golden_record_prefers_any_real_date_of_birth_to_a_placeholder() -> 
     assert golden.value("date_of_birth") == "1957-08-02"
     assert [a.value for a in golden.alternatives["date_of_birth"]] == ["1900-01-01"]
     assert golden_record([newer]).value("date_of_birth") == "1900-01-01"
+
+
+def test_one_persons_many_records_are_not_a_placeholder() -> None:
+    """FEBRL3 holds one birthday on 12 records (one person's copies and a coincidence or two); read as a
+    placeholder it cost recall. A placeholder is shared by many different families."""
+    engine = FellegiSunterEngine()
+    copies = [person(str(i), "john", "smith" if i % 4 else "smyth", "1907-09-23") for i in range(15)]
+    others = [person(f"o{i}", "ann", f"family{i}", "1907-09-23") for i in range(3)]
+    assert placeholder_dates([engine.prepare(r) for r in copies + others]) == {}
+    strangers = [person(f"s{i}", "ann", f"family{i}", "1907-09-23") for i in range(12)]
+    assert placeholder_dates([engine.prepare(r) for r in copies + strangers]) == {(1907, 9, 23): 27}
