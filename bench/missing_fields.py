@@ -1,8 +1,8 @@
 """Quality when a source holds less: the same data sets with whole fields left out, as real extracts come
 (a council tax system with no dates of birth, a register with no identifiers, a list of names and dates
-of birth only), and with one system writing a placeholder date of birth for every record (what legacy
-systems write when they do not know it). Ours twice on each, as in bench.run: shipped parameters, and
-estimated from the input.
+of birth only), and with one system writing a placeholder date of birth or e-mail address for every
+record (what legacy systems write when they do not know one). Ours twice on each, as in bench.run:
+shipped parameters, and estimated from the input.
 
 .venv/bin/python -m bench.missing_fields            # FEBRL3 and the synthetic population, 10,000 people
 """
@@ -27,26 +27,29 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 """Each variant's fields, as they are left out of every record."""
 
-PLACEHOLDERS: dict[str, tuple[str, str]] = {
+PLACEHOLDERS: dict[str, tuple[str, dict[str, Any]]] = {
     "council tax dates of birth all 1900-01-01 (a placeholder the parameters ship)": (
         "council_tax",
-        "1900-01-01",
+        {"date_of_birth": BirthDate.model_validate("1900-01-01")},
     ),
-    "benefits dates of birth all 1899-12-31 (found by training)": ("benefits", "1899-12-31"),
+    "benefits dates of birth all 1899-12-31 (found by training)": (
+        "benefits",
+        {"date_of_birth": BirthDate.model_validate("1899-12-31")},
+    ),
+    "council tax e-mail all noemail@council.gov.uk (found by training)": (
+        "council_tax",
+        {"emails": ["noemail@council.gov.uk"]},
+    ),
 }
-"""Synthetic variants: one system's every date of birth replaced by a placeholder."""
+"""Synthetic variants: one system writing a placeholder for every record."""
 
 
 def _without(records: list[PersonRecord], update: dict[str, Any]) -> list[PersonRecord]:
     return [r.model_copy(update=update) for r in records] if update else records
 
 
-def _placeholder(records: list[PersonRecord], system: str, date: str) -> list[PersonRecord]:
-    placeholder = BirthDate.model_validate(date)
-    return [
-        r.model_copy(update={"date_of_birth": placeholder}) if r.source_system == system else r
-        for r in records
-    ]
+def _placeholder(records: list[PersonRecord], system: str, update: dict[str, Any]) -> list[PersonRecord]:
+    return [r.model_copy(update=update) if r.source_system == system else r for r in records]
 
 
 def main() -> None:
@@ -68,8 +71,8 @@ def main() -> None:
             for row in _ours(f"{name}, {variant}", _without(data, update), sets_truth):
                 print(row, flush=True)
     name = f"synthetic {args.people:,} people ({len(synthetic):,} records)"
-    for variant, (system, date) in PLACEHOLDERS.items():
-        for row in _ours(f"{name}, {variant}", _placeholder(synthetic, system, date), pop.truth):
+    for variant, (system, update) in PLACEHOLDERS.items():
+        for row in _ours(f"{name}, {variant}", _placeholder(synthetic, system, update), pop.truth):
             print(row, flush=True)
 
 

@@ -70,11 +70,19 @@ class FellegiSunterEngine:
         self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...]], str] = {}
 
     def prepare(self, record: PersonRecord) -> Prepared:
-        """Standardise one record and compute its blocking keys (a placeholder date of birth is left
-        out, as if the record had none)."""
+        """Standardise one record and compute its blocking keys (a placeholder date of birth, e-mail
+        address or phone number is left out, as if the record had none)."""
         features = features_of(record)
         if features.get("d") in self.params.placeholder_dates:
             del features["d"]
+        for feature, placeholders in self.params.placeholder_values.items():
+            held = features.get(feature)
+            if held and not placeholders.isdisjoint(held):
+                kept = tuple(v for v in held if v not in placeholders)
+                if kept:
+                    features[feature] = kept
+                else:
+                    del features[feature]
         return Prepared(
             key=record.source_key, blocking_keys=blocking_keys(features, self.rules), features=features
         )

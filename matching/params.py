@@ -47,6 +47,9 @@ class Params:
     placeholder_dates: frozenset[tuple[int, int, int]] = frozenset()
     """Full dates of birth read as no date at all: what a system writes when it does not know one
     (1900-01-01), or any date the training data show held by implausibly many records."""
+    placeholder_values: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Standardised e-mail addresses (feature ``e``) and phone numbers (``p``) read as none: what a system
+    writes for "none given" (noemail@council.gov.uk), found by training among many families' records."""
 
     @staticmethod
     def from_dict(data: Mapping[str, Any], comparators: tuple[Comparator, ...] = COMPARATORS) -> Params:
@@ -103,6 +106,11 @@ class Params:
                 term_frequency_floor=floor,
                 weights=weights,
                 placeholder_dates=placeholders,
+                placeholder_values={
+                    str(feature): frozenset(str(v) for v in values)
+                    for feature, values in data.get("placeholder_values", {}).items()
+                    if values
+                },
             )
         except (KeyError, TypeError, IndexError, AttributeError) as error:
             raise ParamsError(f"match parameters are malformed: {error!r}") from error
@@ -119,6 +127,7 @@ class Params:
             "levels": {name: {lv: list(mu) for lv, mu in lvls.items()} for name, lvls in self.levels.items()},
             "term_frequencies": {name: dict(table) for name, table in self.term_frequencies.items()},
             "term_frequency_floor": dict(self.term_frequency_floor),
+            "placeholder_values": {f: sorted(v) for f, v in sorted(self.placeholder_values.items())},
             "placeholder_dates_of_birth": sorted(
                 f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in self.placeholder_dates
             ),

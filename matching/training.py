@@ -12,7 +12,7 @@ import math
 import random
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from matching.blocking import RULES, BlockingRule, blocking_keys
@@ -88,9 +88,11 @@ class TrainingReport:
     too_few_pairs: bool = False
     """True when fewer than :data:`MIN_EM_PAIRS` candidate pairs were left to estimate from (see there):
     the base parameters were returned unchanged (``separated`` is False too)."""
-    placeholder_dates: dict[str, int] = field(default_factory=dict)
-    """Dates of birth found to be placeholders (see :func:`placeholder_dates`), each with the number of
-    records holding it; they are read as no date at all, also when the base parameters are kept."""
+    placeholders: dict[str, int] = field(default_factory=dict)
+    """Dates of birth, e-mail addresses and phone numbers found to be placeholders (see
+    :func:`placeholder_dates` and :func:`placeholder_values`), as "date of birth 1899-12-31" or "e-mail
+    noemail@council.gov.uk", each with the number of records holding it; they are read as no value at
+    all, also when the base parameters are kept."""
 
 
 class _Patterns:
@@ -433,14 +435,47 @@ def placeholder_dates(prepared: Sequence[Prepared]) -> dict[tuple[int, int, int]
     }
 
 
-def _without_dates(prepared: Sequence[Prepared], dates: frozenset[tuple[int, int, int]]) -> list[Prepared]:
-    """The records with these dates of birth left out of their features and blocking keys."""
+PLACEHOLDER_FEATURES = {"e": "e-mail", "p": "phone"}
+"""Features whose values :func:`placeholder_values` looks for, with what a person calls them."""
+
+
+def placeholder_values(prepared: Sequence[Prepared]) -> dict[tuple[str, str], int]:
+    """E-mail addresses and phone numbers held by records of at least :data:`MIN_PLACEHOLDER_NAMES`
+    different family names: what a system writes for "none given", not anyone's own. (A family's
+    address or landline is shared by one or two family names.) Each with the records holding it."""
+    counts: Counter[tuple[str, str]] = Counter()
+    names: dict[tuple[str, str], set[str]] = {}
+    for record in prepared:
+        features = record.features
+        family = features.get("f", "")
+        for feature in PLACEHOLDER_FEATURES:
+            for value in features.get(feature, ()):
+                key = (feature, value)
+                counts[key] += 1
+                names.setdefault(key, set()).add(family)
+    return {key: count for key, count in sorted(counts.items()) if len(names[key]) >= MIN_PLACEHOLDER_NAMES}
+
+
+def _without_placeholders(
+    prepared: Sequence[Prepared], dates: frozenset[tuple[int, int, int]], values: Mapping[str, frozenset[str]]
+) -> list[Prepared]:
+    """The records with these dates of birth, e-mail addresses and phone numbers left out of their
+    features and blocking keys."""
     kept: list[Prepared] = []
     for record in prepared:
-        date = record.features.get("d")
-        if date is not None and tuple(date) in dates:
-            features = {k: v for k, v in record.features.items() if k != "d"}
-            record = Prepared(key=record.key, blocking_keys=blocking_keys(features), features=features)
+        features = record.features
+        date = features.get("d")
+        changed = date is not None and tuple(date) in dates
+        changed = changed or any(not v.isdisjoint(features.get(f, ())) for f, v in values.items())
+        if changed:
+            clean = {k: v for k, v in features.items() if k != "d" or tuple(v) not in dates}
+            for feature, placeholders in values.items():
+                held = tuple(v for v in clean.get(feature, ()) if v not in placeholders)
+                if held:
+                    clean[feature] = held
+                else:
+                    clean.pop(feature, None)
+            record = Prepared(key=record.key, blocking_keys=blocking_keys(clean), features=clean)
         kept.append(record)
     return kept
 
@@ -475,10 +510,19 @@ def train(
         The trained parameters and a report.
     """
     found = placeholder_dates(prepared)
+    found_values = placeholder_values(prepared)
     base = base or default_params()
-    base = replace(base, placeholder_dates=base.placeholder_dates | frozenset(found))
-    prepared = _without_dates(prepared, base.placeholder_dates)
-    shown = {f"{y:04d}-{m:02d}-{d:02d}": count for (y, m, d), count in found.items()}
+    values = {f: set(v) for f, v in base.placeholder_values.items()}
+    for feature, value in found_values:
+        values.setdefault(feature, set()).add(value)
+    base = replace(
+        base,
+        placeholder_dates=base.placeholder_dates | frozenset(found),
+        placeholder_values={f: frozenset(v) for f, v in values.items()},
+    )
+    prepared = _without_placeholders(prepared, base.placeholder_dates, base.placeholder_values)
+    shown = {f"date of birth {y:04d}-{m:02d}-{d:02d}": count for (y, m, d), count in found.items()}
+    shown |= {f"{PLACEHOLDER_FEATURES[f]} {v}": count for (f, v), count in found_values.items()}
     n = len(prepared)
     rng = random.Random(seed)
     sample: list[tuple[int, int]] = []
@@ -539,7 +583,7 @@ def train(
                 0,
                 separated=False,
                 too_few_pairs=True,
-                placeholder_dates=shown,
+                placeholders=shown,
             )
             return base, report
         if _separated(m, observed):
@@ -555,7 +599,7 @@ def train(
             ran,
             separated=False,
             by_rule=True,
-            placeholder_dates=shown,
+            placeholders=shown,
         )
         return base, report
     all_pairs = n * (n - 1) / 2
@@ -575,6 +619,7 @@ def train(
             "thresholds": {"link": base.link, "review": base.review},
             "household": sorted(household),
             "placeholder_dates_of_birth": base.to_dict()["placeholder_dates_of_birth"],
+            "placeholder_values": base.to_dict()["placeholder_values"],
             "levels": {c.name: _levels(c, m, u, seen, base, observed) for c in comparators},
             "term_frequencies": tf,
             "term_frequency_floor": floor,
@@ -582,6 +627,6 @@ def train(
         comparators,
     )
     report = TrainingReport(
-        n, round(candidates.total(pairs)), len(sample), share, ran, by_rule=by_rule, placeholder_dates=shown
+        n, round(candidates.total(pairs)), len(sample), share, ran, by_rule=by_rule, placeholders=shown
     )
     return params, report

@@ -178,9 +178,17 @@ def _not_estimated(report: TrainingReport) -> str:
 
 
 def _placeholders(report: TrainingReport) -> str:
-    """Which dates of birth were read as placeholders, for a person reading the terminal."""
-    held = ", ".join(f"{date} ({count:,} records)" for date, count in report.placeholder_dates.items())
-    return f"dates of birth held by implausibly many records, read as unknown: {held}"
+    """Which values were read as placeholders, for a person reading the terminal."""
+    held = ", ".join(f"{value} ({count:,} records)" for value, count in report.placeholders.items())
+    return f"values held by implausibly many records or families, read as unknown: {held}"
+
+
+def _holds_placeholder(prepared: Prepared, params: Params) -> bool:
+    """Whether a record prepared before training holds a value training found to be a placeholder."""
+    features = prepared.features
+    if features.get("d") in params.placeholder_dates:
+        return True
+    return any(not values.isdisjoint(features.get(f, ())) for f, values in params.placeholder_values.items())
 
 
 class _PreparedOnce(FellegiSunterEngine):
@@ -195,7 +203,7 @@ class _PreparedOnce(FellegiSunterEngine):
 
     def prepare(self, record: PersonRecord) -> Prepared:
         found = self._prepared.pop(id(record), None)
-        if found is None or found.features.get("d") in self.params.placeholder_dates:
+        if found is None or _holds_placeholder(found, self.params):
             return super().prepare(record)
         return found
 
@@ -258,7 +266,7 @@ def _estimated_engine(
     prepared = {id(r): base.prepare(r) for r in records}
     gc.freeze()
     params, report = train(list(prepared.values()), max_block_size=base.max_block_size)
-    if report.placeholder_dates:
+    if report.placeholders:
         typer.echo(_placeholders(report), err=True)
     if not report.separated:
         typer.echo(f"{report.records} records: {_not_estimated(report)}", err=True)
@@ -306,7 +314,7 @@ def match_command(
     if training:
         prepared = [engine.prepare(c.record) for c in changes if c.record is not None]
         trained, report = train(prepared, base=base, max_block_size=engine.max_block_size)
-        if report.placeholder_dates:
+        if report.placeholders:
             typer.echo(_placeholders(report), err=True)
         out.write_text(json.dumps(trained.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
         typer.echo(

@@ -212,6 +212,6 @@ def test_a_date_of_birth_written_for_every_record_is_read_as_unknown(tmp_path: P
         rows.append(f"a,{i},{g},{f},{dob},{rng.randint(1, 200)} {street} road,{postcode}")
         rows.append(f"b,{i},{g},{f},1899-12-31,{rows[-1].split(',')[5]},{postcode}")
     output, where = _match_rows(tmp_path, rows)
-    assert "read as unknown: 1899-12-31 (600 records)" in output
+    assert "read as unknown: date of birth 1899-12-31 (600 records)" in output
     assert sum(where[("a", str(i))] == where[("b", str(i))] for i in range(600)) / 600 >= 0.95
     assert len(set(where.values())) >= 590
