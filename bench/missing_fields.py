@@ -14,7 +14,7 @@ from typing import Any
 
 from bench import febrl
 from bench.run import HEADER, _ours
-from contracts import PersonRecord
+from contracts import Identifier, PersonRecord
 from contracts.person import BirthDate
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -40,6 +40,7 @@ PLACEHOLDERS: dict[str, tuple[str, dict[str, Any]]] = {
         "council_tax",
         {"emails": ["noemail@council.gov.uk"]},
     ),
+    "council tax NI number all AA000000A (found by training)": ("council_tax", {"nino": "AA000000A"}),
 }
 """Synthetic variants: one system writing a placeholder for every record."""
 
@@ -49,7 +50,17 @@ def _without(records: list[PersonRecord], update: dict[str, Any]) -> list[Person
 
 
 def _placeholder(records: list[PersonRecord], system: str, update: dict[str, Any]) -> list[PersonRecord]:
-    return [r.model_copy(update=update) if r.source_system == system else r for r in records]
+    """``records`` with ``system``'s changed by ``update`` (``nino`` adds an NI number to each)."""
+    changed = dict(update)
+    nino = changed.pop("nino", None)
+    out = []
+    for record in records:
+        if record.source_system == system:
+            if nino:
+                changed["identifiers"] = [*record.identifiers, Identifier(scheme="nino", value=nino)]
+            record = record.model_copy(update=changed)
+        out.append(record)
+    return out
 
 
 def main() -> None:

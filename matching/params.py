@@ -48,8 +48,9 @@ class Params:
     """Full dates of birth read as no date at all: what a system writes when it does not know one
     (1900-01-01), or any date the training data show held by implausibly many records."""
     placeholder_values: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    """Standardised e-mail addresses (feature ``e``) and phone numbers (``p``) read as none: what a system
-    writes for "none given" (noemail@council.gov.uk), found by training among many families' records."""
+    """Standardised NI numbers (feature ``n``), NHS numbers (``h``), e-mail addresses (``e``) and phone
+    numbers (``p``) read as none: what a system writes for "none given" (AA000000A,
+    noemail@council.gov.uk), found by training among many families' records."""
 
     @staticmethod
     def from_dict(data: Mapping[str, Any], comparators: tuple[Comparator, ...] = COMPARATORS) -> Params:

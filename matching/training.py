@@ -435,14 +435,15 @@ def placeholder_dates(prepared: Sequence[Prepared]) -> dict[tuple[int, int, int]
     }
 
 
-PLACEHOLDER_FEATURES = {"e": "e-mail", "p": "phone"}
+PLACEHOLDER_FEATURES = {"n": "NI number", "h": "NHS number", "e": "e-mail", "p": "phone"}
 """Features whose values :func:`placeholder_values` looks for, with what a person calls them."""
 
 
 def placeholder_values(prepared: Sequence[Prepared]) -> dict[tuple[str, str], int]:
-    """E-mail addresses and phone numbers held by records of at least :data:`MIN_PLACEHOLDER_NAMES`
-    different family names: what a system writes for "none given", not anyone's own. (A family's
-    address or landline is shared by one or two family names.) Each with the records holding it."""
+    """NI and NHS numbers, e-mail addresses and phone numbers held by records of at least
+    :data:`MIN_PLACEHOLDER_NAMES` different family names: what a system writes for "none given"
+    (AA000000A), not anyone's own. (A family's e-mail address or landline is shared by one or two family
+    names.) Each with the records holding it."""
     counts: Counter[tuple[str, str]] = Counter()
     names: dict[tuple[str, str], set[str]] = {}
     for record in prepared:
