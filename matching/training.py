@@ -89,7 +89,7 @@ class TrainingReport:
     """True when fewer than :data:`MIN_EM_PAIRS` candidate pairs were left to estimate from (see there):
     the base parameters were returned unchanged (``separated`` is False too)."""
     placeholders: dict[str, int] = field(default_factory=dict)
-    """Dates of birth, e-mail addresses and phone numbers found to be placeholders (see
+    """Dates of birth, NI and NHS numbers, e-mail addresses and phone numbers found to be placeholders (see
     :func:`placeholder_dates` and :func:`placeholder_values`), as "date of birth 1899-12-31" or "e-mail
     noemail@council.gov.uk", each with the number of records holding it; they are read as no value at
     all, also when the base parameters are kept."""
@@ -460,8 +460,8 @@ def placeholder_values(prepared: Sequence[Prepared]) -> dict[tuple[str, str], in
 def _without_placeholders(
     prepared: Sequence[Prepared], dates: frozenset[tuple[int, int, int]], values: Mapping[str, frozenset[str]]
 ) -> list[Prepared]:
-    """The records with these dates of birth, e-mail addresses and phone numbers left out of their
-    features and blocking keys."""
+    """The records with these placeholder dates of birth and values (NI and NHS numbers, e-mail addresses,
+    phone numbers) left out of their features and blocking keys."""
     kept: list[Prepared] = []
     for record in prepared:
         features = record.features
