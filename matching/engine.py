@@ -72,17 +72,7 @@ class FellegiSunterEngine:
     def prepare(self, record: PersonRecord) -> Prepared:
         """Standardise one record and compute its blocking keys (a placeholder date of birth, e-mail
         address or phone number is left out, as if the record had none)."""
-        features = features_of(record)
-        if features.get("d") in self.params.placeholder_dates:
-            del features["d"]
-        for feature, placeholders in self.params.placeholder_values.items():
-            held = features.get(feature)
-            if held and not placeholders.isdisjoint(held):
-                kept = tuple(v for v in held if v not in placeholders)
-                if kept:
-                    features[feature] = kept
-                else:
-                    del features[feature]
+        features = self.params.without_placeholders(features_of(record))
         return Prepared(
             key=record.source_key, blocking_keys=blocking_keys(features, self.rules), features=features
         )

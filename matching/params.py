@@ -116,6 +116,24 @@ class Params:
         except (KeyError, TypeError, IndexError, AttributeError) as error:
             raise ParamsError(f"match parameters are malformed: {error!r}") from error
 
+    def without_placeholders(self, features: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``features`` with any placeholder date of birth or value left out: the same mapping when it
+        holds none (most records), a new dict otherwise."""
+        date = features.get("d")
+        drop_date = date is not None and tuple(date) in self.placeholder_dates
+        if not drop_date and all(
+            v.isdisjoint(features.get(f, ())) for f, v in self.placeholder_values.items()
+        ):
+            return features
+        clean = {k: v for k, v in features.items() if k != "d" or not drop_date}
+        for feature, placeholders in self.placeholder_values.items():
+            held = tuple(v for v in clean.get(feature, ()) if v not in placeholders)
+            if held:
+                clean[feature] = held
+            else:
+                clean.pop(feature, None)
+        return clean
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-shaped form, as ``citizen-hub match train`` writes it."""
         return {

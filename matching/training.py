@@ -12,7 +12,7 @@ import math
 import random
 import zlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from matching.blocking import RULES, BlockingRule, blocking_keys
@@ -457,28 +457,12 @@ def placeholder_values(prepared: Sequence[Prepared]) -> dict[tuple[str, str], in
     return {key: count for key, count in sorted(counts.items()) if len(names[key]) >= MIN_PLACEHOLDER_NAMES}
 
 
-def _without_placeholders(
-    prepared: Sequence[Prepared], dates: frozenset[tuple[int, int, int]], values: Mapping[str, frozenset[str]]
-) -> list[Prepared]:
-    """The records with these placeholder dates of birth and values (NI and NHS numbers, e-mail addresses,
-    phone numbers) left out of their features and blocking keys."""
-    kept: list[Prepared] = []
-    for record in prepared:
-        features = record.features
-        date = features.get("d")
-        changed = date is not None and tuple(date) in dates
-        changed = changed or any(not v.isdisjoint(features.get(f, ())) for f, v in values.items())
-        if changed:
-            clean = {k: v for k, v in features.items() if k != "d" or tuple(v) not in dates}
-            for feature, placeholders in values.items():
-                held = tuple(v for v in clean.get(feature, ()) if v not in placeholders)
-                if held:
-                    clean[feature] = held
-                else:
-                    clean.pop(feature, None)
-            record = Prepared(key=record.key, blocking_keys=blocking_keys(clean), features=clean)
-        kept.append(record)
-    return kept
+def _without_placeholders(record: Prepared, params: Params) -> Prepared:
+    """The record with the placeholders of ``params`` left out of its features and blocking keys."""
+    clean = params.without_placeholders(record.features)
+    if clean is record.features:
+        return record
+    return Prepared(key=record.key, blocking_keys=blocking_keys(clean), features=clean)
 
 
 def train(
@@ -521,7 +505,7 @@ def train(
         placeholder_dates=base.placeholder_dates | frozenset(found),
         placeholder_values={f: frozenset(v) for f, v in values.items()},
     )
-    prepared = _without_placeholders(prepared, base.placeholder_dates, base.placeholder_values)
+    prepared = [_without_placeholders(record, base) for record in prepared]
     shown = {f"date of birth {y:04d}-{m:02d}-{d:02d}": count for (y, m, d), count in found.items()}
     shown |= {f"{PLACEHOLDER_FEATURES[f]} {v}": count for (f, v), count in found_values.items()}
     n = len(prepared)

@@ -183,14 +183,6 @@ def _placeholders(report: TrainingReport) -> str:
     return f"values held by implausibly many records or families, read as unknown: {held}"
 
 
-def _holds_placeholder(prepared: Prepared, params: Params) -> bool:
-    """Whether a record prepared before training holds a value training found to be a placeholder."""
-    features = prepared.features
-    if features.get("d") in params.placeholder_dates:
-        return True
-    return any(not values.isdisjoint(features.get(f, ())) for f, values in params.placeholder_values.items())
-
-
 class _PreparedOnce(FellegiSunterEngine):
     """The engine, handing back the records it already prepared for training instead of preparing
     them again (the same record objects, so an update in the file is still prepared anew)."""
@@ -203,7 +195,8 @@ class _PreparedOnce(FellegiSunterEngine):
 
     def prepare(self, record: PersonRecord) -> Prepared:
         found = self._prepared.pop(id(record), None)
-        if found is None or _holds_placeholder(found, self.params):
+        # A record holding a value training found to be a placeholder is prepared again without it.
+        if found is None or self.params.without_placeholders(found.features) is not found.features:
             return super().prepare(record)
         return found
 
