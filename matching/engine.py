@@ -70,8 +70,8 @@ class FellegiSunterEngine:
         self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...]], str] = {}
 
     def prepare(self, record: PersonRecord) -> Prepared:
-        """Standardise one record and compute its blocking keys (a placeholder date of birth, e-mail
-        address or phone number is left out, as if the record had none)."""
+        """Standardise one record and compute its blocking keys (a placeholder date of birth, NI or NHS
+        number, e-mail address or phone number is left out, as if the record had none)."""
         features = self.params.without_placeholders(features_of(record))
         return Prepared(
             key=record.source_key, blocking_keys=blocking_keys(features, self.rules), features=features
