@@ -12,8 +12,9 @@ import math
 import random
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from matching.blocking import RULES, BlockingRule, blocking_keys
 from matching.comparators import COMPARATORS, Comparator
@@ -21,6 +22,7 @@ from matching.model import Prepared
 from matching.params import Params, default_params, log2_ratio
 
 Pattern = tuple[str, ...]
+Key = TypeVar("Key", bound=Hashable)
 _SMOOTH = 0.5
 PERSONAL_RULES = frozenset({"n", "h", "fd", "gd", "ny", "e"})
 """Blocking rules whose pairs train m: they never bring two people together just for living together."""
@@ -416,22 +418,30 @@ def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> 
     return {value: round(count / total, 8) for value, count in common if count > 1}
 
 
+def _spread(held: Iterable[tuple[Key, str]]) -> dict[Key, tuple[int, int]]:
+    """For each value, the records holding it and how many different family names they bear, from
+    (value, family name) for each record holding one."""
+    counts: Counter[Key] = Counter()
+    names: dict[Key, set[str]] = {}
+    for key, family in held:
+        counts[key] += 1
+        names.setdefault(key, set()).add(family)
+    return {key: (count, len(names[key])) for key, count in sorted(counts.items())}
+
+
 def placeholder_dates(prepared: Sequence[Prepared]) -> dict[tuple[int, int, int], int]:
     """Full dates of birth held by implausibly many records of many different family names (see
     :data:`PLACEHOLDER_EXCESS`), each with the number of records holding it."""
-    counts: Counter[tuple[int, int, int]] = Counter()
-    names: dict[tuple[int, int, int], set[str]] = {}
-    for record in prepared:
-        date = record.features.get("d")
-        if date and date[1] is not None and date[2] is not None:
-            key = (date[0], date[1], date[2])
-            counts[key] += 1
-            names.setdefault(key, set()).add(record.features.get("f", ""))
+    dates = (
+        ((d[0], d[1], d[2]), p.features.get("f", ""))
+        for p in prepared
+        if (d := p.features.get("d")) and d[1] is not None and d[2] is not None
+    )
     floor = max(MIN_PLACEHOLDER_NAMES, PLACEHOLDER_EXCESS * len(prepared) / 36525)
     return {
         date: count
-        for date, count in sorted(counts.items())
-        if count >= floor and len(names[date]) >= MIN_PLACEHOLDER_NAMES
+        for date, (count, families) in _spread(dates).items()
+        if count >= floor and families >= MIN_PLACEHOLDER_NAMES
     }
 
 
@@ -444,17 +454,15 @@ def placeholder_values(prepared: Sequence[Prepared]) -> dict[tuple[str, str], in
     :data:`MIN_PLACEHOLDER_NAMES` different family names: what a system writes for "none given"
     (AA000000A), not anyone's own. (A family's e-mail address or landline is shared by one or two family
     names.) Each with the records holding it."""
-    counts: Counter[tuple[str, str]] = Counter()
-    names: dict[tuple[str, str], set[str]] = {}
-    for record in prepared:
-        features = record.features
-        family = features.get("f", "")
-        for feature in PLACEHOLDER_FEATURES:
-            for value in features.get(feature, ()):
-                key = (feature, value)
-                counts[key] += 1
-                names.setdefault(key, set()).add(family)
-    return {key: count for key, count in sorted(counts.items()) if len(names[key]) >= MIN_PLACEHOLDER_NAMES}
+    values = (
+        ((feature, value), p.features.get("f", ""))
+        for p in prepared
+        for feature in PLACEHOLDER_FEATURES
+        for value in p.features.get(feature, ())
+    )
+    return {
+        key: count for key, (count, families) in _spread(values).items() if families >= MIN_PLACEHOLDER_NAMES
+    }
 
 
 def _without_placeholders(record: Prepared, params: Params) -> Prepared:
@@ -506,6 +514,7 @@ def train(
         placeholder_values={f: frozenset(v) for f, v in values.items()},
     )
     prepared = [_without_placeholders(record, base) for record in prepared]
+    listed = base.to_dict()
     shown = {f"date of birth {y:04d}-{m:02d}-{d:02d}": count for (y, m, d), count in found.items()}
     shown |= {f"{PLACEHOLDER_FEATURES[f]} {v}": count for (f, v), count in found_values.items()}
     n = len(prepared)
@@ -603,8 +612,8 @@ def train(
             "conflict_review_support": base.conflict_review_support,
             "thresholds": {"link": base.link, "review": base.review},
             "household": sorted(household),
-            "placeholder_dates_of_birth": base.to_dict()["placeholder_dates_of_birth"],
-            "placeholder_values": base.to_dict()["placeholder_values"],
+            "placeholder_dates_of_birth": listed["placeholder_dates_of_birth"],
+            "placeholder_values": listed["placeholder_values"],
             "levels": {c.name: _levels(c, m, u, seen, base, observed) for c in comparators},
             "term_frequencies": tf,
             "term_frequency_floor": floor,
