@@ -3,7 +3,9 @@
 Every comparator lists its levels from the strongest agreement to ``different``; ``missing`` (either side
 has no value) always exists and weighs nothing. Levels named in ``conflicts`` say "these are two people"
 (different first names, different dates of birth, Jr against Sr): the engine caps the total below the link
-threshold unless a level named in ``overrides`` (the same NI or NHS number) says otherwise.
+threshold unless a level named in ``overrides`` (the same NI or NHS number) says otherwise. A household
+comparator's ``overrides`` count only where a parameter set finds the field personal (FEBRL's social
+security id is one person's; a council tax account is a household's).
 Fuzzy similarity is rapidfuzz's, with ``processor=None`` passed explicitly: the features are already
 standardised.
 """
@@ -51,6 +53,8 @@ class Comparator:
     levels: tuple[str, ...]
     conflicts: frozenset[str] = frozenset()
     overrides: frozenset[str] = frozenset()
+    """Levels that say "one person" whatever conflicts: agreement on an identifier issued to one person.
+    Ignored while the field counts as household evidence."""
     term_frequency: str = ""
     """The feature whose value frequency adjusts the ``exact`` level ("" for none)."""
     feature: str = ""
@@ -308,7 +312,9 @@ COMPARATORS: tuple[Comparator, ...] = (
     Identifier(
         "nhs", "NHS number", ("exact", "close", "different"), overrides=frozenset({"exact"}), feature="h"
     ),
-    OtherIdentifiers("ids", "reference", ("exact", "close", "different"), household=True),
+    OtherIdentifiers(
+        "ids", "reference", ("exact", "close", "different"), overrides=frozenset({"exact"}), household=True
+    ),
     Address("address", "address", ("exact", "close", "somewhat", "district", "different"), household=True),
     Phone("phone", "phone number", ("exact", "different"), household=True),
     Email("email", "e-mail", ("exact", "close", "different")),

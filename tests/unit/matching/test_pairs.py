@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -244,3 +245,19 @@ def test_household_evidence_counts_once_and_weights_add_up() -> None:
     assert sorted(household)[:2] == [0.0, 0.0]  # only the strongest of the three counts
     total = ENGINE.params.prior + sum(comparison.field_weights.values())
     assert abs(total - comparison.weight) < 1e-3
+
+
+def test_a_personal_reference_overrides_a_conflict_only_where_the_parameters_find_it_personal() -> None:
+    """FEBRL replaces whole dates of birth; its social security id is one person's, so the same id keeps
+    the pair one person, as the same NI number does. A reference a household shares (a council tax
+    account, the shipped reading) never overrides: father and son hold the same one."""
+    reference = [{"scheme": "soc_sec_id", "value": "7093431"}]
+    a = person("1", "Jack", "Thompson", "1961-02-03", identifiers=reference)
+    b = person("2", "Jack", "Thompson", "1987-11-20", identifiers=reference)
+    shipped = ENGINE.compare(ENGINE.prepare(a), ENGINE.prepare(b))
+    assert shipped.levels["ids"] == "exact"
+    assert ENGINE.decide(shipped) != "link"
+    personal = FellegiSunterEngine(replace(ENGINE.params, household=ENGINE.params.household - {"ids"}))
+    trained = personal.compare(personal.prepare(a), personal.prepare(b))
+    assert trained.levels["dob"] == "different"
+    assert personal.decide(trained) == "link"
