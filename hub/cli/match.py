@@ -265,8 +265,9 @@ def _estimated_engine(
         typer.echo(f"{report.records} records: {_not_estimated(report)}", err=True)
         return _PreparedOnce(params, prepared, link, review)
     how = (
-        "rule by rule (over all candidate pairs at once, EM took people who share a name and a date of "
-        "birth for one person)"
+        f"rule by rule (about {report.coincidental_pairs:,} of the candidate pairs are strangers who share "
+        "a name and a date or year of birth by coincidence, whom EM over all pairs at once takes for one "
+        "person)"
         if report.by_rule
         else f"{report.iterations} iterations"
     )

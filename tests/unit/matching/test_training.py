@@ -104,6 +104,26 @@ def test_when_em_over_all_pairs_collapses_it_is_run_rule_by_rule(
         assert params.levels[name]["exact"][0] > params.levels[name]["different"][0]
 
 
+def test_candidate_pairs_crowded_by_coincidences_are_estimated_rule_by_rule(
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """At a million people most pairs found by names and a date of birth are strangers; EM over all pairs
+    at once took them for one person (F1 0.969 against 0.982 rule by rule)."""
+    import matching.training as training
+
+    prepared = _prepared(1500)
+    _, quiet = train(prepared)
+    assert not quiet.by_rule
+    assert 0 < quiet.coincidental_pairs < training.MAX_COINCIDENCE_SHARE * quiet.blocked_pairs
+    monkeypatch.setattr(training, "coincidental_pairs", lambda *args: quiet.blocked_pairs)
+    params, crowded = train(prepared)
+    assert crowded.by_rule
+    assert crowded.separated
+    for name in ("given", "family", "dob"):
+        m, u = params.levels[name]["exact"]
+        assert m > 10 * u
+
+
 def test_too_few_candidate_pairs_keep_the_base_parameters() -> None:
     """Before, EM ran on no pairs at all and set the prior so low that nothing ever linked."""
     engine = FellegiSunterEngine()
