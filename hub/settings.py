@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts import TOPIC_CITIZEN_CHANGES, TOPIC_DEAD_LETTER, TOPIC_SOURCE_RECORDS
+from matching.survivorship import GOLDEN_FIELDS
 
 
 class Settings(BaseSettings):
@@ -55,10 +56,24 @@ class Settings(BaseSettings):
     match_review_threshold: float | None = Field(
         default=None, description="Override the engine's review threshold"
     )
+    survivorship_trust: dict[str, dict[str, int]] = Field(
+        default_factory=dict,
+        description='Which system a citizen\'s golden record believes first, as JSON: {"benefits": '
+        '{"date_of_birth": 2}, "housing": {"*": 1}} (higher wins; "*" is every field; unset = the newest '
+        "record wins)",
+    )
     review_claim_minutes: int = Field(
         default=120, ge=1, description="A supervisor's claim on a review task lapses after this many minutes"
     )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+
+    @field_validator("survivorship_trust")
+    @classmethod
+    def _known_golden_fields(cls, trust: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        unknown = sorted({f for ranks in trust.values() for f in ranks} - {"*", *GOLDEN_FIELDS})
+        if unknown:
+            raise ValueError(f"unknown fields {unknown}: use * or any of {', '.join(GOLDEN_FIELDS)}")
+        return trust
 
     # --- access (issue 5): sign-in, roles, data sharing, audit. Read by hub.auth and hub.access only. ---
     jwt_secret: SecretStr | None = Field(

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contracts import PersonRecord
-from matching.defaults import DEFAULT_PARAMS
+from matching.addresses import standard_email, standard_phone
+from matching.params import Params, default_params
+from matching.text import compact
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_PLACEHOLDER_DATES = frozenset(DEFAULT_PARAMS["placeholder_dates_of_birth"])
-"""Dates of birth systems write when they do not know one: any real date wins over them."""
 _LAST = -(10**9)
 
 
@@ -42,6 +42,20 @@ class GoldenRecord:
 
 
 _ADDRESS_PREFERENCE = {"correspondence": 0, "residential": 1, "property": 2}
+
+GOLDEN_FIELDS = (
+    "title",
+    "given_name",
+    "middle_names",
+    "family_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address",
+    "nino",
+    "nhs",
+)
+"""The fields of a golden record, each chosen on its own."""
 
 
 def _field_values(record: PersonRecord) -> dict[str, Any]:
@@ -80,38 +94,69 @@ def field_values(record: PersonRecord) -> dict[str, Any]:
     return {name: value for name, value in _field_values(record).items() if value not in (None, "", [], {})}
 
 
-def golden_record(
-    records: Sequence[PersonRecord], trust: Mapping[str, Mapping[str, int]] | None = None
-) -> GoldenRecord:
-    """Choose each field from the most trusted source, then the most recently updated record; a
-    placeholder date of birth (1900-01-01) only when no record holds a real one.
+def _standard(name: str, value: Any, record: PersonRecord) -> tuple[str, str]:
+    """The feature and standardised value a golden field's value is matched as ("" when none)."""
+    if name == "email":
+        return "e", standard_email(value)
+    if name == "phone":
+        region = record.addresses[0].country if record.addresses else "GB"
+        return "p", standard_phone(value, region)
+    if name in ("nino", "nhs"):
+        return name[0], compact(value)
+    return "", ""
+
+
+@dataclass(frozen=True, slots=True)
+class Survivorship:
+    """How a citizen's golden record is chosen, field by field.
 
     Args:
-        records: the member source records of one citizen.
-        trust: optional ``{source_system: {field: rank}}``; a higher rank wins before recency. The key
-            ``"*"`` gives a system's rank for every field.
+        trust: ``{source_system: {field: rank}}``; a higher rank wins before recency. The key ``"*"``
+            gives a system's rank for every field. Fields: title, given_name, middle_names, family_name,
+            date_of_birth, address, phone, email, nino, nhs.
+        params: the match parameters in force: a value they read as a placeholder (a date of birth of
+            1900-01-01, an NI number AA000000A, noemail@council.gov.uk, and whatever training found) is
+            chosen only when no record holds a real one, whatever its system's trust.
     """
-    trust = trust or {}
-    golden = GoldenRecord()
-    candidates: dict[str, list[tuple[tuple[int, datetime, str], FieldValue]]] = {}
-    for record in records:
-        prov = Provenance(record.source_system, record.source_record_id, record.updated_at)
-        ranks = trust.get(record.source_system, {})
-        when = record.updated_at or _EPOCH
-        for name, value in field_values(record).items():
-            rank = ranks.get(name, ranks.get("*", 0))
-            if name == "date_of_birth" and value in _PLACEHOLDER_DATES:
-                rank = _LAST  # kept as an alternative, chosen only when no system knows the date
-            candidates.setdefault(name, []).append(((rank, when, record.source_key), FieldValue(value, prov)))
-    for name, options in candidates.items():
-        options.sort(key=lambda o: o[0], reverse=True)
-        golden.fields[name] = options[0][1]
-        seen = [options[0][1].value]
-        others = []
-        for _, fv in options[1:]:
-            if fv.value not in seen:
-                seen.append(fv.value)
-                others.append(fv)
-        if others:
-            golden.alternatives[name] = others
-    return golden
+
+    trust: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    params: Params = field(default_factory=default_params)
+
+    def golden(self, records: Sequence[PersonRecord]) -> GoldenRecord:
+        """Choose each field from the most trusted source, then the most recently updated record; a
+        placeholder only when nothing else is known. Every other value is kept as an alternative.
+
+        Args:
+            records: the member source records of one citizen.
+        """
+        golden = GoldenRecord()
+        dates = {f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in self.params.placeholder_dates}
+        placeholders = self.params.placeholder_values
+        candidates: dict[str, list[tuple[tuple[int, datetime, str], FieldValue]]] = {}
+        for record in records:
+            prov = Provenance(record.source_system, record.source_record_id, record.updated_at)
+            ranks = self.trust.get(record.source_system, {})
+            when = record.updated_at or _EPOCH
+            for name, value in field_values(record).items():
+                rank = ranks.get(name, ranks.get("*", 0))
+                if name == "date_of_birth":
+                    filler = value in dates
+                else:
+                    feature, standard = _standard(name, value, record)
+                    filler = bool(feature) and standard in placeholders.get(feature, ())
+                if filler:
+                    rank = _LAST  # kept as an alternative, chosen only when no system knows better
+                key = (rank, when, record.source_key)
+                candidates.setdefault(name, []).append((key, FieldValue(value, prov)))
+        for name, options in candidates.items():
+            options.sort(key=lambda o: o[0], reverse=True)
+            golden.fields[name] = options[0][1]
+            seen = [options[0][1].value]
+            others = []
+            for _, fv in options[1:]:
+                if fv.value not in seen:
+                    seen.append(fv.value)
+                    others.append(fv)
+            if others:
+                golden.alternatives[name] = others
+        return golden

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from hub.auth.principal import Principal
 from hub.citizens import repository
-from hub.engine import engine_from_settings
+from hub.engine import engine_from_settings, survivorship_from_settings
 from hub.settings import Settings
 from hub.store.match_store import SqlMatchStore
 from hub.store.models import CitizenHistory, ManualDecision
@@ -74,7 +74,13 @@ def recluster(
     """Re-cluster after a person's decision; ``why`` is what downstream systems are told."""
     store = SqlMatchStore(session)
     plan = IncrementalMatcher(engine_from_settings(settings)).recluster(store, list(keys), revive=revive)
-    return apply_plan(session, plan, settings.topic_citizen_changes, decided_by_person=why)
+    return apply_plan(
+        session,
+        plan,
+        settings.topic_citizen_changes,
+        survivorship=survivorship_from_settings(settings),
+        decided_by_person=why,
+    )
 
 
 def members(session: Session, citizen_id: str) -> list[str]:

@@ -28,6 +28,7 @@ from hub.store.models import DeadLetter, OutboxMessage, ProcessedEvent
 from hub.worker.citizens import CitizenOutcome, apply_plan
 from hub.worker.records import store_record_events, store_service_events
 from matching.incremental import IncrementalMatcher
+from matching.survivorship import Survivorship
 
 
 @dataclass
@@ -70,6 +71,7 @@ def apply_batch(
     messages: Sequence[Message],
     changes_topic: str,
     dead_letter_topic: str,
+    survivorship: Survivorship | None = None,
 ) -> BatchResult:
     result = BatchResult(messages=len(messages))
     if is_postgres(session):
@@ -111,7 +113,7 @@ def apply_batch(
         store.flush()
         result.comparisons = store.comparisons
         known = {c.key: c.record for c in stored.changes if c.record is not None}
-        result.citizens = apply_plan(session, plan, changes_topic, known)
+        result.citizens = apply_plan(session, plan, changes_topic, known, survivorship)
     now = datetime.now(UTC)
     if fresh:
         insert_rows(session, ProcessedEvent, [{"event_id": e.event_id, "processed_at": now} for e in fresh])

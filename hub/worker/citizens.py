@@ -27,7 +27,7 @@ from hub.store.bulk import chunks, insert_rows, one_of, update_rows, upsert_rows
 from hub.store.match_store import edge_detail
 from hub.store.models import Citizen, CitizenHistory, OutboxMessage, ReviewTask, SourceRecord
 from matching.model import CitizenPlan, ReclusterPlan
-from matching.survivorship import GoldenRecord, field_values, golden_record
+from matching.survivorship import GoldenRecord, Survivorship, field_values
 
 
 @dataclass
@@ -147,16 +147,19 @@ def apply_plan(
     plan: ReclusterPlan,
     topic: str,
     known: dict[str, PersonRecord] | None = None,
-    trust: dict[str, dict[str, int]] | None = None,
+    survivorship: Survivorship | None = None,
     decided_by_person: str | None = None,
 ) -> CitizenOutcome:
     """Update citizens after the matcher re-clustered a neighbourhood, in the caller's transaction.
 
     ``known`` holds records already parsed by the caller (the batch), so only neighbours are loaded.
+    ``survivorship`` chooses the golden records (default: no system trusted above another, the shipped
+    placeholders).
     ``decided_by_person`` is the reason given to downstream systems when a supervisor's decision, not
     the data, caused the merges and splits.
     """
     outcome = CitizenOutcome()
+    survivorship = survivorship or Survivorship()
     now = datetime.now(UTC)
     # Citizens whose members and members' records are as they were keep their golden record: only the
     # changed ones are loaded and recomputed.
@@ -175,7 +178,7 @@ def apply_plan(
 
     for plan_citizen in changed:
         members = [records[k] for k in plan_citizen.members if k in records]
-        golden = golden_json(golden_record(members, trust), members)
+        golden = golden_json(survivorship.golden(members), members)
         fields = golden["fields"]
         row = existing.get(plan_citizen.citizen_id)
         touched = [k for k in plan_citizen.members if k in plan.touched_records]

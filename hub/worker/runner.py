@@ -12,6 +12,7 @@ import structlog
 from sqlalchemy.exc import DBAPIError
 
 from hub.bus.base import Consumer, EventBus, Message
+from hub.engine import survivorship_from_settings
 from hub.settings import Settings
 from hub.store.db import Database
 from hub.store.match_store import prune_blocking_changes
@@ -43,6 +44,7 @@ class Worker:
         self.db = db
         self.bus = bus
         self.matcher = IncrementalMatcher(engine)
+        self.survivorship = survivorship_from_settings(settings)
         self.totals = BatchResult()
         self._pruned_at = time.monotonic()
         # A batch allocates a great many short-lived objects; the engine's tables and the modules live
@@ -63,6 +65,7 @@ class Worker:
                         messages,
                         self.settings.topic_citizen_changes,
                         self.settings.topic_dead_letter,
+                        self.survivorship,
                     )
                 self._prune()
                 return result

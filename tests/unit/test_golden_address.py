@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from contracts import Address, PersonName, PersonRecord
 from hub.worker.citizens import reported_move, same_address
-from matching.survivorship import golden_record
+from matching.survivorship import Survivorship
 
 
 def record(system: str, addresses: list[Address], day: int) -> PersonRecord:
@@ -26,7 +26,7 @@ NEW = Address(lines=["Flat 5, 2 Mill Lane"], town="Salford", postcode="M5 3LH", 
 def test_a_newer_correspondence_address_wins_over_the_home_in_the_same_record() -> None:
     after_write_back = record("benefits", [HOME, NEW], day=9)
     older = record("housing", [HOME], day=1)
-    golden = golden_record([older, after_write_back])
+    golden = Survivorship().golden([older, after_write_back])
     assert golden.value("address")["postcode"] == "M5 3LH"
 
 
@@ -34,7 +34,7 @@ def test_an_ended_address_is_never_chosen() -> None:
     ended = Address(
         lines=["1 Old Road"], postcode="M6 1AA", kind="residential", valid_to=datetime(2020, 1, 1).date()
     )
-    golden = golden_record([record("council_tax", [ended, HOME], day=2)])
+    golden = Survivorship().golden([record("council_tax", [ended, HOME], day=2)])
     assert golden.value("address")["postcode"] == "M5 4WT"
 
 

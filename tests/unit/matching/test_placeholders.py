@@ -55,15 +55,47 @@ def test_training_finds_a_date_held_by_implausibly_many_records() -> None:
 def test_the_golden_record_prefers_any_real_date_of_birth_to_a_placeholder() -> None:
     from datetime import UTC, datetime
 
-    from matching.survivorship import golden_record
+    from matching.survivorship import Survivorship
 
     real = person("1", "margaret", "smith", "1957-08-02", system="benefits")
     newer = person("2", "margaret", "smith", "1900-01-01", system="ct")
     newer = newer.model_copy(update={"updated_at": datetime(2026, 1, 1, tzinfo=UTC)})
-    golden = golden_record([real, newer], {"ct": {"*": 5}})
+    golden = Survivorship({"ct": {"*": 5}}).golden([real, newer])
     assert golden.value("date_of_birth") == "1957-08-02"
     assert [a.value for a in golden.alternatives["date_of_birth"]] == ["1900-01-01"]
-    assert golden_record([newer]).value("date_of_birth") == "1900-01-01"
+    assert Survivorship().golden([newer]).value("date_of_birth") == "1900-01-01"
+
+
+def test_placeholders_training_found_never_win_a_golden_record() -> None:
+    """A trusted system writing 1899-12-31, AA000000A and noemail@council.gov.uk for everyone it does not
+    know: once training has read them as placeholders, the golden record shows the real values."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from matching.params import default_params
+    from matching.survivorship import Survivorship
+
+    real = person("1", "margaret", "smith", "1957-08-02", system="benefits", nino="JG103759A")
+    real = real.model_copy(update={"emails": ["peggy.smith@example.org"]})
+    filler = person("2", "margaret", "smith", "1899-12-31", system="ct", nino="AA000000A")
+    filler = filler.model_copy(
+        update={"emails": ["noemail@council.gov.uk"], "updated_at": datetime(2026, 1, 1, tzinfo=UTC)}
+    )
+    trust = {"ct": {"*": 5}}
+    shipped = Survivorship(trust).golden([real, filler])
+    assert shipped.value("date_of_birth") == "1899-12-31"  # the shipped list does not hold this one
+    assert shipped.value("email") == "noemail@council.gov.uk"
+    assert shipped.value("nino") == "AA000000A"
+    trained = replace(
+        default_params(),
+        placeholder_dates=frozenset({(1899, 12, 31)}),
+        placeholder_values={"n": frozenset({"AA000000A"}), "e": frozenset({"noemail@council.gov.uk"})},
+    )
+    golden = Survivorship(trust, trained).golden([real, filler])
+    assert golden.value("date_of_birth") == "1957-08-02"
+    assert golden.value("email") == "peggy.smith@example.org"
+    assert golden.value("nino") == "JG103759A"
+    assert [a.value for a in golden.alternatives["email"]] == ["noemail@council.gov.uk"]
 
 
 def test_one_persons_many_records_are_not_a_placeholder() -> None:

@@ -9,7 +9,7 @@ from contracts import PersonName, PersonRecord
 from hub.access.policy import Access
 from hub.access.redact import filter_golden
 from hub.worker.citizens import golden_json
-from matching.survivorship import golden_record
+from matching.survivorship import Survivorship
 
 
 def record(system: str, given: str, updated: int) -> PersonRecord:
@@ -35,7 +35,7 @@ def council_tax_agent() -> Access:
 
 def test_value_held_by_a_visible_system_is_shown_and_credited_to_it() -> None:
     members = [record("council_tax", "Margaret", 1), record("benefits", "Margaret", 9)]
-    golden = golden_json(golden_record(members), members)
+    golden = golden_json(Survivorship().golden(members), members)
     assert golden["fields"]["family_name"]["source_system"] == "benefits"
     assert golden["fields"]["family_name"]["held_by"] == ["benefits", "council_tax"]
 
@@ -47,6 +47,6 @@ def test_value_held_by_a_visible_system_is_shown_and_credited_to_it() -> None:
 
 def test_alternative_from_a_visible_system_is_used_when_values_differ() -> None:
     members = [record("council_tax", "Peggy", 1), record("benefits", "Margaret", 9)]
-    golden = golden_json(golden_record(members), members)
+    golden = golden_json(Survivorship().golden(members), members)
     seen = filter_golden(golden, council_tax_agent(), protected=False)["fields"]
     assert seen["given_name"]["value"] == "Peggy"
