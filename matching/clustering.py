@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from matching.model import Constraints, Edge
 
@@ -76,6 +76,7 @@ def cluster_average_linkage(
     link_threshold: float,
     absent: float,
     veto: float = math.nan,
+    informed: Callable[[Edge], bool] = lambda edge: False,
 ) -> list[list[str]]:
     """Greedy average-linkage clustering under supervisors' constraints.
 
@@ -84,10 +85,14 @@ def cluster_average_linkage(
     average is at or above ``link_threshold`` and no cannot-link pair would end up together. A pair with
     no edge counts as ``absent`` (the review threshold: "no better than uncertain"), so one strong link
     cannot drag a record into a cluster whose other members it does not match: no chaining through one
-    weak link. Two clusters with any pair weighing exactly ``veto`` never join: the engine passes the
-    weight at which it caps a conflict (different first names or dates of birth with nothing to override
-    them), so twins bridged by a sparse record stay apart. A pair that is merely weak (a typo'd date of
-    birth and a changed surname, say) is not a veto: it counts in the average like any other.
+    weak link. Two clusters with a pair weighing exactly ``veto`` join only when more of their cross pairs
+    are *informed* links than vetoes: the engine passes the weight at which it caps a conflict (different
+    first names or dates of birth with nothing to override them), and calls a link informed when both of
+    its records hold the fields a conflict is read on (a first name and a full date of birth). So twins,
+    or a father and son, bridged by records that lack a date of birth stay apart however many such
+    records there are, while one copy of a person whose date of birth was replaced joins the several
+    full records that each link it strongly. A pair that is merely weak (a typo'd date of birth and a
+    changed surname, say) is not a veto: it counts in the average like any other.
 
     The result depends only on the sets given, not their order: edges are read in sorted order, and ties
     are broken by the clusters' smallest keys.
@@ -98,7 +103,10 @@ def cluster_average_linkage(
         constraints: must-link and cannot-link pairs.
         link_threshold: the least average weight at which two clusters join.
         absent: the weight assumed for a pair without an edge.
-        veto: clusters with a cross pair of exactly this weight (a capped conflict) stay apart.
+        veto: the weight of a capped conflict: clusters with such a cross pair stay apart unless informed
+            links outnumber those pairs.
+        informed: whether a link (at or above ``link_threshold``) could have shown a conflict (default:
+            never, so any veto keeps two clusters apart).
 
     Returns:
         The clusters as sorted lists, sorted by first key.
@@ -114,27 +122,32 @@ def cluster_average_linkage(
         if a in partition.parent and b in partition.parent and not _forbidden(partition, a, b, cannot):
             partition.union(a, b)
 
-    unique: dict[tuple[str, str], float] = {}
+    unique: dict[tuple[str, str], Edge] = {}
     for edge in edges:
         if edge.a in partition.parent and edge.b in partition.parent and edge.a != edge.b:
             pair = (edge.a, edge.b) if edge.a < edge.b else (edge.b, edge.a)
-            unique[pair] = max(edge.weight, unique.get(pair, -math.inf))
-    # (cluster, cluster) -> [sum of edge weights, number of edges, number of vetoes]; clusters are named
-    # by their root.
+            known = unique.get(pair)
+            if known is None or edge.weight > known.weight:
+                unique[pair] = edge
+    # (cluster, cluster) -> [sum of edge weights, number of edges, vetoes, informed links]; clusters are
+    # named by their root.
     sums: dict[str, dict[str, list[float]]] = {}
-    for (a, b), weight in sorted(unique.items()):
+    for (a, b), edge in sorted(unique.items()):
         ra, rb = partition.find(a), partition.find(b)
         if ra == rb:
             continue
+        weight = edge.weight
+        corroborates = weight >= link_threshold and informed(edge)
         for x, y in ((ra, rb), (rb, ra)):
-            cell = sums.setdefault(x, {}).setdefault(y, [0.0, 0.0, 0.0])
+            cell = sums.setdefault(x, {}).setdefault(y, [0.0, 0.0, 0.0, 0.0])
             cell[0] += weight
             cell[1] += 1.0
             cell[2] += weight == veto
+            cell[3] += corroborates
 
     def average(x: str, y: str) -> float:
-        total, count, vetoes = sums[x][y]
-        if vetoes:
+        total, count, vetoes, links = sums[x][y]
+        if vetoes and vetoes >= links:  # links: informed ones only
             return -math.inf
         size = len(partition.members[x]) * len(partition.members[y])
         return (total + absent * (size - count)) / size
@@ -158,13 +171,14 @@ def cluster_average_linkage(
         gone = y if keep == x else x
         merged: dict[str, list[float]] = {}
         for source in (keep, gone):
-            for other, (total, count, vetoes) in sums.pop(source, {}).items():
+            for other, (total, count, vetoes, links) in sums.pop(source, {}).items():
                 if other in (keep, gone):
                     continue
-                cell = merged.setdefault(other, [0.0, 0.0, 0.0])
+                cell = merged.setdefault(other, [0.0, 0.0, 0.0, 0.0])
                 cell[0] += total
                 cell[1] += count
                 cell[2] += vetoes
+                cell[3] += links
                 sums[other].pop(source, None)
         version.pop(gone, None)
         version[keep] += 1

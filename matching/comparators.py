@@ -59,6 +59,9 @@ class Comparator:
     """The feature whose value frequency adjusts the ``exact`` level ("" for none)."""
     feature: str = ""
     """The feature compared, for comparators that serve several fields."""
+    usually_missing: bool = False
+    """Absent from most records (a Jr/Sr suffix): a missing level is not worth listing, and a link
+    between records without it still counts as informed (see :meth:`FellegiSunterEngine.cluster`)."""
     household: bool = False
     """Evidence that members of one household share (address, landline, an account or tenancy reference).
     Such fields are not independent of each other, so the engine counts only the strongest agreement
@@ -302,7 +305,13 @@ COMPARATORS: tuple[Comparator, ...] = (
         term_frequency="g",
     ),
     FamilyName("family", "surname", ("exact", "other", "close", "somewhat", "different"), term_frequency="f"),
-    Generation("generation", "Jr/Sr suffix", ("exact", "different"), conflicts=frozenset({"different"})),
+    Generation(
+        "generation",
+        "Jr/Sr suffix",
+        ("exact", "different"),
+        conflicts=frozenset({"different"}),
+        usually_missing=True,
+    ),
     DateOfBirth(
         "dob", "date of birth", ("exact", "close", "partial", "different"), conflicts=frozenset({"different"})
     ),

@@ -10,7 +10,7 @@ from typing import Any
 from contracts import PersonRecord
 from matching.blocking import RULES, BlockingRule, blocking_keys
 from matching.clustering import cluster_average_linkage
-from matching.comparators import COMPARATORS, Comparator
+from matching.comparators import COMPARATORS, MISSING, Comparator
 from matching.explain import summarise
 from matching.model import Comparison, Constraints, Edge, Prepared, Thresholds
 from matching.params import Params, default_params
@@ -67,6 +67,7 @@ class FellegiSunterEngine:
         self.rules = rules
         self.conflict_cap = (link + review) / 2.0
         self._scorer = Scorer(self.params, comparators, self.conflict_cap, review - 1.0)
+        self._decisive = tuple(c.name for c in comparators if c.conflicts and not c.usually_missing)
         self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...]], str] = {}
 
     def prepare(self, record: PersonRecord) -> Prepared:
@@ -151,7 +152,9 @@ class FellegiSunterEngine:
     def cluster(
         self, nodes: Sequence[str], edges: Sequence[Edge], constraints: Constraints
     ) -> list[list[str]]:
-        """Average-linkage clustering (see :func:`matching.clustering.cluster_average_linkage`)."""
+        """Average-linkage clustering (see :func:`matching.clustering.cluster_average_linkage`): a capped
+        conflict keeps two clusters apart unless more links between records holding a first name and a
+        date of birth join them."""
         return cluster_average_linkage(
             nodes,
             edges,
@@ -159,4 +162,11 @@ class FellegiSunterEngine:
             link_threshold=self.thresholds.link,
             absent=self.thresholds.review,
             veto=round(self.conflict_cap, 4),
+            informed=self._informed,
         )
+
+    def _informed(self, edge: Edge) -> bool:
+        """Whether both records of a link hold every field a conflict is read on (first name, date of
+        birth), so that the link could have shown one."""
+        levels = edge.levels
+        return all(levels.get(name, MISSING) != MISSING for name in self._decisive)

@@ -77,7 +77,7 @@ class Scorer:
                 c.conflicts,
                 c.overrides,
                 c.label,
-                c.name != "generation",
+                not c.usually_missing,
             )
             for c in comparators
             if c.name not in shared
