@@ -88,7 +88,7 @@ def cluster_average_linkage(
     weak link. Two clusters with a pair weighing exactly ``veto`` join only when more of their cross pairs
     are *informed* links than vetoes: the engine passes the weight at which it caps a conflict (different
     first names or dates of birth with nothing to override them), and calls a link informed when both of
-    its records hold the fields a conflict is read on (a first name and a full date of birth). So twins,
+    its records hold the fields a conflict is read on (a first name and a date of birth). So twins,
     or a father and son, bridged by records that lack a date of birth stay apart however many such
     records there are, while one copy of a person whose date of birth was replaced joins the several
     full records that each link it strongly. A pair that is merely weak (a typo'd date of birth and a

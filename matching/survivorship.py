@@ -94,33 +94,48 @@ def field_values(record: PersonRecord) -> dict[str, Any]:
     return {name: value for name, value in _field_values(record).items() if value not in (None, "", [], {})}
 
 
-def _standard(name: str, value: Any, record: PersonRecord) -> tuple[str, str]:
-    """The feature and standardised value a golden field's value is matched as ("" when none)."""
+_FEATURES = {"email": "e", "phone": "p", "nino": "n", "nhs": "h"}
+"""Golden fields whose values training may find to be placeholders, and the feature each is matched as."""
+
+
+def _standard(name: str, value: Any, record: PersonRecord) -> str:
+    """A golden field's value standardised as the matching features hold it."""
     if name == "email":
-        return "e", standard_email(value)
+        return standard_email(value)
     if name == "phone":
-        region = record.addresses[0].country if record.addresses else "GB"
-        return "p", standard_phone(value, region)
-    if name in ("nino", "nhs"):
-        return name[0], compact(value)
-    return "", ""
+        return standard_phone(value, record.addresses[0].country if record.addresses else "GB")
+    return compact(value)
 
 
-@dataclass(frozen=True, slots=True)
 class Survivorship:
     """How a citizen's golden record is chosen, field by field.
 
     Args:
         trust: ``{source_system: {field: rank}}``; a higher rank wins before recency. The key ``"*"``
-            gives a system's rank for every field. Fields: title, given_name, middle_names, family_name,
-            date_of_birth, address, phone, email, nino, nhs.
-        params: the match parameters in force: a value they read as a placeholder (a date of birth of
-            1900-01-01, an NI number AA000000A, noemail@council.gov.uk, and whatever training found) is
-            chosen only when no record holds a real one, whatever its system's trust.
+            gives a system's rank for every field (the fields: :data:`GOLDEN_FIELDS`).
+        params: the match parameters in force (default: the shipped set): a value they read as a
+            placeholder (a date of birth of 1900-01-01, an NI number AA000000A, noemail@council.gov.uk,
+            and whatever training found) is chosen only when no record holds a real one, whatever its
+            system's trust.
     """
 
-    trust: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
-    params: Params = field(default_factory=default_params)
+    def __init__(
+        self, trust: Mapping[str, Mapping[str, int]] | None = None, params: Params | None = None
+    ) -> None:
+        params = params or default_params()
+        self.trust = trust or {}
+        self._dates = frozenset(f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in params.placeholder_dates)
+        self._values = {
+            name: params.placeholder_values[feature]
+            for name, feature in _FEATURES.items()
+            if params.placeholder_values.get(feature)
+        }
+
+    def _placeholder(self, name: str, value: Any, record: PersonRecord) -> bool:
+        if name == "date_of_birth":
+            return value in self._dates
+        held = self._values.get(name)
+        return held is not None and _standard(name, value, record) in held
 
     def golden(self, records: Sequence[PersonRecord]) -> GoldenRecord:
         """Choose each field from the most trusted source, then the most recently updated record; a
@@ -130,8 +145,6 @@ class Survivorship:
             records: the member source records of one citizen.
         """
         golden = GoldenRecord()
-        dates = {f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in self.params.placeholder_dates}
-        placeholders = self.params.placeholder_values
         candidates: dict[str, list[tuple[tuple[int, datetime, str], FieldValue]]] = {}
         for record in records:
             prov = Provenance(record.source_system, record.source_record_id, record.updated_at)
@@ -139,12 +152,7 @@ class Survivorship:
             when = record.updated_at or _EPOCH
             for name, value in field_values(record).items():
                 rank = ranks.get(name, ranks.get("*", 0))
-                if name == "date_of_birth":
-                    filler = value in dates
-                else:
-                    feature, standard = _standard(name, value, record)
-                    filler = bool(feature) and standard in placeholders.get(feature, ())
-                if filler:
+                if self._placeholder(name, value, record):
                     rank = _LAST  # kept as an alternative, chosen only when no system knows better
                 key = (rank, when, record.source_key)
                 candidates.setdefault(name, []).append((key, FieldValue(value, prov)))
