@@ -576,6 +576,13 @@ def train(
     # EM over every candidate pair at once first, unless coincidences crowd the candidate pairs; should it
     # take the other component for the matches all the same, rule by rule, each rule's own fields left out.
     coincidences = coincidental_pairs(prepared, max_block_size, seed)
+
+    def report(pairs: list[tuple[int, int]], share: float, ran: int, **outcome: bool) -> TrainingReport:
+        total = round(candidates.total(pairs))
+        return TrainingReport(
+            n, total, len(sample), share, ran, placeholders=shown, coincidental_pairs=coincidences, **outcome
+        )
+
     crowded = coincidences > MAX_COINCIDENCE_SHARE * candidates.total(candidates.of(personal_rules))
     for by_rule in (True,) if crowded else (False, True):
         m, share, ran, seen, pairs = estimate(personal_rules, by_rule)
@@ -584,35 +591,13 @@ def train(
         if extra:
             m, share, ran, seen, pairs = estimate(personal_rules + extra, by_rule)
         if len(pairs) < MIN_EM_PAIRS:
-            report = TrainingReport(
-                n,
-                round(candidates.total(pairs)),
-                len(sample),
-                0.0,
-                0,
-                separated=False,
-                too_few_pairs=True,
-                placeholders=shown,
-                coincidental_pairs=coincidences,
-            )
-            return base, report
+            return base, report(pairs, 0.0, 0, separated=False, too_few_pairs=True)
         if _separated(m, observed):
             break
     else:
         # Parameters that say one person's records usually disagree on their names would link whole
         # households, so the base set is kept.
-        report = TrainingReport(
-            n,
-            round(candidates.total(pairs)),
-            len(sample),
-            share,
-            ran,
-            separated=False,
-            by_rule=True,
-            placeholders=shown,
-            coincidental_pairs=coincidences,
-        )
-        return base, report
+        return base, report(pairs, share, ran, separated=False, by_rule=True)
     all_pairs = n * (n - 1) / 2
     match_share = share * candidates.total(pairs) / all_pairs if all_pairs else 1e-6
     match_share = min(max(match_share, 1e-12), 0.5)
@@ -637,14 +622,4 @@ def train(
         },
         comparators,
     )
-    report = TrainingReport(
-        n,
-        round(candidates.total(pairs)),
-        len(sample),
-        share,
-        ran,
-        by_rule=by_rule,
-        placeholders=shown,
-        coincidental_pairs=coincidences,
-    )
-    return params, report
+    return params, report(pairs, share, ran, by_rule=by_rule)
