@@ -22,6 +22,7 @@ import json
 import sys
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -139,11 +140,7 @@ def read_changes(path: Path) -> tuple[list[RecordChange], list[BadRow]]:
     changes: list[RecordChange] = []
     bad: list[BadRow] = []
     seen: set[str] = set()
-    # Records make no reference cycles and live to the end: the collector, run every few hundred
-    # allocations while reading, would find nothing (it took a third of the reading time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _collector_paused():
         for number, item in reader(path):
             if isinstance(item, BadRow):
                 bad.append(item)
@@ -152,11 +149,23 @@ def read_changes(path: Path) -> tuple[list[RecordChange], list[BadRow]]:
             else:
                 seen.add(item.key)
                 changes.append(item)
+    return changes, bad
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the garbage collector while records (or their features) are made, then freeze them.
+
+    They make no reference cycles and live to the end: the collector, run every few hundred
+    allocations, would find nothing (it took a third of the reading time)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
-    gc.freeze()  # keep the collector from rescanning the records later
-    return changes, bad
+    gc.freeze()  # keep the collector from rescanning them later
 
 
 def _fail(message: str) -> typer.Exit:
@@ -261,10 +270,8 @@ def _estimated_engine(
             err=True,
         )
         return base
-    gc.collect()
-    gc.freeze()
-    prepared = {id(r): base.prepare(r) for r in records}
-    gc.freeze()
+    with _collector_paused():
+        prepared = {id(r): base.prepare(r) for r in records}
     params, report = train(list(prepared.values()), max_block_size=base.max_block_size)
     if report.placeholders:
         typer.echo(_placeholders(report), err=True)
