@@ -72,17 +72,21 @@ def _jsonl_changes(path: Path) -> Iterator[tuple[int, RecordChange | BadRow]]:
                     record = PersonRecord.model_validate_json(line)
                     yield number, RecordChange(record.source_key, record)
                     continue
-                data = json.loads(line)
-                if isinstance(data, dict) and "payload" in data:
+                try:  # most likely an envelope: parsed and validated in one pass too
+                    event = INBOUND_ADAPTER.validate_json(line)
+                except ValidationError:
+                    # Not a valid envelope: read it again, to tell a bare record from a bad line.
+                    data = json.loads(line)
+                    if not (isinstance(data, dict) and "payload" in data):
+                        record = PersonRecord.model_validate(data)
+                        yield number, RecordChange(record.source_key, record)
+                        continue
                     event = INBOUND_ADAPTER.validate_python(data)
-                    if isinstance(event, PersonRecordEvent):
-                        yield number, RecordChange(event.payload.source_key, event.payload)
-                    elif isinstance(event, SourceRecordDeletedEvent):
-                        key = f"{event.payload.source_system}/{event.payload.source_record_id}"
-                        yield number, RecordChange(key, None)
-                    continue
-                record = PersonRecord.model_validate(data)
-                yield number, RecordChange(record.source_key, record)
+                if isinstance(event, PersonRecordEvent):
+                    yield number, RecordChange(event.payload.source_key, event.payload)
+                elif isinstance(event, SourceRecordDeletedEvent):
+                    key = f"{event.payload.source_system}/{event.payload.source_record_id}"
+                    yield number, RecordChange(key, None)
             except (ValueError, ValidationError) as error:
                 yield number, BadRow(number, _reason(error))
 
