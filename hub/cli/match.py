@@ -236,28 +236,24 @@ def run_match(
     pending = deque(changes)
     changes.clear()
     # Everything a batch leaves behind lives to the end of the run, and the matcher makes no reference
-    # cycles: after each batch, move it out of the collector's sight so that it never rescans millions
-    # of records.
-    gc.collect()
-    gc.freeze()
+    # cycles: the collector would walk millions of records and find nothing.
 
     def batches() -> Iterator[list[RecordChange]]:
         while pending:
             yield [pending.popleft() for _ in range(min(batch, len(pending)))]
 
-    if not show_progress:
-        for chunk in batches():
-            matcher.process(store, chunk)
-            gc.freeze()
-        return store
-    from rich.progress import Progress
+    with _collector_paused():
+        if not show_progress:
+            for chunk in batches():
+                matcher.process(store, chunk)
+            return store
+        from rich.progress import Progress
 
-    with Progress(transient=False) as progress:
-        task = progress.add_task("matching", total=total)
-        for chunk in batches():
-            matcher.process(store, chunk)
-            gc.freeze()
-            progress.advance(task, len(chunk))
+        with Progress(transient=False) as progress:
+            task = progress.add_task("matching", total=total)
+            for chunk in batches():
+                matcher.process(store, chunk)
+                progress.advance(task, len(chunk))
     return store
 
 
