@@ -148,7 +148,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
             flat = words[i + 1]
             i += 2
             continue
-        if _NUMBER.match(word) and not number:
+        if not number and _NUMBER.match(word):
             number = word
         elif word not in _SECONDARY:
             saint = word == "st" and not rest and i + 1 < len(words)

@@ -108,15 +108,6 @@ class MemoryStore:
             else:
                 many.discard(key)
 
-    def _holders(self, bk: str, max_block_size: int) -> Collection[str]:
-        held = self.blocks.get(bk)
-        if held is not None:
-            return (held,) if max_block_size >= 1 else ()
-        many = self.shared_blocks.get(bk)
-        if not many or len(many) > max_block_size:
-            return ()
-        return many
-
     def remove(self, keys: Sequence[str]) -> None:
         for key in keys:
             self.features.pop(key, None)
@@ -132,10 +123,20 @@ class MemoryStore:
         made: dict[str, Prepared] = {}
         features = self.features
         stored = self.versions
+        blocks = self.blocks
+        shared = self.shared_blocks
         for bk in blocking_keys:
-            holders = self._holders(bk, max_block_size)
-            if not holders:
-                continue
+            held = blocks.get(bk)
+            holders: Collection[str]
+            if held is not None:
+                if max_block_size < 1:
+                    continue
+                holders = (held,)
+            else:
+                many = shared.get(bk)
+                if not many or len(many) > max_block_size:
+                    continue
+                holders = many
             found: list[Prepared] = []
             for k in holders:
                 prepared = made.get(k)
@@ -155,17 +156,19 @@ class MemoryStore:
         blocks = self.blocks
         shared = self.shared_blocks
         versions = self.versions
+        read = 0
         for bk in blocking_keys:
             held = blocks.get(bk)
             if held is not None:
                 if max_block_size >= 1:
                     result[bk] = {held: versions[held]}
-                    self.comparisons += 1
+                    read += 1
                 continue
             many = shared.get(bk)
             if many and len(many) <= max_block_size:
                 result[bk] = {k: versions[k] for k in many}
-                self.comparisons += len(many)
+                read += len(many)
+        self.comparisons += read
         return result
 
     def prepared_of(self, keys: Iterable[str]) -> dict[str, Prepared]:

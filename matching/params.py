@@ -121,8 +121,9 @@ class Params:
         holds none (most records), a new dict otherwise."""
         date = features.get("d")
         drop_date = date is not None and tuple(date) in self.placeholder_dates
-        if not drop_date and all(
-            v.isdisjoint(features.get(f, ())) for f, v in self.placeholder_values.items()
+        values = self.placeholder_values
+        if not drop_date and (
+            not values or all(v.isdisjoint(features.get(f, ())) for f, v in values.items())
         ):
             return features
         clean = {k: v for k, v in features.items() if k != "d" or not drop_date}
