@@ -127,7 +127,7 @@ class Params:
         ):
             return features
         clean = {k: v for k, v in features.items() if k != "d" or not drop_date}
-        for feature, placeholders in self.placeholder_values.items():
+        for feature, placeholders in values.items():
             held = tuple(v for v in clean.get(feature, ()) if v not in placeholders)
             if held:
                 clean[feature] = held
@@ -148,10 +148,14 @@ class Params:
             "term_frequencies": {name: dict(table) for name, table in self.term_frequencies.items()},
             "term_frequency_floor": dict(self.term_frequency_floor),
             "placeholder_values": {f: sorted(v) for f, v in sorted(self.placeholder_values.items())},
-            "placeholder_dates_of_birth": sorted(
-                f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in self.placeholder_dates
-            ),
+            "placeholder_dates_of_birth": sorted(date_text(date) for date in self.placeholder_dates),
         }
+
+
+def date_text(date: tuple[int, int, int]) -> str:
+    """A (year, month, day) placeholder date as YYYY-MM-DD, as parameter files hold it."""
+    year, month, day = date
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _date_parts(text: str) -> tuple[int, int, int]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from contracts import PersonRecord
 from matching.addresses import standard_email, standard_phone
-from matching.params import Params, default_params
+from matching.params import Params, date_text, default_params
 from matching.text import compact
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -124,7 +124,7 @@ class Survivorship:
     ) -> None:
         params = params or default_params()
         self.trust = trust or {}
-        self._dates = frozenset(f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in params.placeholder_dates)
+        self._dates = frozenset(date_text(date) for date in params.placeholder_dates)
         self._values = {
             name: params.placeholder_values[feature]
             for name, feature in _FEATURES.items()

@@ -20,7 +20,7 @@ from matching.blocking import RULES, BlockingRule, blocking_keys
 from matching.coincidence import coincidental_pairs
 from matching.comparators import COMPARATORS, Comparator
 from matching.model import Prepared
-from matching.params import Params, default_params, log2_ratio
+from matching.params import Params, date_text, default_params, log2_ratio
 
 Pattern = tuple[str, ...]
 Key = TypeVar("Key", bound=Hashable)
@@ -529,7 +529,7 @@ def train(
     )
     prepared = [_without_placeholders(record, base) for record in prepared]
     listed = base.to_dict()
-    shown = {f"date of birth {y:04d}-{m:02d}-{d:02d}": count for (y, m, d), count in found.items()}
+    shown = {f"date of birth {date_text(date)}": count for date, count in found.items()}
     shown |= {f"{PLACEHOLDER_FEATURES[f]} {v}": count for (f, v), count in found_values.items()}
     n = len(prepared)
     rng = random.Random(seed)
@@ -573,8 +573,6 @@ def train(
         )
         return m, _share_of(counts, m, u, comparators, iterations), ran, seen, pairs
 
-    # EM over every candidate pair at once first, unless coincidences crowd the candidate pairs; should it
-    # take the other component for the matches all the same, rule by rule, each rule's own fields left out.
     coincidences = coincidental_pairs(prepared, max_block_size, seed)
 
     def report(pairs: list[tuple[int, int]], share: float, ran: int, **outcome: bool) -> TrainingReport:
@@ -583,6 +581,8 @@ def train(
             n, total, len(sample), share, ran, placeholders=shown, coincidental_pairs=coincidences, **outcome
         )
 
+    # EM over every candidate pair at once first, unless coincidences crowd the candidate pairs; should it
+    # take the other component for the matches all the same, rule by rule, each rule's own fields left out.
     crowded = coincidences > MAX_COINCIDENCE_SHARE * candidates.total(candidates.of(personal_rules))
     for by_rule in (True,) if crowded else (False, True):
         m, share, ran, seen, pairs = estimate(personal_rules, by_rule)
