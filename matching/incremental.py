@@ -50,13 +50,16 @@ class IncrementalMatcher:
 
         held = {bk for p in upserts for bk in p.blocking_keys}
         blocking_keys = sorted(held)
-        # Score against what is stored now, before taking any lock: other batches may change it
-        # meanwhile, so once the locks are held only the difference is read and scored again.
         versions: dict[str, str] = {}
-        early = store.candidates(blocking_keys, self.engine.max_block_size, versions)
-        known = {c.key: c for found in early.values() for c in found if c.key not in latest}
+        known: dict[str, Prepared] = {}
         scored: dict[tuple[str, str], Comparison] = {}
-        self._compare(upserts, {bk: [c.key for c in found] for bk, found in early.items()}, known, scored)
+        if not store.single_writer:
+            # Score against what is stored now, before taking any lock: other batches may change it
+            # meanwhile, so once the locks are held only the difference is read and scored again.
+            early = store.candidates(blocking_keys, self.engine.max_block_size, versions)
+            known = {c.key: c for found in early.values() for c in found if c.key not in latest}
+            found_keys = {bk: [c.key for c in found] for bk, found in early.items()}
+            self._compare(upserts, found_keys, known, scored)
 
         # The keys a changed record held before matter too: a batch that read the old version as a
         # candidate must finish before this one changes it.
@@ -78,7 +81,8 @@ class IncrementalMatcher:
             for key in changed:
                 known.pop(key, None)
             stale = set(changed)
-            scored = {pair: c for pair, c in scored.items() if pair[1] not in stale}
+            if scored:
+                scored = {pair: c for pair, c in scored.items() if pair[1] not in stale}
             known.update(store.prepared_of(changed))
         known.update((p.key, p) for p in upserts)
         edges = self._compare(upserts, holders, known, scored)

@@ -34,6 +34,8 @@ class MemoryStore:
     again as the store grows.
     """
 
+    single_writer = True
+
     def __init__(self) -> None:
         self.features: dict[str, Mapping[str, Any]] = _Table()
         self.blocking: dict[str, tuple[str, ...]] = _Table()
@@ -152,18 +154,12 @@ class MemoryStore:
         return result
 
     def holders(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, dict[str, str]]:
+        """Keys held by one record are left out (most keys: once stored, that is the record itself)."""
         result: dict[str, dict[str, str]] = {}
-        blocks = self.blocks
         shared = self.shared_blocks
         versions = self.versions
         read = 0
         for bk in blocking_keys:
-            held = blocks.get(bk)
-            if held is not None:
-                if max_block_size >= 1:
-                    result[bk] = {held: versions[held]}
-                    read += 1
-                continue
             many = shared.get(bk)
             if many and len(many) <= max_block_size:
                 result[bk] = {k: versions[k] for k in many}

@@ -37,6 +37,11 @@ class MatchEngine(Protocol):
 class MatchStore(Protocol):
     """Where prepared records, edges, memberships and constraints live (a database, or memory)."""
 
+    single_writer: bool
+    """True when no other batch can change the store while one is matched (memory): the matcher then
+    reads the candidates once, after storing the batch, instead of before the locks and again under
+    them."""
+
     def lock_blocking_keys(self, keys: Sequence[str]) -> None:
         """Serialise batches that could become candidates of each other (no-op with one writer)."""
         ...
@@ -69,7 +74,8 @@ class MatchStore(Protocol):
     def holders(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, dict[str, str]]:
         """What :meth:`candidates` would find, without the features: for each of the blocking keys held
         by at most ``max_block_size`` records, its holders' keys and versions. A version changes
-        whenever the holder's prepared record does."""
+        whenever the holder's prepared record does. A key held by one record may be left out: once
+        the batch is stored, that record is the batch's own."""
         ...
 
     def prepared_of(self, keys: Iterable[str]) -> dict[str, Prepared]:

@@ -181,6 +181,9 @@ class SqlMatchStore:
     ``previous_blocking`` holds the stored blocking keys of pending records that already existed.
     """
 
+    single_writer = False
+    """Workers and supervisors' decisions change the tables at the same time."""
+
     def __init__(
         self,
         session: Session,
