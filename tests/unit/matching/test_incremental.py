@@ -28,8 +28,14 @@ def records() -> list[PersonRecord]:
     ]
 
 
-def run(items: list[PersonRecord], batch: int = 1) -> MemoryStore:
-    store = MemoryStore()
+class SharedMemoryStore(MemoryStore):
+    """A MemoryStore read as a shared store is (candidates before the locks, then again under them)."""
+
+    single_writer = False
+
+
+def run(items: list[PersonRecord], batch: int = 1, store: MemoryStore | None = None) -> MemoryStore:
+    store = MemoryStore() if store is None else store
     matcher = IncrementalMatcher(ENGINE)
     for start in range(0, len(items), batch):
         matcher.process(store, [RecordChange(r.source_key, r) for r in items[start : start + batch]])
@@ -46,6 +52,15 @@ def test_same_input_in_any_order_gives_the_same_citizens() -> None:
         shuffled = records()
         random.Random(seed).shuffle(shuffled)
         assert run(shuffled, batch=1 + seed % 3).partition() == expected
+
+
+def test_reading_once_as_the_only_writer_gives_what_two_reads_give() -> None:
+    for batch in (1, 2, 4, 9):
+        one_read = run(records(), batch)
+        two_reads = run(records(), batch, SharedMemoryStore())
+        assert one_read.citizen == two_reads.citizen
+        assert one_read.edges == two_reads.edges
+        assert one_read.reviews == two_reads.reviews
 
 
 def test_same_input_same_order_gives_the_same_ids() -> None:
