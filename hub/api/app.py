@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings, db: Database | None = None, bus: EventBus | N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if owns_bus:
             await event_bus.start()
+        freeze_startup_objects()
         try:
             yield
         finally:
@@ -60,6 +62,14 @@ def create_app(settings: Settings, db: Database | None = None, bus: EventBus | N
     web.install(app)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def freeze_startup_objects() -> None:
+    """Move everything alive once the app has started (modules, routes, models, caches: about 160,000
+    objects) out of the collector's reach. A full collection walks every tracked object with the GIL held:
+    without this, the one that comes every few thousand requests stalls every request for about 100 ms."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_app_from_settings() -> FastAPI:

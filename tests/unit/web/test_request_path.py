@@ -1,8 +1,9 @@
-"""What a request costs on its way to the endpoint: the cheap steps stay on the event loop, and a read
-session gives its connection back."""
+"""What a request costs on its way to the endpoint: the cheap steps stay on the event loop, a read
+session gives its connection back, and a started app keeps its startup objects out of the collector."""
 
 from __future__ import annotations
 
+import gc
 import inspect
 from pathlib import Path
 
@@ -10,9 +11,11 @@ import pytest
 from sqlalchemy import text
 
 from hub.access.deps import get_policy
+from hub.api.app import create_app
 from hub.api.deps import get_bus, get_db, get_settings, read_session
 from hub.auth.deps import require, require_page
 from hub.auth.principal import Role
+from hub.settings import Settings
 from hub.store.db import Database
 
 
@@ -46,3 +49,12 @@ async def test_a_read_session_gives_its_connection_back(tmp_path: Path, used: bo
         assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     finally:
         db.dispose()
+
+
+async def test_a_started_app_freezes_its_startup_objects(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, jwt_secret="x" * 64)
+    app = create_app(settings)
+    gc.unfreeze()
+    async with app.router.lifespan_context(app):
+        assert gc.get_freeze_count() > 0
+    gc.unfreeze()
