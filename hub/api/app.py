@@ -25,7 +25,9 @@ from hub.store.db import Database
 def create_app(settings: Settings, db: Database | None = None, bus: EventBus | None = None) -> FastAPI:
     """The hub API. Pass ``db`` and ``bus`` to share them with a worker in the same process."""
     owns_db, owns_bus = db is None, bus is None
-    database = db or Database(settings.effective_database_url)
+    # Checkpoints off the request path (SQLite; see Database): an audited read commits, and must not be
+    # the one commit in a hundred that copies the WAL back.
+    database = db or Database(settings.effective_database_url, checkpoint_every=1.0)
     event_bus = bus or bus_from_settings(settings)
 
     @asynccontextmanager
