@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from contracts.api import SearchHit, SearchPage
 from hub.access.redact import payload_protected
 from hub.citizens.names import given_variants
-from hub.store.models import Identifier, SourceRecord
+from hub.store.models import Identifier, SourceRecord, protected_payload
 from matching.rules import simple_name
 
 # The tables' columns, not the mapped classes' attributes: a select of these runs as plain Core (no ORM
@@ -260,7 +260,7 @@ def _protected_among(session: Session, citizen_ids: Sequence[str]) -> set[str]:
         for citizen_id, payload in session.execute(
             select(_records.citizen_id, _records.payload).where(
                 _records.citizen_id.in_(citizen_ids[start : start + _CHUNK]),
-                _records.payload.like('%"protected_address":true%'),
+                protected_payload(_records.payload),
             )
         ).all():
             if citizen_id and payload_protected(payload):

@@ -16,7 +16,7 @@ from hub.auth.principal import Principal
 from hub.citizens import repository
 from hub.citizens.search import SearchQuery, ranked_page
 from hub.store.db import Database
-from hub.store.models import Citizen, SourceRecord
+from hub.store.models import Citizen, SourceRecord, protected_payload
 
 # Plain Core selects (see hub.citizens.search).
 _citizens = cast(Table, Citizen.__table__).c
@@ -92,7 +92,7 @@ def protected_citizens(session: Session, citizen_ids: list[str]) -> set[str]:
         select(_records.citizen_id, _records.payload).where(
             _records.citizen_id.in_(citizen_ids),
             _records.deleted.is_(False),
-            _records.payload.like('%"protected_address":true%'),
+            protected_payload(_records.payload),
         )
     ).all()
     return {c for c, payload in rows if c and redact.payload_protected(payload)}
