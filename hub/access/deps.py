@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from hub.access.policy import Policy, load_policy
 
 
-def get_policy(request: Request) -> Policy:
+async def get_policy(request: Request) -> Policy:
+    # Async (no thread pool round trip): the rules are read once per app, then this is a lookup.
     state = request.app.state
     policy: Policy | None = getattr(state, "policy", None)
     if policy is None:

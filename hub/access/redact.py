@@ -3,7 +3,7 @@ a protected person's address and contact details are withheld ("withheld - ask .
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from contracts.api import CitizenView, SearchHit, ServiceEventView, SourceRecordView
@@ -12,6 +12,8 @@ from hub.access.policy import Access
 WITHHELD = "withheld"
 LOCATION_FIELDS = ("address", "phone", "email", "uprn")
 """Golden fields that say where a protected person lives or how to reach them."""
+_HIT_FIELDS = frozenset({"given_name", "family_name", "date_of_birth", "address"})
+"""The golden fields a search result shows."""
 _PAYLOAD_FLAG = '"protected_address":true'
 
 
@@ -46,13 +48,18 @@ def _as_visible(option: dict[str, Any], access: Access) -> dict[str, Any] | None
     return None
 
 
-def filter_golden(golden: dict[str, Any], access: Access, protected: bool) -> dict[str, Any]:
+def filter_golden(
+    golden: dict[str, Any], access: Access, protected: bool, only: Collection[str] | None = None
+) -> dict[str, Any]:
     """Each field from a system the caller may see (the next visible alternative when the chosen one is
-    not), and location fields withheld for a protected person unless the caller may see them."""
+    not), and location fields withheld for a protected person unless the caller may see them. ``only``
+    names the fields wanted (None: all)."""
     fields: dict[str, Any] = {}
     alternatives: dict[str, list[Any]] = {}
     hide_location = protected and not access.protected_visible
     for name, chosen in (golden.get("fields") or {}).items():
+        if only is not None and name not in only:
+            continue
         options = [chosen, *(golden.get("alternatives") or {}).get(name, [])]
         visible = [v for v in (_as_visible(o, access) for o in options) if v is not None]
         if hide_location and name in LOCATION_FIELDS:
@@ -164,7 +171,7 @@ def source_record_for(view: SourceRecordView, access: Access, protected: bool) -
 
 def hit_for(hit: SearchHit, golden: dict[str, Any] | None, access: Access, protected: bool) -> SearchHit:
     """A search result showing only visible values, and no postcode for a protected person."""
-    fields = filter_golden(golden or {}, access, protected)["fields"]
+    fields = filter_golden(golden or {}, access, protected, _HIT_FIELDS)["fields"]
 
     def value(name: str) -> Any:
         field = fields.get(name) or {}

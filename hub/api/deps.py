@@ -2,35 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from hub.bus.base import EventBus
 from hub.settings import Settings
 from hub.store.db import Database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_bus(request: Request) -> EventBus:
+async def get_bus(request: Request) -> EventBus:
     bus: EventBus = request.app.state.bus
     return bus
 
 
-def read_session(db: Annotated[Database, Depends(get_db)]) -> Iterator[Session]:
-    with db.reader() as session:
+async def read_session(db: Annotated[Database, Depends(get_db)]) -> AsyncIterator[Session]:
+    """A read-only session for the request. Async, so that a request does not go through the thread pool
+    twice more (to open and to close it): opening takes no connection, and closing needs the thread
+    pool only when the endpoint left a connection checked out (its rollback is database work)."""
+    session = db.sessions()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(_end_read, session)
+        else:
+            session.close()
+
+
+def _end_read(session: Session) -> None:
+    session.rollback()
+    session.close()
 
 
 def write_session(db: Annotated[Database, Depends(get_db)]) -> Iterator[Session]:

@@ -3,9 +3,9 @@ search audited. Shared by the API and the agents' pages."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from contracts.api import CitizenView, SearchPage, SourceRecordView
@@ -14,9 +14,13 @@ from hub.access.policy import Access
 from hub.audit import repository as audit
 from hub.auth.principal import Principal
 from hub.citizens import repository
-from hub.citizens.search import SearchQuery, search
+from hub.citizens.search import SearchQuery, ranked_page
 from hub.store.db import Database
-from hub.store.models import Citizen, SourceRecord
+from hub.store.models import Citizen, SourceRecord, protected_payload
+
+# Plain Core selects (see hub.citizens.search).
+_citizens = cast(Table, Citizen.__table__).c
+_records = cast(Table, SourceRecord.__table__).c
 
 
 def read_citizen(
@@ -51,11 +55,13 @@ def run_search(
     """Search within the caller's data-sharing rules; the criteria and the citizens shown are audited."""
     query.systems = access.systems
     query.hide_protected_locations = not access.protected_visible
-    page = search(session, query)
+    page = ranked_page(session, query)
     ids = [h.citizen_id for h in page.results]
     goldens: dict[str, Any] = {}
     if ids:
-        rows = session.execute(select(Citizen.citizen_id, Citizen.golden).where(Citizen.citizen_id.in_(ids)))
+        rows = session.execute(
+            select(_citizens.citizen_id, _citizens.golden).where(_citizens.citizen_id.in_(ids))
+        )
         goldens.update((row.citizen_id, row.golden) for row in rows)
     protected = protected_citizens(session, ids)
     page.results = [
@@ -83,10 +89,10 @@ def protected_citizens(session: Session, citizen_ids: list[str]) -> set[str]:
     if not citizen_ids:
         return set()
     rows = session.execute(
-        select(SourceRecord.citizen_id, SourceRecord.payload).where(
-            SourceRecord.citizen_id.in_(citizen_ids),
-            SourceRecord.deleted.is_(False),
-            SourceRecord.payload.like('%"protected_address":true%'),
+        select(_records.citizen_id, _records.payload).where(
+            _records.citizen_id.in_(citizen_ids),
+            _records.deleted.is_(False),
+            protected_payload(_records.payload),
         )
     ).all()
     return {c for c, payload in rows if c and redact.payload_protected(payload)}

@@ -16,8 +16,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    literal_column,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -28,6 +30,17 @@ def Key(length: int) -> String:  # noqa: N802 - a column type, named like one
     to each other, so every key column uses it (an index only serves comparisons in its own collation).
     The order is the same as the default's for these ASCII keys."""
     return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+PROTECTED_PAYLOAD = '%"protected_address":true%'
+"""LIKE pattern of a source record whose person has a protected address (payloads are compact JSON)."""
+
+
+def protected_payload(payload: ColumnElement[Any]) -> ColumnElement[bool]:
+    """``payload LIKE '%"protected_address":true%'`` with the pattern written into the SQL, not bound: only
+    then can PostgreSQL and SQLite see that a query's condition is the partial index's own
+    (ix_source_records_protected) and read that index instead of every candidate's payload."""
+    return payload.like(literal_column("'" + PROTECTED_PAYLOAD + "'"))
 
 
 class Base(DeclarativeBase):
@@ -64,6 +77,15 @@ class SourceRecord(Base):
         UniqueConstraint("source_system", "source_record_id", name="uq_source_records_system_id"),
         Index("ix_source_records_family_year", "family_norm", "birth_year"),
         Index("ix_source_records_district", "postcode_district"),
+        # The few records of people with a protected address, by citizen: searches ask which of the
+        # citizens they found are protected. Without it PostgreSQL read and matched the payload of every
+        # source record (a sequential scan: 18 ms for 400 citizens among 5,000 people).
+        Index(
+            "ix_source_records_protected",
+            "citizen_id",
+            postgresql_where=protected_payload(literal_column("payload")),
+            sqlite_where=protected_payload(literal_column("payload")),
+        ),
     )
 
 

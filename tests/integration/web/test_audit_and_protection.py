@@ -119,3 +119,30 @@ async def test_benefits_data_reaches_council_tax_only_for_council_tax_reduction(
     )
     golden_names = {r["given_name"] for r in response.json()["results"]}
     assert "Peggy" not in golden_names  # the benefits spelling is not shown on the council tax line
+
+
+async def test_a_search_result_shows_the_golden_record_as_the_caller_may_see_it(shared_hub: Hub) -> None:
+    hub = shared_hub
+    response = await hub.client.get(
+        "/v1/citizens",
+        params={"name": "Peggy Smith", "date_of_birth": "1950s", "postcode": "M5"},
+        headers=_bearer(hub, Role.AGENT, "a.results", line="council_tax"),
+    )
+    assert response.status_code == 200
+    page = response.json()
+    assert (page["total"], page["page"], page["page_size"]) == (1, 1, 20)
+    [hit] = page["results"]
+    assert hit["citizen_id"] == hub.showcase
+    assert (hit["given_name"], hit["family_name"], hit["date_of_birth"], hit["postcode"]) == (
+        "Margaret", "Smith", "1952-03-04", "M5 4WT"
+    )  # fmt: skip
+    assert hit["matched_on"] == [
+        "surname", "first name (a nickname or its full form)", "born in the 1950s", "postcode district M5"
+    ]  # fmt: skip
+    protected = await hub.client.get(
+        "/v1/citizens",
+        params={"name": "Doe", "date_of_birth": "1985-11-02"},
+        headers=_bearer(hub, Role.AGENT, "a.results", line="housing"),
+    )
+    [hit] = protected.json()["results"]
+    assert (hit["citizen_id"], hit["postcode"]) == (hub.protected, "withheld")
