@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/bench_search.py --people 5000 --agents 50 --seconds 30 --think 2
 
-Builds a hub from the synthetic population (straight into the store, no bus), serves it with
-``citizen-hub serve`` in a separate process, then runs ``--agents`` concurrent agents, each searching
+Builds a hub from the synthetic population (straight into the store, no bus; embedded SQLite, or the
+empty database ``--database-url`` names), serves it with ``citizen-hub serve`` in a separate process
+(``--server-workers`` processes), then runs ``--agents`` concurrent agents, each searching
 every ``--think`` seconds on average, for ``--seconds`` or ``--requests``, whichever comes first. The
 queries are a realistic mix: name + decade, surname + district, full name + date, reference, postcode.
 ``--think 0`` searches flat out: that measures saturation (latency is then queueing behind the server's
@@ -44,8 +45,10 @@ SECRET = "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz-0123456789abcdef"
 _T = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def build(data_dir: Path, people: int) -> tuple[Settings, list[dict[str, str]]]:
-    settings = Settings(data_dir=data_dir, jwt_secret=SECRET)
+def build(
+    data_dir: Path, people: int, database_url: str | None = None
+) -> tuple[Settings, list[dict[str, str]]]:
+    settings = Settings(data_dir=data_dir, jwt_secret=SECRET, database_url=database_url)
     upgrade(settings.effective_database_url)
     db = Database(settings.effective_database_url)
     population = generate_population(people=people, seed=7)
@@ -87,6 +90,21 @@ def _queries_for(record: Any) -> list[dict[str, str]]:
     if postcode:
         found.append({"postcode": postcode})
     return found
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU so far of the server process and its children (the ``--workers`` processes).
+    Unlike latency, it hardly moves with other work on the machine."""
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = [pid, *(int(c) for c in (children.read_text().split() if children.exists() else []))]
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _free_port() -> int:
@@ -132,16 +150,22 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--think", type=float, default=2.0, help="Mean seconds between one agent's searches")
     parser.add_argument("--server-workers", type=int, default=1, help="citizen-hub serve --workers")
+    parser.add_argument(
+        "--database-url",
+        help="Build and serve the hub on this empty database (e.g. PostgreSQL) instead of SQLite",
+    )
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="bench-search-"))
     started = time.monotonic()
-    settings, queries = build(data_dir, args.people)
+    settings, queries = build(data_dir, args.people, args.database_url)
     print(
         f"built a hub of {args.people} people in {time.monotonic() - started:.1f} s; {len(queries)} queries"
     )
     port = _free_port()
     env = {**os.environ, "CITIZEN_HUB_DATA_DIR": str(data_dir), "CITIZEN_HUB_JWT_SECRET": SECRET,
            "CITIZEN_HUB_LOG_LEVEL": "WARNING"}  # fmt: skip
+    if args.database_url:
+        env["CITIZEN_HUB_DATABASE_URL"] = args.database_url
     server = subprocess.Popen(
         [
             sys.executable,
@@ -167,9 +191,11 @@ def main() -> int:
             settings, Role.AGENT, "bench", line="council_tax", purpose="council_tax_reduction"
         )
         asyncio.run(load(base, token, queries, args.agents, 2.0, 500))  # warm up
+        cpu_before = server_cpu_seconds(server.pid)
         latencies, errors = asyncio.run(
             load(base, token, queries, args.agents, args.seconds, args.requests, args.think)
         )
+        server_cpu = server_cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -182,6 +208,7 @@ def main() -> int:
     print(
         f"p50 {cuts[49]:.1f} ms   p95 {cuts[94]:.1f} ms   p99 {cuts[98]:.1f} ms   max {max(latencies):.1f} ms"
     )
+    print(f"server CPU {1000 * server_cpu / len(latencies):.2f} ms per search (all server processes)")
     return 0
 
 
