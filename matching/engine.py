@@ -73,10 +73,13 @@ class FellegiSunterEngine:
     def prepare(self, record: PersonRecord) -> Prepared:
         """Standardise one record and compute its blocking keys (a placeholder date of birth, NI or NHS
         number, e-mail address or phone number is left out, as if the record had none)."""
-        features = self.params.without_placeholders(features_of(record))
-        return Prepared(
-            key=record.source_key, blocking_keys=blocking_keys(features, self.rules), features=features
-        )
+        return self.prepare_features(record.source_key, features_of(record))
+
+    def prepare_features(self, key: str, features: Mapping[str, Any]) -> Prepared:
+        """:meth:`prepare` from a record's standardised features (placeholders are left out again: a
+        record prepared under parameters that knew fewer placeholders is prepared anew this way)."""
+        features = self.params.without_placeholders(features)
+        return Prepared(key=key, blocking_keys=blocking_keys(features, self.rules), features=features)
 
     def compare_many(self, record: Prepared, candidates: Sequence[Prepared]) -> list[Comparison]:
         """Compare one record with many candidates, in the order given.

@@ -44,8 +44,14 @@ class IncrementalMatcher:
         latest: dict[str, RecordChange] = {}
         for change in changes:
             latest[change.key] = change
-        upserts = [self.engine.prepare(c.record) for c in latest.values() if c.record is not None]
-        deleted = sorted(k for k, c in latest.items() if c.record is None)
+        prepare = self.engine.prepare
+        upserts: list[Prepared] = []
+        for change in latest.values():
+            if change.prepared is not None:
+                upserts.append(change.prepared)
+            elif change.record is not None:
+                upserts.append(prepare(change.record))
+        deleted = sorted(k for k, c in latest.items() if c.deletes)
         upsert_keys = {p.key for p in upserts}
 
         held = {bk for p in upserts for bk in p.blocking_keys}

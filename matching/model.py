@@ -114,7 +114,16 @@ class ReclusterPlan:
 
 @dataclass(frozen=True, slots=True)
 class RecordChange:
-    """An upsert (``record`` set) or a deletion (``record`` None) of one source record."""
+    """An upsert or a deletion (``record`` and ``prepared`` both None) of one source record.
+
+    An upsert carries the record, or the record already ``prepared`` by the engine that matches it (a
+    caller that had to prepare every record first, to estimate parameters, need not keep them all).
+    """
 
     key: str
     record: PersonRecord | None
+    prepared: Prepared | None = None
+
+    @property
+    def deletes(self) -> bool:
+        return self.record is None and self.prepared is None

@@ -35,8 +35,8 @@ from hub.engine import EngineConfigError, load_params
 from matching.engine import FellegiSunterEngine
 from matching.incremental import IncrementalMatcher
 from matching.memory import MemoryStore
-from matching.model import Prepared, RecordChange
-from matching.params import Params, default_params
+from matching.model import RecordChange
+from matching.params import default_params
 from matching.training import MIN_EM_PAIRS, TrainingReport, train
 
 MIN_TRAINING_RECORDS = 1000
@@ -135,12 +135,16 @@ def _csv_changes(path: Path) -> Iterator[tuple[int, RecordChange | BadRow]]:
             yield number, RecordChange(record.source_key, record)
 
 
-def read_changes(path: Path) -> tuple[list[RecordChange], list[BadRow]]:
-    """Every readable change in ``path`` (in order), and the lines that could not be read.
+def read_changes(path: Path, engine: FellegiSunterEngine) -> tuple[list[RecordChange], list[BadRow]]:
+    """Every readable change in ``path`` (in order), each record prepared by ``engine`` as it is read,
+    and the lines that could not be read.
 
-    In a CSV a repeated source record id is an error; in JSONL a later event replaces an earlier one.
+    Only the prepared features are kept: a parsed record is several times their size, and a million of
+    them would hold gigabytes until matched. In a CSV a repeated source record id is an error; in JSONL a
+    later event replaces an earlier one.
     """
     reader = _csv_changes if path.suffix.lower() == ".csv" else _jsonl_changes
+    prepare = engine.prepare
     changes: list[RecordChange] = []
     bad: list[BadRow] = []
     seen: set[str] = set()
@@ -152,7 +156,8 @@ def read_changes(path: Path) -> tuple[list[RecordChange], list[BadRow]]:
                 bad.append(BadRow(number, f"source_record_id: duplicate id {item.key}"))
             else:
                 seen.add(item.key)
-                changes.append(item)
+                record = item.record
+                changes.append(item if record is None else RecordChange(item.key, None, prepare(record)))
     return changes, bad
 
 
@@ -203,24 +208,6 @@ def _placeholders(report: TrainingReport) -> str:
     return f"values held by implausibly many records or families, read as unknown: {held}"
 
 
-class _PreparedOnce(FellegiSunterEngine):
-    """The engine, handing back the records it already prepared for training instead of preparing
-    them again (the same record objects, so an update in the file is still prepared anew)."""
-
-    def __init__(
-        self, params: Params, prepared: dict[int, Prepared], link: float | None, review: float | None
-    ) -> None:
-        super().__init__(params, link_threshold=link, review_threshold=review)
-        self._prepared = prepared
-
-    def prepare(self, record: PersonRecord) -> Prepared:
-        found = self._prepared.pop(id(record), None)
-        # A record holding a value training found to be a placeholder is prepared again without it.
-        if found is None or self.params.without_placeholders(found.features) is not found.features:
-            return super().prepare(record)
-        return found
-
-
 def run_match(
     changes: list[RecordChange], engine: FellegiSunterEngine, batch: int, show_progress: bool
 ) -> MemoryStore:
@@ -260,24 +247,28 @@ def run_match(
 def _estimated_engine(
     changes: list[RecordChange], link: float | None, review: float | None
 ) -> FellegiSunterEngine:
-    """An engine whose parameters are estimated from ``changes`` (or the shipped ones for a small input)."""
+    """An engine whose parameters are estimated from ``changes`` (or the shipped ones for a small input).
+
+    ``changes`` were prepared under the shipped parameters; a record holding a value that training found
+    to be a placeholder is prepared again under the estimated ones (in place)."""
     base = FellegiSunterEngine(link_threshold=link, review_threshold=review)
-    records = [c.record for c in changes if c.record is not None]
-    if len(records) < MIN_TRAINING_RECORDS:
+    prepared = [c.prepared for c in changes if c.prepared is not None]
+    if len(prepared) < MIN_TRAINING_RECORDS:
         typer.echo(
-            f"{len(records)} records are too few to estimate match parameters from "
+            f"{len(prepared)} records are too few to estimate match parameters from "
             f"(fewer than {MIN_TRAINING_RECORDS}): using the shipped parameters",
             err=True,
         )
         return base
-    with _collector_paused():
-        prepared = {id(r): base.prepare(r) for r in records}
-    params, report = train(list(prepared.values()), max_block_size=base.max_block_size)
+    params, report = train(prepared, max_block_size=base.max_block_size)
+    del prepared
+    engine = FellegiSunterEngine(params, link_threshold=link, review_threshold=review)
     if report.placeholders:
         typer.echo(_placeholders(report), err=True)
+        _prepare_again(changes, engine)
     if not report.separated:
         typer.echo(f"{report.records} records: {_not_estimated(report)}", err=True)
-        return _PreparedOnce(params, prepared, link, review)
+        return engine
     how = (
         f"rule by rule (about {report.coincidental_pairs:,} of the candidate pairs are strangers who share "
         "a name and a date or year of birth by coincidence, whom EM over all pairs at once takes for one "
@@ -290,7 +281,18 @@ def _estimated_engine(
         f"{report.blocked_pairs} candidate pairs, {how} (--params FILE uses a saved set instead)",
         err=True,
     )
-    return _PreparedOnce(params, prepared, link, review)
+    return engine
+
+
+def _prepare_again(changes: list[RecordChange], engine: FellegiSunterEngine) -> None:
+    """Prepare again, without them, the records holding a placeholder ``engine`` knows of."""
+    clean = engine.params.without_placeholders
+    with _collector_paused():
+        for index, change in enumerate(changes):
+            found = change.prepared
+            if found is not None and clean(found.features) is not found.features:
+                again = engine.prepare_features(found.key, found.features)
+                changes[index] = RecordChange(change.key, None, again)
 
 
 def match_command(
@@ -317,10 +319,10 @@ def match_command(
         engine = FellegiSunterEngine(base, link_threshold=link_threshold, review_threshold=review_threshold)
     except (EngineConfigError, ValueError) as error:
         raise _fail(str(error)) from error
-    changes, bad = read_changes(source)
+    changes, bad = read_changes(source, engine)
     _report(bad)
     if training:
-        prepared = [engine.prepare(c.record) for c in changes if c.record is not None]
+        prepared = [c.prepared for c in changes if c.prepared is not None]
         trained, report = train(prepared, base=base, max_block_size=engine.max_block_size)
         if report.placeholders:
             typer.echo(_placeholders(report), err=True)

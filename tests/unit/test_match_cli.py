@@ -9,7 +9,8 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from hub.cli.match import match_app
+from hub.cli.match import match_app, read_changes
+from matching.engine import FellegiSunterEngine
 from matching.params import default_params
 
 app = typer.Typer()
@@ -74,6 +75,20 @@ def test_jsonl_envelopes_and_training(tmp_path: Path) -> None:
     assert {"prior", "levels", "thresholds", "term_frequencies"} <= set(trained)
     result = runner.invoke(app, ["match", str(source), "--out", str(out), "--params", str(params)])
     assert result.exit_code == 0, result.output
+
+
+def test_records_are_kept_only_as_prepared_once_read(tmp_path: Path) -> None:
+    """A million parsed records would hold gigabytes until matched: only their features are kept."""
+    source = tmp_path / "input.csv"
+    source.write_text(CSV_TEXT)
+    engine = FellegiSunterEngine()
+    changes, bad = read_changes(source, engine)
+    assert [c.key for c in changes] == ["ct/1", "hb/2", "ct/3", "hb/9"]
+    assert [b.line for b in bad] == [5, 6]
+    assert all(c.record is None and c.prepared is not None and not c.deletes for c in changes)
+    peggy = changes[1].prepared
+    assert peggy is not None
+    assert peggy.features["g"] == "peggy"
 
 
 def test_missing_input_fails_with_one_line(tmp_path: Path) -> None:

@@ -63,6 +63,20 @@ def test_reading_once_as_the_only_writer_gives_what_two_reads_give() -> None:
         assert one_read.reviews == two_reads.reviews
 
 
+def test_a_change_carrying_its_prepared_record_matches_as_the_record_does() -> None:
+    matcher = IncrementalMatcher(ENGINE)
+    prepared = MemoryStore()
+    for record in records():
+        matcher.process(prepared, [RecordChange(record.source_key, None, ENGINE.prepare(record))])
+    expected = run(records())
+    assert prepared.citizen == expected.citizen
+    assert prepared.edges == expected.edges
+    # Neither a record nor a prepared one: a deletion.
+    matcher.process(prepared, [RecordChange("hb/2", None)])
+    assert "hb/2" not in prepared.citizen
+    assert prepared.citizen["ct/1"] == prepared.citizen["hou/3"]
+
+
 def test_same_input_same_order_gives_the_same_ids() -> None:
     assert run(records()).citizen == run(records()).citizen
 
