@@ -14,6 +14,7 @@ import zlib
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 from typing import TypeVar
 
 from matching.blocking import RULES, BlockingRule, blocking_keys
@@ -157,23 +158,38 @@ class CandidatePairs:
     ) -> None:
         bits = {rule.prefix: 1 << index for index, rule in enumerate(rules)}
         self.rules = rules
-        blocks: dict[str, list[int]] = {}
+        # Most keys are held by one record: only a key's first holder is noted until a second comes.
+        first: dict[str, int] = {}
+        shared: dict[str, list[int]] = {}
         for index, record in enumerate(prepared):
             for key in record.blocking_keys:
-                blocks.setdefault(key, []).append(index)
-        usable = [(k, v) for k, v in blocks.items() if 1 < len(v) <= max_block_size]
-        del blocks
+                holder = first.setdefault(key, index)
+                if holder != index:
+                    held = shared.get(key)
+                    if held is None:
+                        shared[key] = [holder, index]
+                    else:
+                        held.append(index)
+        del first
+        usable = [(k, v) for k, v in shared.items() if len(v) <= max_block_size]
+        del shared
         slots = sum(len(v) * (len(v) - 1) // 2 for _k, v in usable)
         self.fraction = min(1.0, max_slots / slots) if slots else 1.0
-        anchor = [self.fraction == 1.0 or _share(p.key) <= self.fraction for p in prepared]
         found: dict[tuple[int, int], int] = {}
-        for key, members in usable:
-            bit = bits.get(key.partition(":")[0], 0)
-            for position, first in enumerate(members):
-                if anchor[first]:
-                    for second in members[position + 1 :]:
-                        pair = (first, second)
-                        found[pair] = found.get(pair, 0) | bit
+        if self.fraction == 1.0:
+            for key, members in usable:
+                bit = bits.get(key.partition(":")[0], 0)
+                for pair in combinations(members, 2):
+                    found[pair] = found.get(pair, 0) | bit
+        else:
+            anchor = [_share(p.key) <= self.fraction for p in prepared]
+            for key, members in usable:
+                bit = bits.get(key.partition(":")[0], 0)
+                for position, one in enumerate(members):
+                    if anchor[one]:
+                        for other in members[position + 1 :]:
+                            pair = (one, other)
+                            found[pair] = found.get(pair, 0) | bit
         self.found = found
 
     def of(self, rules: tuple[BlockingRule, ...]) -> list[tuple[int, int]]:
@@ -432,15 +448,16 @@ def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> 
     return {value: round(count / total, 8) for value, count in common if count > 1}
 
 
-def _spread(held: Iterable[tuple[Key, str]]) -> dict[Key, tuple[int, int]]:
-    """For each value, the records holding it and how many different family names they bear, from
-    (value, family name) for each record holding one."""
-    counts: Counter[Key] = Counter()
+def _spread(held: Iterable[tuple[Key, str]], at_least: int) -> dict[Key, tuple[int, int]]:
+    """For each value held by at least ``at_least`` records, those records and how many different family
+    names they bear, from (value, family name) for each record holding one."""
+    pairs = list(held)
+    counts = Counter(key for key, _family in pairs)
     names: dict[Key, set[str]] = {}
-    for key, family in held:
-        counts[key] += 1
-        names.setdefault(key, set()).add(family)
-    return {key: (count, len(names[key])) for key, count in sorted(counts.items())}
+    for key, family in pairs:
+        if counts[key] >= at_least:
+            names.setdefault(key, set()).add(family)
+    return {key: (counts[key], len(families)) for key, families in sorted(names.items())}
 
 
 def placeholder_dates(prepared: Sequence[Prepared]) -> dict[tuple[int, int, int], int]:
@@ -454,7 +471,7 @@ def placeholder_dates(prepared: Sequence[Prepared]) -> dict[tuple[int, int, int]
     floor = max(MIN_PLACEHOLDER_NAMES, PLACEHOLDER_EXCESS * len(prepared) / 36525)
     return {
         date: count
-        for date, (count, families) in _spread(dates).items()
+        for date, (count, families) in _spread(dates, MIN_PLACEHOLDER_NAMES).items()
         if count >= floor and families >= MIN_PLACEHOLDER_NAMES
     }
 
@@ -475,7 +492,9 @@ def placeholder_values(prepared: Sequence[Prepared]) -> dict[tuple[str, str], in
         for value in p.features.get(feature, ())
     )
     return {
-        key: count for key, (count, families) in _spread(values).items() if families >= MIN_PLACEHOLDER_NAMES
+        key: count
+        for key, (count, families) in _spread(values, MIN_PLACEHOLDER_NAMES).items()
+        if families >= MIN_PLACEHOLDER_NAMES
     }
 
 
