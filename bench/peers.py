@@ -42,9 +42,39 @@ def flat_frame(records: Sequence[PersonRecord]) -> Any:
     return pd.DataFrame(rows)
 
 
+MAX_RECORDLINKAGE_PAIRS = 20_000_000
+"""Beyond this many pairs from one-field blocks, recordlinkage blocks on pairs of fields instead."""
+
+
+def _block_pairs(frame: Any, columns: Sequence[str]) -> int:
+    """How many pairs blocking on ``columns`` together makes (records missing one of them make none)."""
+    sizes = frame.groupby(list(columns), dropna=True).size()
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def recordlinkage_blocks(frame: Any) -> list[tuple[str, ...]]:
+    """FEBRL's usual recipe (given name; surname; the identifier), while it makes at most
+    :data:`MAX_RECORDLINKAGE_PAIRS` pairs. On a large population a common first name alone makes tens of
+    millions of pairs (more memory than the machine has, for recordlinkage's exact comparisons), so then
+    it blocks on pairs of fields, the ones Splink predicts with, plus the identifier."""
+    ident = "soc_sec_id" if "soc_sec_id" in frame.columns else "nino"
+    usual: list[tuple[str, ...]] = [("given_name",), ("surname",), (ident,)]
+    if sum(_block_pairs(frame, block) for block in usual) <= MAX_RECORDLINKAGE_PAIRS:
+        return usual
+    pairs: list[tuple[str, ...]] = [
+        (ident,),
+        ("given_name", "date_of_birth"),
+        ("surname", "date_of_birth"),
+        ("given_name", "surname"),
+        ("postcode", "surname"),
+    ]
+    return [block for block in pairs if all(c in frame.columns for c in block)]
+
+
 def recordlinkage_ecm(frame: Any, columns: Sequence[str] | None = None) -> tuple[dict[str, str], float]:
-    """FEBRL's usual recipe: block on given name and on surname (and an identifier), compare exactly,
-    ECM, then connected components."""
+    """FEBRL's usual recipe: block on given name and on surname (and an identifier; on pairs of fields
+    for a large population, :func:`recordlinkage_blocks`), compare exactly, ECM, then connected
+    components."""
     import recordlinkage
 
     frame = frame.set_index("rec_id") if "rec_id" in frame.columns else frame
@@ -53,10 +83,8 @@ def recordlinkage_ecm(frame: Any, columns: Sequence[str] | None = None) -> tuple
         columns or ("given_name", "surname", "date_of_birth", "suburb", "state", "address_1", "soc_sec_id")
     )
     indexer = recordlinkage.Index()
-    indexer.block("given_name")
-    indexer.block("surname")
-    ident = "soc_sec_id" if "soc_sec_id" in frame.columns else "nino"
-    indexer.block(ident)
+    for block in recordlinkage_blocks(frame):
+        indexer.block(list(block))
     pairs = indexer.index(frame)
     compare = recordlinkage.Compare()
     for name in fields:
