@@ -21,14 +21,15 @@ import gc
 import json
 import sys
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from rich.console import Console
 
 from contracts import INBOUND_ADAPTER, PersonRecord, PersonRecordEvent, SourceRecordDeletedEvent
 from hub.engine import EngineConfigError, load_params
@@ -41,6 +42,9 @@ from matching.training import MIN_EM_PAIRS, TrainingReport, train
 
 MIN_TRAINING_RECORDS = 1000
 """Fewer records than this are matched with the shipped parameters: too few pairs to estimate from."""
+
+_TERMINAL = Console(stderr=True)
+"""Where progress is shown: the terminal's error stream, as every other message of the command."""
 
 _NAME_COLUMNS = {"title": "title", "given_name": "given", "middle_names": "middle", "family_name": "family"}
 _ADDRESS_LINES = ("address_line_1", "address_line_2", "address_line_3", "address_line_4")
@@ -62,9 +66,24 @@ def _reason(error: Exception) -> str:
     return str(error) or type(error).__name__
 
 
-def _jsonl_changes(path: Path) -> Iterator[tuple[int, RecordChange | BadRow]]:
+def _counted(lines: Iterable[str], advance: Callable[[int], object] | None) -> Iterable[str]:
+    """``lines``, telling ``advance`` how many characters each held (for a progress bar)."""
+    if advance is None:
+        return lines
+    return _counting(lines, advance)
+
+
+def _counting(lines: Iterable[str], advance: Callable[[int], object]) -> Iterator[str]:
+    for line in lines:
+        advance(len(line))
+        yield line
+
+
+def _jsonl_changes(
+    path: Path, advance: Callable[[int], object] | None = None
+) -> Iterator[tuple[int, RecordChange | BadRow]]:
     with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+        for number, line in enumerate(_counted(handle, advance), start=1):
             if not line.strip():
                 continue
             try:
@@ -122,9 +141,11 @@ def _csv_record(row: dict[str, str]) -> PersonRecord:
     return PersonRecord.model_validate(data)
 
 
-def _csv_changes(path: Path) -> Iterator[tuple[int, RecordChange | BadRow]]:
+def _csv_changes(
+    path: Path, advance: Callable[[int], object] | None = None
+) -> Iterator[tuple[int, RecordChange | BadRow]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(_counted(handle, advance))
         for row in reader:
             number = reader.line_num
             try:
@@ -135,21 +156,37 @@ def _csv_changes(path: Path) -> Iterator[tuple[int, RecordChange | BadRow]]:
             yield number, RecordChange(record.source_key, record)
 
 
-def read_changes(path: Path, engine: FellegiSunterEngine) -> tuple[list[RecordChange], list[BadRow]]:
+def read_changes(
+    path: Path, engine: FellegiSunterEngine, show_progress: bool = False
+) -> tuple[list[RecordChange], list[BadRow]]:
     """Every readable change in ``path`` (in order), each record prepared by ``engine`` as it is read,
-    and the lines that could not be read.
+    and the lines that could not be read; with ``show_progress``, a bar of the file read so far.
 
     Only the prepared features are kept: a parsed record is several times their size, and a million of
     them would hold gigabytes until matched. In a CSV a repeated source record id is an error; in JSONL a
     later event replaces an earlier one.
     """
+    if not show_progress:
+        return _read_changes(path, engine, None)
+    from rich.progress import Progress
+
+    with Progress(console=_TERMINAL, transient=False) as progress:
+        task = progress.add_task("reading", total=path.stat().st_size)
+        found = _read_changes(path, engine, lambda n: progress.advance(task, n))
+        progress.update(task, completed=path.stat().st_size)
+    return found
+
+
+def _read_changes(
+    path: Path, engine: FellegiSunterEngine, advance: Callable[[int], object] | None
+) -> tuple[list[RecordChange], list[BadRow]]:
     reader = _csv_changes if path.suffix.lower() == ".csv" else _jsonl_changes
     prepare = engine.prepare
     changes: list[RecordChange] = []
     bad: list[BadRow] = []
     seen: set[str] = set()
     with _collector_paused():
-        for number, item in reader(path):
+        for number, item in reader(path, advance):
             if isinstance(item, BadRow):
                 bad.append(item)
             elif reader is _csv_changes and item.key in seen:
@@ -175,6 +212,11 @@ def _collector_paused() -> Iterator[None]:
         if collecting:
             gc.enable()
     gc.freeze()  # keep the collector from rescanning them later
+
+
+def _working(what: str, showing: bool) -> AbstractContextManager[object]:
+    """A spinner saying what the command is doing, on a terminal."""
+    return _TERMINAL.status(what, spinner="dots") if showing else nullcontext()
 
 
 def _fail(message: str) -> typer.Exit:
@@ -236,7 +278,7 @@ def run_match(
             return store
         from rich.progress import Progress
 
-        with Progress(transient=False) as progress:
+        with Progress(console=_TERMINAL, transient=False) as progress:
             task = progress.add_task("matching", total=total)
             for chunk in batches():
                 matcher.process(store, chunk)
@@ -245,7 +287,7 @@ def run_match(
 
 
 def _estimated_engine(
-    changes: list[RecordChange], link: float | None, review: float | None
+    changes: list[RecordChange], link: float | None, review: float | None, showing: bool = False
 ) -> FellegiSunterEngine:
     """An engine whose parameters are estimated from ``changes`` (or the shipped ones for a small input).
 
@@ -260,7 +302,8 @@ def _estimated_engine(
             err=True,
         )
         return base
-    params, report = train(prepared, max_block_size=base.max_block_size)
+    with _working("estimating match parameters from the input", showing):
+        params, report = train(prepared, max_block_size=base.max_block_size)
     del prepared
     engine = FellegiSunterEngine(params, link_threshold=link, review_threshold=review)
     if report.placeholders:
@@ -319,11 +362,13 @@ def match_command(
         engine = FellegiSunterEngine(base, link_threshold=link_threshold, review_threshold=review_threshold)
     except (EngineConfigError, ValueError) as error:
         raise _fail(str(error)) from error
-    changes, bad = read_changes(source, engine)
+    showing = sys.stderr.isatty()
+    changes, bad = read_changes(source, engine, show_progress=showing)
     _report(bad)
     if training:
         prepared = [c.prepared for c in changes if c.prepared is not None]
-        trained, report = train(prepared, base=base, max_block_size=engine.max_block_size)
+        with _working("estimating match parameters", showing):
+            trained, report = train(prepared, base=base, max_block_size=engine.max_block_size)
         if report.placeholders:
             typer.echo(_placeholders(report), err=True)
         out.write_text(json.dumps(trained.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -335,9 +380,9 @@ def match_command(
         )
         return
     if params is None:
-        engine = _estimated_engine(changes, link_threshold, review_threshold)
+        engine = _estimated_engine(changes, link_threshold, review_threshold, showing)
     keys = list(dict.fromkeys(change.key for change in changes))
-    store = run_match(changes, engine, batch, show_progress=sys.stderr.isatty())
+    store = run_match(changes, engine, batch, show_progress=showing)
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["source_system", "source_record_id", "citizen_id"])

@@ -91,6 +91,21 @@ def test_records_are_kept_only_as_prepared_once_read(tmp_path: Path) -> None:
     assert peggy.features["g"] == "peggy"
 
 
+def test_reading_with_a_progress_bar_reads_the_same(tmp_path: Path) -> None:
+    source = tmp_path / "input.csv"
+    source.write_text(CSV_TEXT)
+    engine = FellegiSunterEngine()
+    quiet, quiet_bad = read_changes(source, engine)
+    shown, shown_bad = read_changes(source, engine, show_progress=True)
+    assert shown == quiet
+    assert shown_bad == quiet_bad
+    lines = tmp_path / "input.jsonl"
+    lines.write_text('{"source_system": "ct", "source_record_id": "1", "name": {"family": "Smith"}}\n{oops\n')
+    shown, shown_bad = read_changes(lines, engine, show_progress=True)
+    assert [c.key for c in shown] == ["ct/1"]
+    assert [b.line for b in shown_bad] == [2]
+
+
 def test_missing_input_fails_with_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["match", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "x.csv")])
     assert result.exit_code == 1
