@@ -57,6 +57,16 @@ class Database:
         background = checkpoint_every is not None and url.startswith("sqlite")
         self.engine = make_engine(url, pool_size, autocheckpoint=not background)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads on PostgreSQL need no transaction: at READ COMMITTED (the default) every statement reads
+        # its own snapshot either way, and BEGIN and ROLLBACK are two round trips more per request. An
+        # audited read's record is one statement there, so it is atomic on its own (hub.audit.repository).
+        # SQLite's driver already reads outside a transaction and begins one before a write.
+        self.read_sessions = sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.engine.dialect.name == "postgresql"
+            else self.engine,
+            expire_on_commit=False,
+        )
         self._stop = threading.Event()
         self._checkpointer: threading.Thread | None = None
         if background and checkpoint_every is not None:
