@@ -260,6 +260,7 @@ def _protected_among(session: Session, citizen_ids: Sequence[str]) -> set[str]:
         for citizen_id, payload in session.execute(
             select(_records.citizen_id, _records.payload).where(
                 _records.citizen_id.in_(citizen_ids[start : start + _CHUNK]),
+                _records.deleted.is_(False),
                 protected_payload(_records.payload),
             )
         ).all():
