@@ -1,6 +1,6 @@
 """An agent's search on both backings: a protected person is never found by where they live and their
-postcode is withheld when found by name; a record that was deleted protects no one; and the citizens
-shown, with whether each is protected, are read in one statement."""
+postcode is withheld when found by name; a record that was deleted protects no one. Whether someone is
+protected is asked in the statements that find them, not in statements of its own."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from hub.citizens.search import SearchQuery
 from hub.citizens.service import run_search
 from hub.store.db import Database
 from hub.store.migrate import upgrade
-from hub.store.models import Citizen, SourceRecord
+from hub.store.models import Citizen, Identifier, SourceRecord
 from tests.support.fixtures import new_postgres_database
 
 T = datetime(2024, 1, 1, tzinfo=UTC)
@@ -76,6 +76,16 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         database.dispose()
 
 
+class _Reads:
+    def __init__(self, db: Database) -> None:
+        self.statements: list[str] = []
+        event.listen(db.engine, "before_cursor_execute", self._capture)
+
+    def _capture(self, _conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if statement.lstrip().startswith("SELECT"):
+            self.statements.append(" ".join(statement.split()))
+
+
 def _search(db: Database, **terms: str) -> dict[str, str | None]:
     with db.read_sessions() as session:
         page = run_search(session, db, AGENT, AGENT_ACCESS, SearchQuery(**terms), "api")  # type: ignore[arg-type]
@@ -85,20 +95,32 @@ def _search(db: Database, **terms: str) -> dict[str, str | None]:
 def test_by_where_they_live_a_protected_person_is_not_found_but_a_deleted_record_protects_no_one(
     db: Database,
 ) -> None:
+    reads = _Reads(db)
     assert _search(db, postcode="M5 4WT") == {"c-open": "M5 4WT", "c-moved-on": "M5 4WT"}
+    # The records found by postcode, each with whether its citizen is protected; then the citizens shown.
+    assert len(reads.statements) == 2, reads.statements
     assert _search(db, name="Smith", postcode="M5") == {"c-open": "M5 4WT", "c-moved-on": "M5 4WT"}
 
 
-def test_by_name_a_protected_person_is_found_with_the_postcode_withheld_in_one_read(db: Database) -> None:
-    statements: list[str] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
+def test_by_name_a_protected_person_is_found_with_the_postcode_withheld(db: Database) -> None:
+    reads = _Reads(db)
     assert _search(db, name="Smith") == {"c-protected": WITHHELD, "c-open": "M5 4WT", "c-moved-on": "M5 4WT"}
-    reads = [s for s in statements if s.startswith("SELECT")]
-    # The records found by name, then the citizens shown and whether each is protected; then the audit.
-    assert len(reads) == 2, reads
-    assert reads[1].startswith("SELECT citizens.citizen_id, citizens.golden, EXISTS")
-    assert len(statements) == (3 if db.dialect == "postgresql" else 4), statements
+    # The records found by name, then the citizens shown and whether each is protected.
+    assert len(reads.statements) == 2, reads.statements
+    assert reads.statements[1].startswith("SELECT citizens.citizen_id, citizens.golden, EXISTS")
+
+
+def test_by_a_property_reference_a_protected_person_is_not_found(db: Database) -> None:
+    with db.unit_of_work() as session:
+        session.execute(
+            insert(Identifier),
+            [
+                {"source_key": key, "scheme": "uprn", "value": "100012345678"}
+                for key in ("housing/H1", "housing/H2")
+            ],
+        )
+    assert _search(db, identifier="100012345678") == {"c-open": "M5 4WT"}
+    assert _search(db, name="Smith", identifier="100012345678") == {
+        "c-open": "M5 4WT",
+        "c-moved-on": "M5 4WT",
+    }
