@@ -51,7 +51,11 @@ def _one_run(args: argparse.Namespace, backing: str, workers: str, checkout: Pat
         command += ["--database-url", f"{args.postgres}/{database}"]
     env = {**os.environ, "PYTHONPATH": str(checkout.resolve())}
     try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+        # In the checkout: bench_search starts the server with ``python -c``, which puts the working
+        # directory first on the path, ahead of PYTHONPATH.
+        done = subprocess.run(
+            command, env=env, cwd=checkout, capture_output=True, text=True, timeout=600, check=False
+        )
     finally:
         if backing == "postgresql":
             _psql(admin, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
