@@ -8,8 +8,9 @@ empty database ``--database-url`` names), serves it with ``citizen-hub serve`` i
 every ``--think`` seconds on average, for ``--seconds`` or ``--requests``, whichever comes first. The
 queries are a realistic mix: name + decade, surname + district, full name + date, reference, postcode.
 ``--think 0`` searches flat out: that measures saturation (latency is then queueing behind the server's
-throughput). Every search is authorised and audited exactly as in production. Prints p50/p95/p99.
-Timings never go in tests.
+throughput). Every search is authorised and audited exactly as in production. Prints p50/p95/p99, the
+server's CPU per search and, on PostgreSQL, the database's (its backends serving the hub). The hub's
+data folder (``/tmp/bench-search-*``) is removed at the end. Timings never go in tests.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -95,9 +97,35 @@ def _queries_for(record: Any) -> list[dict[str, str]]:
 def server_cpu_seconds(pid: int) -> float:
     """User + system CPU so far of the server process and its children (the ``--workers`` processes).
     Unlike latency, it hardly moves with other work on the machine."""
-    total = 0.0
     children = Path(f"/proc/{pid}/task/{pid}/children")
-    pids = [pid, *(int(c) for c in (children.read_text().split() if children.exists() else []))]
+    return _cpu_seconds([pid, *(int(c) for c in (children.read_text().split() if children.exists() else []))])
+
+
+def database_cpu_seconds(url: str | None) -> dict[int, float]:
+    """PostgreSQL: CPU so far of each backend connected to the hub's database (the server's pooled
+    connections; this one's own is left out), by process id. Empty for SQLite, whose work is the
+    server's own."""
+    if not url or not url.startswith("postgresql"):
+        return {}
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            pids = connection.execute(
+                text(
+                    "select pid from pg_stat_activity"
+                    " where datname = current_database() and pid <> pg_backend_pid()"
+                )
+            ).scalars()
+            return {pid: _cpu_seconds([pid]) for pid in pids}
+    finally:
+        engine.dispose()
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
     for one in pids:
         try:
             fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
@@ -156,6 +184,13 @@ def main() -> int:
     )
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    try:
+        return run(args, data_dir)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> int:
     started = time.monotonic()
     settings, queries = build(data_dir, args.people, args.database_url)
     print(
@@ -192,10 +227,14 @@ def main() -> int:
         )
         asyncio.run(load(base, token, queries, args.agents, 2.0, 500))  # warm up
         cpu_before = server_cpu_seconds(server.pid)
+        database_before = database_cpu_seconds(args.database_url)
         latencies, errors = asyncio.run(
             load(base, token, queries, args.agents, args.seconds, args.requests, args.think)
         )
         server_cpu = server_cpu_seconds(server.pid) - cpu_before
+        database_after = database_cpu_seconds(args.database_url)
+        # A backend that connected during the run counts from zero; one that left is not counted.
+        database_cpu = sum(cpu - database_before.get(pid, 0.0) for pid, cpu in database_after.items())
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -209,6 +248,8 @@ def main() -> int:
         f"p50 {cuts[49]:.1f} ms   p95 {cuts[94]:.1f} ms   p99 {cuts[98]:.1f} ms   max {max(latencies):.1f} ms"
     )
     print(f"server CPU {1000 * server_cpu / len(latencies):.2f} ms per search (all server processes)")
+    if database_after:
+        print(f"database CPU {1000 * database_cpu / len(latencies):.2f} ms per search (PostgreSQL backends)")
     return 0
 
 

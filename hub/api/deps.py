@@ -33,8 +33,9 @@ async def get_bus(request: Request) -> EventBus:
 async def read_session(db: Annotated[Database, Depends(get_db)]) -> AsyncIterator[Session]:
     """A read-only session for the request. Async, so that a request does not go through the thread pool
     twice more (to open and to close it): opening takes no connection, and closing needs the thread
-    pool only when the endpoint left a connection checked out (its rollback is database work)."""
-    session = db.sessions()
+    pool only when the endpoint left a connection checked out (its rollback is database work). On
+    PostgreSQL it reads in autocommit (``Database.read_sessions``)."""
+    session = db.read_sessions()
     try:
         yield session
     finally:

@@ -1,5 +1,6 @@
-"""Writing and reading audit records. Reads write their audit record in a unit of work of their own;
-changes write it in the change's own transaction, so a decision and its audit commit together."""
+"""Writing and reading audit records. A read commits its audit record on its own connection before it
+returns; a change writes it in the change's own transaction, so a decision and its audit commit
+together."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, String, Table, bindparam, func, insert, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from hub.audit.models import AuditCitizen, AuditRecord
@@ -19,7 +21,47 @@ _CHUNK = 900
 
 _RECORDS = cast(Table, AuditRecord.__table__)
 _INSERT_RECORD = insert(_RECORDS).returning(_RECORDS.c.id)
-_INSERT_CITIZENS = insert(cast(Table, AuditCitizen.__table__))
+_CITIZENS = cast(Table, AuditCitizen.__table__)
+_INSERT_CITIZENS = insert(_CITIZENS)
+_COLUMNS = ("at", "actor", "role", "action", "channel", "line", "purpose", "detail")
+
+
+def _one_statement() -> Any:
+    """PostgreSQL: the record and its citizens in one statement (a data-modifying CTE), so it is atomic
+    on its own and costs one round trip, not two or more.
+
+        WITH record AS (INSERT INTO audit_records (...) VALUES (...) RETURNING id)
+        INSERT INTO audit_citizens (audit_id, citizen_id) SELECT record.id, c FROM record, unnest(:ids) c
+
+    The record is inserted even when there are no citizens: a CTE's insert always runs to completion."""
+    record = (
+        insert(_RECORDS)
+        .values({c: bindparam(f"p_{c}", type_=_RECORDS.c[c].type) for c in _COLUMNS})
+        .returning(_RECORDS.c.id)
+        .cte("record")
+    )
+    ids = (
+        func.unnest(bindparam("p_citizens", type_=ARRAY(String(32))))
+        .table_valued("citizen_id")
+        .render_derived(name="ids")
+    )
+    rows = select(record.c.id, ids.c.citizen_id).select_from(record.join(ids, true()))
+    return insert(_CITIZENS).from_select(["audit_id", "citizen_id"], rows)
+
+
+def _row(
+    principal: Principal, action: str, channel: str, detail: dict[str, Any] | None, purpose: str | None
+) -> dict[str, Any]:
+    return {
+        "at": datetime.now(UTC),
+        "actor": principal.actor,
+        "role": principal.role.value,
+        "action": action,
+        "channel": channel,
+        "line": principal.line,
+        "purpose": purpose or principal.purpose,
+        "detail": detail or {},
+    }
 
 
 def _insert(
@@ -33,16 +75,7 @@ def _insert(
 ) -> int:
     """Two Core inserts (the record, then its citizens): the same rows the ORM would write, without its
     unit of work (flush bookkeeping was most of an audited read's cost)."""
-    row = {
-        "at": datetime.now(UTC),
-        "actor": principal.actor,
-        "role": principal.role.value,
-        "action": action,
-        "channel": channel,
-        "line": principal.line,
-        "purpose": purpose or principal.purpose,
-        "detail": detail or {},
-    }
+    row = _row(principal, action, channel, detail, purpose)
     audit_id: int = connection.execute(_INSERT_RECORD, row).scalar_one()
     ids = sorted({c for c in citizens if c})
     if ids:
@@ -75,16 +108,46 @@ def write(
     purpose: str | None = None,
     reader: Session | None = None,
 ) -> None:
-    """Audit a read in its own transaction, committed before this returns. If it cannot be written the
-    read fails (fail closed).
+    """Audit a read, committed before this returns. If it cannot be written the read fails (fail
+    closed): this raises, and the caller returns nothing.
 
-    Pass the request's read session as ``reader``: its connection goes back to the pool first, so a
-    request never holds one pooled connection while waiting for a second (under load that deadlocks the
-    pool). The reader can be used again afterwards; it takes a fresh connection."""
-    if reader is not None:
+    Pass the request's read session as ``reader``: the record is written on the connection the read
+    used and committed there (with whatever the reader did, which is only reading). A second pooled
+    connection would cost a rollback, a checkout and a transaction of its own, and a request holding one
+    connection while waiting for another deadlocks the pool under load. The reader can be used again
+    afterwards. On PostgreSQL the record and its citizens are one statement (``_one_statement``)."""
+    if reader is None:
+        with db.engine.begin() as connection:
+            _write(connection, db.dialect, principal, action, citizens, channel, detail, purpose)
+        return
+    try:
+        _write(reader, db.dialect, principal, action, citizens, channel, detail, purpose)
+        reader.commit()
+    except BaseException:
         reader.rollback()
-    with db.engine.begin() as connection:
+        raise
+
+
+def _write(
+    connection: Connection | Session,
+    dialect: str,
+    principal: Principal,
+    action: str,
+    citizens: Iterable[str],
+    channel: str,
+    detail: dict[str, Any] | None,
+    purpose: str | None,
+) -> None:
+    if dialect != "postgresql":
         _insert(connection, principal, action, citizens, channel, detail, purpose)
+        return
+    row = _row(principal, action, channel, detail, purpose)
+    parameters = {f"p_{k}": v for k, v in row.items()}
+    parameters["p_citizens"] = sorted({c for c in citizens if c})
+    connection.execute(_ONE_STATEMENT, parameters)
+
+
+_ONE_STATEMENT = _one_statement()
 
 
 def view(row: AuditRecord, citizens: Sequence[str]) -> dict[str, Any]:

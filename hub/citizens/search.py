@@ -9,16 +9,14 @@ citizen ranks by their best record, so a citizen known to many systems does not 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias, cast
 
 from rapidfuzz.distance import JaroWinkler
-from sqlalchemy import Select, Table, select
+from sqlalchemy import Select, Table, exists, literal, select
 from sqlalchemy.orm import Session
 
 from contracts.api import SearchHit, SearchPage
-from hub.access.redact import payload_protected
 from hub.citizens.names import given_variants
 from hub.store.models import Identifier, SourceRecord, protected_payload
 from matching.rules import simple_name
@@ -27,10 +25,21 @@ from matching.rules import simple_name
 # compile step, no ORM row loading), which was about half of a search's SQLAlchemy time.
 _IDENTIFIERS = cast(Table, Identifier.__table__)
 _records = cast(Table, SourceRecord.__table__).c
+_others = cast(Table, SourceRecord.__table__).alias("protected_records").c
+_PROTECTED = (
+    exists()
+    .where(
+        _others.citizen_id == _records.citizen_id,
+        _others.deleted.is_(False),
+        protected_payload(_others.payload),
+    )
+    .label("protected")
+)
+"""Whether the row's citizen has a live record with a protected address (from the partial index of those):
+asked in the same statement as the rows that can find someone by where they live, not in another."""
 _identifiers = _IDENTIFIERS.c
-_Rows: TypeAlias = "Select[str | None, str | None, str | None, str | None]"
+_Rows: TypeAlias = "Select[str | None, str | None, str | None, str | None, bool]"
 _ROW_LIMIT = 2000
-_CHUNK = 900
 _FUZZY_GIVEN = 0.88
 _FUZZY_FAMILY = 0.87
 _SCHEME_NAMES = {
@@ -63,6 +72,8 @@ class _Score:
     why: list[str] = field(default_factory=list)
     records: int = 0
     by_location: bool = False
+    protected: bool = False
+    """Known for every citizen found by location when protected people are hidden (``_PROTECTED``)."""
 
 
 @dataclass(frozen=True)
@@ -145,11 +156,13 @@ def _given_reason(wanted: str, variants: frozenset[str], found: str | None) -> t
 
 
 def _rows_statement(query: SearchQuery) -> _Rows:
+    located = query.hide_protected_locations and bool(query.postcode)
     statement: _Rows = select(
         _records.citizen_id,
         _records.family_norm,
         _records.given_norm,
         _records.birth_date,
+        _PROTECTED if located else literal(False),
     ).where(_records.citizen_id.is_not(None), _records.deleted.is_(False))
     if query.systems is not None:
         statement = statement.where(_records.source_system.in_(sorted(query.systems)))
@@ -188,7 +201,7 @@ def _score_rows(
     variants = given_variants(name.given) if name.given else frozenset()
     full, district = parse_postcode(query.postcode) if query.postcode else (None, None)
     best: dict[str, _Score] = {}
-    for citizen_id, family, given, birth_date in session.execute(statement).all():
+    for citizen_id, family, given, birth_date, protected in session.execute(statement).all():
         if citizen_id is None:
             continue
         score, why = 0.0, []
@@ -219,7 +232,7 @@ def _score_rows(
             score, why, location = score + 1.5, [*why, f"postcode district {district}"], True
         current = best.get(citizen_id)
         if current is None:
-            best[citizen_id] = _Score(score, why, 1, location)
+            best[citizen_id] = _Score(score, why, 1, location, bool(protected))
         else:
             current.records += 1
             if score > current.score:
@@ -235,7 +248,11 @@ def _identifier_hits(session: Session, query: SearchQuery) -> dict[str, _Score]:
     compact = re.sub(r"[\s\-]+", "", raw)
     values = sorted({raw, compact, compact.upper(), raw.upper()})
     statement = (
-        select(_records.citizen_id, _identifiers.scheme)
+        select(
+            _records.citizen_id,
+            _identifiers.scheme,
+            _PROTECTED if query.hide_protected_locations else literal(False),
+        )
         .join(_IDENTIFIERS, _identifiers.source_key == _records.source_key)
         .where(_identifiers.value.in_(values), _records.citizen_id.is_not(None))
         .where(_records.deleted.is_(False))
@@ -243,29 +260,15 @@ def _identifier_hits(session: Session, query: SearchQuery) -> dict[str, _Score]:
     if query.systems is not None:
         statement = statement.where(_records.source_system.in_(sorted(query.systems)))
     hits: dict[str, _Score] = {}
-    for citizen_id, scheme in session.execute(statement.limit(_ROW_LIMIT)).all():
+    for citizen_id, scheme, protected in session.execute(statement.limit(_ROW_LIMIT)).all():
         if citizen_id is None:
             continue
-        hit = hits.setdefault(citizen_id, _Score(6.0))
+        hit = hits.setdefault(citizen_id, _Score(6.0, protected=bool(protected)))
         label = _SCHEME_NAMES.get(scheme, scheme.replace("_", " "))
         if label not in hit.why:
             hit.why.append(label)
         hit.by_location = hit.by_location or scheme == "uprn"
     return hits
-
-
-def _protected_among(session: Session, citizen_ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(citizen_ids), _CHUNK):
-        for citizen_id, payload in session.execute(
-            select(_records.citizen_id, _records.payload).where(
-                _records.citizen_id.in_(citizen_ids[start : start + _CHUNK]),
-                protected_payload(_records.payload),
-            )
-        ).all():
-            if citizen_id and payload_protected(payload):
-                found.add(citizen_id)
-    return found
 
 
 def ranked_page(session: Session, query: SearchQuery) -> SearchPage:
@@ -289,12 +292,11 @@ def ranked_page(session: Session, query: SearchQuery) -> SearchPage:
                 current.score += hit.score
                 current.why.extend(w for w in hit.why if w not in current.why)
                 current.by_location = current.by_location or hit.by_location
+                current.protected = current.protected or hit.protected
         else:
             scored = by_identifier
     if query.hide_protected_locations:
-        located = sorted(c for c, s in scored.items() if s.by_location)
-        for citizen_id in _protected_among(session, located):
-            scored.pop(citizen_id, None)
+        scored = {c: s for c, s in scored.items() if not (s.by_location and s.protected)}
     ranked = sorted(scored.items(), key=lambda kv: (-(kv[1].score + 0.05 * min(kv[1].records, 4)), kv[0]))
     start = (query.page - 1) * query.page_size
     results = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, exists, select
 from sqlalchemy.orm import Session
 
 from contracts.api import CitizenView, SearchPage, SourceRecordView
@@ -21,6 +21,16 @@ from hub.store.models import Citizen, SourceRecord, protected_payload
 # Plain Core selects (see hub.citizens.search).
 _citizens = cast(Table, Citizen.__table__).c
 _records = cast(Table, SourceRecord.__table__).c
+# Whether a citizen has a live record with a protected address (read from the partial index of those).
+_PROTECTED = (
+    exists()
+    .where(
+        _records.citizen_id == _citizens.citizen_id,
+        _records.deleted.is_(False),
+        protected_payload(_records.payload),
+    )
+    .label("protected")
+)
 
 
 def read_citizen(
@@ -58,12 +68,16 @@ def run_search(
     page = ranked_page(session, query)
     ids = [h.citizen_id for h in page.results]
     goldens: dict[str, Any] = {}
+    protected: set[str] = set()
     if ids:
+        # Each citizen's golden record and whether they are protected, in one statement.
         rows = session.execute(
-            select(_citizens.citizen_id, _citizens.golden).where(_citizens.citizen_id.in_(ids))
+            select(_citizens.citizen_id, _citizens.golden, _PROTECTED).where(_citizens.citizen_id.in_(ids))
         )
-        goldens.update((row.citizen_id, row.golden) for row in rows)
-    protected = protected_citizens(session, ids)
+        for row in rows:
+            goldens[row.citizen_id] = row.golden
+            if row.protected:
+                protected.add(row.citizen_id)
     page.results = [
         redact.hit_for(h, goldens.get(h.citizen_id), access, h.citizen_id in protected) for h in page.results
     ]

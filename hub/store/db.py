@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 log = structlog.get_logger("citizen_hub.store")
 _WAL_LIMIT_FRAMES = 4_000
 """About 16 MB of WAL (4 KB pages), four times what a commit would let it reach before checkpointing."""
+PING_AFTER_IDLE_S = 1.0
+"""A pooled connection idle for longer than this is checked before use (see ``_ping_when_idle``)."""
 
 
 def make_engine(url: str, pool_size: int = 20, autocheckpoint: bool = True) -> Engine:
@@ -39,7 +42,37 @@ def make_engine(url: str, pool_size: int = 20, autocheckpoint: bool = True) -> E
             cursor.close()
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # Last in, first out: under load the same few connections stay busy (and are not pinged), and the
+    # rest idle until a burst needs them.
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_use_lifo=True)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check that a pooled connection is alive before handing it out, as ``pool_pre_ping`` does, but
+    only when it has been idle for over ``PING_AFTER_IDLE_S``: ``pool_pre_ping`` costs every checkout a
+    round trip (one of a search's six on PostgreSQL). Connections go stale by sitting idle (a restarted
+    server, a firewall's or proxy's idle timeout); one used a moment ago is almost always alive, and if
+    the server went away in that moment the request fails once, as it could between a ping and the
+    query, and SQLAlchemy replaces the pool's connections."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since <= PING_AFTER_IDLE_S:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                # The pool replaces this connection and every older one, then checks out again.
+                raise exc.InvalidatePoolError(str(error)) from error
+            raise
 
 
 class Database:
@@ -57,6 +90,16 @@ class Database:
         background = checkpoint_every is not None and url.startswith("sqlite")
         self.engine = make_engine(url, pool_size, autocheckpoint=not background)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads on PostgreSQL need no transaction: at READ COMMITTED (the default) every statement reads
+        # its own snapshot either way, and BEGIN and ROLLBACK are two round trips more per request. An
+        # audited read's record is one statement there, so it is atomic on its own (hub.audit.repository).
+        # SQLite's driver already reads outside a transaction and begins one before a write.
+        self.read_sessions = sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.engine.dialect.name == "postgresql"
+            else self.engine,
+            expire_on_commit=False,
+        )
         self._stop = threading.Event()
         self._checkpointer: threading.Thread | None = None
         if background and checkpoint_every is not None:

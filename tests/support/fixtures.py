@@ -104,6 +104,27 @@ def postgres_url() -> Iterator[str]:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def new_postgres_database() -> Iterator[str]:
+    """Create a new, migrated PostgreSQL database, yield its URL, drop it (for a fixture to yield from;
+    depend on ``postgres_url`` first, which skips or fails when PostgreSQL is not reachable)."""
+    import psycopg
+    from psycopg import sql
+
+    from hub.store.migrate import upgrade
+
+    name = unique_database_name()
+    with psycopg.connect(
+        host=POSTGRES_HOST, port=POSTGRES_PORT, user=POSTGRES_USER, dbname=POSTGRES_ADMIN_DB, autocommit=True
+    ) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        url = f"postgresql+psycopg://{POSTGRES_USER}@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
+        try:
+            upgrade(url)
+            yield url
+        finally:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 @pytest.fixture(scope="session")
 def mariadb_url() -> Iterator[str]:
     """``mysql+pymysql://`` URL of a database created for this session."""

@@ -39,8 +39,8 @@ def test_a_read_is_audited_with_every_field_and_committed_before_it_returns(db: 
             detail={"criteria": {"name": "Peggy Smith"}, "total": 2}, purpose="council_tax_reduction",
             reader=reader,
         )  # fmt: skip
-        assert not reader.in_transaction()  # the reader's connection went back before the write
-        # Another connection sees it at once: the write committed on its own.
+        assert not reader.in_transaction()  # committed on the reader's connection, which went back
+        # Another connection sees it at once.
         with db.engine.connect() as other:
             assert other.execute(text("select count(*) from audit_records")).scalar_one() == 1
     [row] = _all(db)
