@@ -31,7 +31,7 @@ from sqlalchemy import create_engine, func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adaptors.population import generate_population  # noqa: E402
+from adaptors.population import Population, generate_population  # noqa: E402
 from contracts import make_event  # noqa: E402
 from hub.bus.base import EventPublisher  # noqa: E402
 from hub.bus.kafka import KafkaBus  # noqa: E402
@@ -68,16 +68,20 @@ def fresh_database() -> Iterator[str]:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def build_events(people: int, seed: int) -> tuple[list[Any], int]:
-    population = generate_population(people=people, seed=seed)
-    events: list[Any] = []
-    records = 0
+def iter_events(population: Population, records_only: bool = False) -> Iterator[Any]:
+    """The population's events, system by system (its records, then their service events), built one
+    at a time: a million people's events never need to be held at once."""
     for system in population.systems:
         for record in population.iter_person_records(system):
-            events.append(make_event(record, record.updated_at or BASE))
-            records += 1
-        events.extend(make_event(e, e.at) for e in population.iter_service_events(system))
-    return events, records
+            yield make_event(record, record.updated_at or BASE)
+        if not records_only:
+            yield from (make_event(e, e.at) for e in population.iter_service_events(system))
+
+
+def build_events(people: int, seed: int) -> tuple[list[Any], int]:
+    population = generate_population(people=people, seed=seed)
+    events = list(iter_events(population))
+    return events, sum(population.record_count(s) for s in population.systems)
 
 
 async def publish(settings: Settings, events: list[Any]) -> float:

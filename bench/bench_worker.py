@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import itertools
 import os
 import sys
 import time
@@ -30,7 +31,8 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_pipeline import build_events, fresh_database  # noqa: E402
+from adaptors.population import generate_population  # noqa: E402
+from bench.bench_pipeline import build_events, fresh_database, iter_events  # noqa: E402
 from contracts import make_event  # noqa: E402
 from hub.bus.base import Message, encode  # noqa: E402
 from hub.engine import engine_from_settings  # noqa: E402
@@ -56,16 +58,48 @@ def apply_all(worker: Worker, messages: Sequence[Message], batch: int, quiet: bo
     return time.perf_counter() - started
 
 
+def rss_mb() -> float:
+    """This process's resident memory now (Linux)."""
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def preload(worker: Worker, people: int, seed: int, batch: int) -> None:
+    """Store a population's source records through the worker, one batch at a time: each slice of
+    events is built, applied and dropped, so only the population's compact plan is held (about 1.8 GB
+    at a million people, against 13.8 GB for all of its events at once)."""
+    started = time.perf_counter()
+    population = generate_population(people=people, seed=seed)
+    total = sum(population.record_count(s) for s in population.systems)
+    print(
+        f"preloading {people} people ({total} source records; population built in "
+        f"{time.perf_counter() - started:.0f} s, rss {rss_mb():,.0f} MB) ...",
+        flush=True,
+    )
+    started = time.perf_counter()
+    last = started
+    done = 0
+    stream = iter_events(population, records_only=True)
+    while piece := list(itertools.islice(stream, batch)):
+        worker.apply(messages_for(piece, done))
+        done += len(piece)
+        now = time.perf_counter()
+        if now - last > 60:
+            print(
+                f"  {done:>9} / {total} ({done / (now - started):,.0f}/s, rss {rss_mb():,.0f} MB, "
+                f"load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+            last = now
+    took = time.perf_counter() - started
+    print(f"preloaded in {took:.0f} s ({total / took:,.0f} records/s, rss {rss_mb():,.0f} MB)", flush=True)
+
+
 def run(args: argparse.Namespace, url: str) -> None:
     settings = Settings(database_url=url)
     db = Database(url)
     worker = Worker(settings, db, None, engine_from_settings(settings))  # type: ignore[arg-type]
     if args.preload and not args.preloaded:
-        pre, pre_records = build_events(args.preload, args.seed + 1000)
-        pre = [e for e in pre if e.type == "PersonRecord"]
-        print(f"preloading {args.preload} people ({pre_records} source records) ...", flush=True)
-        took = apply_all(worker, messages_for(pre), args.preload_batch)
-        print(f"preloaded in {took:.0f} s ({pre_records / took:,.0f} records/s)", flush=True)
+        preload(worker, args.preload, args.seed + 1000, args.preload_batch)
         if args.preload_only:
             db.dispose()
             return
