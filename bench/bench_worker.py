@@ -24,6 +24,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adaptors.population import generate_population  # noqa: E402
 from bench.bench_pipeline import build_events, fresh_database, iter_events  # noqa: E402
-from contracts import make_event  # noqa: E402
+from contracts import PersonRecord, make_event  # noqa: E402
 from hub.bus.base import Message, encode  # noqa: E402
 from hub.engine import engine_from_settings  # noqa: E402
 from hub.settings import Settings  # noqa: E402
@@ -109,6 +110,11 @@ def run(args: argparse.Namespace, url: str) -> None:
     if args.preload:
         # The synthetic systems number their records from 1: a prefix keeps the two populations apart.
         events = prefixed(events, "N")
+    if args.updates:
+        changed = updates_of_stored(db, args.updates)
+        events = interleaved(events, [make_event(r, r.updated_at or UPDATED) for r in changed])
+        records += len(changed)
+        print(f"  and {len(changed)} updates to stored records (moves, new phones, e-mails and names)")
     messages = messages_for(events, 10**9)
     statements = 0
     by_statement: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
@@ -127,6 +133,7 @@ def run(args: argparse.Namespace, url: str) -> None:
     event.listen(db.engine, "after_cursor_execute", after)
     profiler = cProfile.Profile() if args.profile else None
     server_cpu = postgres_cpu_seconds(db)
+    blocks = block_reads(db)
     cpu = time.process_time()
     if profiler:
         profiler.enable()
@@ -136,6 +143,10 @@ def run(args: argparse.Namespace, url: str) -> None:
         profiler.dump_stats(args.profile)
     cpu = time.process_time() - cpu
     server_cpu = postgres_cpu_seconds(db) - server_cpu
+    blocks = {
+        k: (v[0] - blocks.get(k, (0, 0))[0], v[1] - blocks.get(k, (0, 0))[1])
+        for k, v in block_reads(db).items()
+    }
     batches = -(-len(messages) // args.batch)
     print(
         f"{args.people} people: {records} source records, {len(messages)} events in {took:.1f} s = "
@@ -144,6 +155,13 @@ def run(args: argparse.Namespace, url: str) -> None:
         f"postgres cpu {server_cpu / records * 1e3:.2f} ms/record; "
         f"{statements / batches:.1f} statements per batch of {args.batch}"
     )
+    read, hit = (sum(v[i] for v in blocks.values()) for i in (0, 1))
+    print(
+        f"shared_buffers {shared_buffers(db)}: {read / records:.1f} blocks read into them per record, "
+        f"{hit / records:.0f} hits ({hit / max(1, read + hit):.1%} hit ratio); most read:"
+    )
+    for name, (r, h) in sorted(blocks.items(), key=lambda kv: -kv[1][0])[:6]:
+        print(f"  {r / records:7.2f} read {h / records:7.1f} hit per record  {name}")
     if args.statements:
         print("round-trip time by statement (count, seconds):")
         for text, (n, seconds) in sorted(by_statement.items(), key=lambda kv: -kv[1][1])[: args.statements]:
@@ -168,6 +186,67 @@ def postgres_cpu_seconds(db: Database) -> float:
     return total
 
 
+UPDATED = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+def updates_of_stored(db: Database, count: int) -> list[PersonRecord]:
+    """``count`` stored source records, each changed as a source system would change it: a move (the
+    address of another chosen record), a new phone, a new e-mail or a new family name (the old one kept
+    as a previous name), in turn. Chosen by a hash of the key, so copies of one database give the same."""
+    with db.engine.connect() as conn:
+        payloads = conn.exec_driver_sql(
+            "SELECT payload FROM source_records WHERE NOT deleted AND payload IS NOT NULL "
+            "ORDER BY md5(source_key) LIMIT %(n)s",
+            {"n": count},
+        ).scalars()
+        stored = [PersonRecord.model_validate_json(p) for p in payloads]
+    changed = []
+    for i, record in enumerate(stored):
+        other = stored[(i * 7919 + 1) % len(stored)]
+        update: dict[str, Any] = {"updated_at": UPDATED + timedelta(seconds=i)}
+        kind = i % 4
+        if kind == 0 and other.addresses:
+            update["addresses"] = [other.addresses[0].model_copy(update={"valid_from": UPDATED.date()})]
+        elif kind == 1:
+            update["phones"] = [f"07700 9{i % 100000:05d}", *record.phones]
+        elif kind == 2:
+            update["emails"] = [f"resident{i}@example.org"]
+        elif other.name.family:
+            update["name"] = record.name.model_copy(update={"family": other.name.family})
+            update["other_names"] = [*record.other_names, record.name.model_copy(update={"kind": "previous"})]
+        changed.append(record.model_copy(update=update))
+    return changed
+
+
+def interleaved(events: Sequence[Any], extra: Sequence[Any]) -> list[Any]:
+    """``events`` with ``extra`` spread evenly among them."""
+    out: list[Any] = []
+    step = len(events) / max(1, len(extra))
+    queue = list(extra)
+    for i, e in enumerate(events):
+        while queue and len(extra) - len(queue) <= i / step:
+            out.append(queue.pop(0))
+        out.append(e)
+    return out + queue
+
+
+def block_reads(db: Database) -> dict[str, tuple[int, int]]:
+    """Per table and index of this database: blocks read into shared_buffers (from the OS, whose page
+    cache may still hold them) and blocks found there, so far."""
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT relname, coalesce(heap_blks_read, 0) + coalesce(toast_blks_read, 0), "
+            "coalesce(heap_blks_hit, 0) + coalesce(toast_blks_hit, 0) FROM pg_statio_user_tables "
+            "UNION ALL SELECT indexrelname, idx_blks_read, idx_blks_hit FROM pg_statio_user_indexes"
+        ).all()
+    return {name: (int(read), int(hit)) for name, read, hit in rows}
+
+
+def shared_buffers(db: Database) -> str:
+    with db.engine.connect() as conn:
+        return str(conn.exec_driver_sql("SHOW shared_buffers").scalar_one())
+
+
 def prefixed(events: Sequence[Any], prefix: str) -> list[Any]:
     """The same events about records whose ids carry ``prefix`` (new event ids follow)."""
     out = []
@@ -188,6 +267,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=2000)
     parser.add_argument("--records-only", action="store_true", help="leave the service events out")
     parser.add_argument("--preload", type=int, default=0, help="people stored first (not timed)")
+    parser.add_argument(
+        "--updates",
+        type=int,
+        default=0,
+        help="also time updates to this many stored records",
+    )
     parser.add_argument("--preload-batch", type=int, default=5000)
     parser.add_argument("--preload-only", action="store_true", help="stop after the preload")
     parser.add_argument("--preloaded", action="store_true", help="--database holds the preload: time only")
