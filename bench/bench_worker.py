@@ -24,7 +24,6 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +32,16 @@ from sqlalchemy import event
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adaptors.population import generate_population  # noqa: E402
-from bench.bench_pipeline import build_events, fresh_database, iter_events  # noqa: E402
-from contracts import PersonRecord, make_event  # noqa: E402
+from bench.bench_pipeline import (  # noqa: E402
+    UPDATED,
+    build_events,
+    fresh_database,
+    interleaved,
+    iter_events,
+    prefixed,
+    updates_of_stored,
+)
+from contracts import make_event  # noqa: E402
 from hub.bus.base import Message, encode  # noqa: E402
 from hub.engine import engine_from_settings  # noqa: E402
 from hub.settings import Settings  # noqa: E402
@@ -93,6 +100,17 @@ def preload(worker: Worker, people: int, seed: int, batch: int) -> None:
             last = now
     took = time.perf_counter() - started
     print(f"preloaded in {took:.0f} s ({total / took:,.0f} records/s, rss {rss_mb():,.0f} MB)", flush=True)
+    settle(worker.db)
+
+
+def settle(db: Database) -> None:
+    """Leave the preload as a running hub would have: its outbound events relayed (no bus here; workers
+    timed later on a copy would otherwise relay a million of them first), tables vacuumed and analysed."""
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("UPDATE outbox SET published_at = now() WHERE published_at IS NULL")
+        conn.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
 
 
 def run(args: argparse.Namespace, url: str) -> None:
@@ -107,7 +125,7 @@ def run(args: argparse.Namespace, url: str) -> None:
     events, records = build_events(args.people, args.seed)
     if args.records_only:
         events = [e for e in events if e.type == "PersonRecord"]
-    if args.preload:
+    if args.preload or args.preloaded:
         # The synthetic systems number their records from 1: a prefix keeps the two populations apart.
         events = prefixed(events, "N")
     if args.updates:
@@ -186,50 +204,6 @@ def postgres_cpu_seconds(db: Database) -> float:
     return total
 
 
-UPDATED = datetime(2025, 6, 1, tzinfo=UTC)
-
-
-def updates_of_stored(db: Database, count: int) -> list[PersonRecord]:
-    """``count`` stored source records, each changed as a source system would change it: a move (the
-    address of another chosen record), a new phone, a new e-mail or a new family name (the old one kept
-    as a previous name), in turn. Chosen by a hash of the key, so copies of one database give the same."""
-    with db.engine.connect() as conn:
-        payloads = conn.exec_driver_sql(
-            "SELECT payload FROM source_records WHERE NOT deleted AND payload IS NOT NULL "
-            "ORDER BY md5(source_key) LIMIT %(n)s",
-            {"n": count},
-        ).scalars()
-        stored = [PersonRecord.model_validate_json(p) for p in payloads]
-    changed = []
-    for i, record in enumerate(stored):
-        other = stored[(i * 7919 + 1) % len(stored)]
-        update: dict[str, Any] = {"updated_at": UPDATED + timedelta(seconds=i)}
-        kind = i % 4
-        if kind == 0 and other.addresses:
-            update["addresses"] = [other.addresses[0].model_copy(update={"valid_from": UPDATED.date()})]
-        elif kind == 1:
-            update["phones"] = [f"07700 9{i % 100000:05d}", *record.phones]
-        elif kind == 2:
-            update["emails"] = [f"resident{i}@example.org"]
-        elif other.name.family:
-            update["name"] = record.name.model_copy(update={"family": other.name.family})
-            update["other_names"] = [*record.other_names, record.name.model_copy(update={"kind": "previous"})]
-        changed.append(record.model_copy(update=update))
-    return changed
-
-
-def interleaved(events: Sequence[Any], extra: Sequence[Any]) -> list[Any]:
-    """``events`` with ``extra`` spread evenly among them."""
-    out: list[Any] = []
-    step = len(events) / max(1, len(extra))
-    queue = list(extra)
-    for i, e in enumerate(events):
-        while queue and len(extra) - len(queue) <= i / step:
-            out.append(queue.pop(0))
-        out.append(e)
-    return out + queue
-
-
 def block_reads(db: Database) -> dict[str, tuple[int, int]]:
     """Per table and index of this database: blocks read into shared_buffers (from the OS, whose page
     cache may still hold them) and blocks found there, so far."""
@@ -245,17 +219,6 @@ def block_reads(db: Database) -> dict[str, tuple[int, int]]:
 def shared_buffers(db: Database) -> str:
     with db.engine.connect() as conn:
         return str(conn.exec_driver_sql("SHOW shared_buffers").scalar_one())
-
-
-def prefixed(events: Sequence[Any], prefix: str) -> list[Any]:
-    """The same events about records whose ids carry ``prefix`` (new event ids follow)."""
-    out = []
-    for e in events:
-        changes = {"source_record_id": prefix + e.payload.source_record_id}
-        if hasattr(e.payload, "service_event_id"):
-            changes["service_event_id"] = prefix + e.payload.service_event_id
-        out.append(make_event(e.payload.model_copy(update=changes), e.occurred_at))
-    return out
 
 
 def main() -> None:
