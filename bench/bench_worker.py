@@ -4,8 +4,10 @@
     .venv/bin/python bench/bench_worker.py --people 5000 --profile worker.prof
     .venv/bin/python bench/bench_worker.py --people 20000 --preload 1000000   # 1M people already stored
 
-To compare two commits on the same 1M population, load it once (``--preload-only --database URL``),
-copy the database (``CREATE DATABASE b TEMPLATE a``) and time each copy with ``--preloaded``.
+To compare two commits on the same 1M population, load it once (``--preload-only --database URL``,
+about 30 minutes and 3 GB of memory: the population is applied slice by slice), copy the database
+(``CREATE DATABASE b TEMPLATE a STRATEGY FILE_COPY``) and time each copy with ``--preloaded``;
+``--updates K`` also times changes to K of the stored records, spread among the new people.
 
 No Kafka: the messages are built in memory and handed to the worker exactly as a poll would, so this
 measures the worker's own cost (Python and PostgreSQL). Reports source records per second (wall clock),
