@@ -118,6 +118,8 @@ def settle(db: Database) -> None:
 def run(args: argparse.Namespace, url: str) -> None:
     settings = Settings(database_url=url)
     db = Database(url)
+    if args.explain:
+        explain_slow_statements(db, args.explain)
     worker = Worker(settings, db, None, engine_from_settings(settings))  # type: ignore[arg-type]
     if args.preload and not args.preloaded:
         preload(worker, args.preload, args.seed + 1000, args.preload_batch)
@@ -189,6 +191,26 @@ def run(args: argparse.Namespace, url: str) -> None:
     db.dispose()
 
 
+def explain_slow_statements(db: Database, slower_than_ms: int) -> None:
+    """Have the server log the plan, with actual rows and buffers, of every statement of the worker's
+    that takes longer than ``slower_than_ms`` (auto_explain, loaded per connection: no restart; the
+    plans go to the server's log). Measuring changes what is measured: use it apart from timed runs."""
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("LOAD 'auto_explain'")
+            for name, value in (
+                ("log_min_duration", str(slower_than_ms)),
+                ("log_analyze", "on"),
+                ("log_buffers", "on"),
+                ("log_timing", "off"),
+            ):
+                cursor.execute(f"SET auto_explain.{name} = {value}")
+        dbapi_connection.commit()
+
+    event.listen(db.engine, "connect", on_connect)
+
+
 def postgres_cpu_seconds(db: Database) -> float:
     """CPU time used so far by the server processes serving this database (a local server only: read
     from /proc). Unlike wall time, it hardly moves with other work on the machine."""
@@ -242,6 +264,12 @@ def main() -> None:
     parser.add_argument("--preload-only", action="store_true", help="stop after the preload")
     parser.add_argument("--preloaded", action="store_true", help="--database holds the preload: time only")
     parser.add_argument("--statements", type=int, default=0, help="show the N slowest statement kinds")
+    parser.add_argument(
+        "--explain",
+        type=int,
+        metavar="MS",
+        help="log the plans of statements slower than MS to the server log",
+    )
     parser.add_argument("--profile", help="write cProfile stats of the timed part to this file")
     parser.add_argument("--database", help="an existing, migrated database URL (default: a fresh one)")
     args = parser.parse_args()
