@@ -20,8 +20,8 @@ import sys
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,12 @@ from sqlalchemy import create_engine, func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adaptors.population import generate_population  # noqa: E402
-from contracts import make_event  # noqa: E402
+from adaptors.population import Population, generate_population  # noqa: E402
+from contracts import PersonRecord, make_event  # noqa: E402
 from hub.bus.base import EventPublisher  # noqa: E402
 from hub.bus.kafka import KafkaBus  # noqa: E402
 from hub.settings import Settings  # noqa: E402
+from hub.store.db import Database  # noqa: E402
 from hub.store.migrate import upgrade  # noqa: E402
 from hub.store.models import ProcessedEvent, SourceRecord  # noqa: E402
 
@@ -56,28 +57,98 @@ def broker() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def fresh_database() -> Iterator[str]:
+def fresh_database(template: str | None = None) -> Iterator[str]:
+    """A new, migrated database, dropped afterwards; with ``template``, a copy of that (already migrated)
+    database, e.g. one that ``bench_worker.py --preload N --preload-only`` filled (copied file by file:
+    the default strategy of PostgreSQL 15 would write all of a million people's gigabytes to the WAL)."""
     name = f"citizen_hub_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(**ADMIN) as admin:  # type: ignore[arg-type]
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        if template:
+            admin.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
+                    sql.Identifier(name), sql.Identifier(template)
+                )
+            )
+        else:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         try:
             url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-            upgrade(url)
+            if not template:
+                upgrade(url)
             yield url
         finally:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def build_events(people: int, seed: int) -> tuple[list[Any], int]:
-    population = generate_population(people=people, seed=seed)
-    events: list[Any] = []
-    records = 0
+def iter_events(population: Population, records_only: bool = False) -> Iterator[Any]:
+    """The population's events, system by system (its records, then their service events), built one
+    at a time: a million people's events never need to be held at once."""
     for system in population.systems:
         for record in population.iter_person_records(system):
-            events.append(make_event(record, record.updated_at or BASE))
-            records += 1
-        events.extend(make_event(e, e.at) for e in population.iter_service_events(system))
-    return events, records
+            yield make_event(record, record.updated_at or BASE)
+        if not records_only:
+            yield from (make_event(e, e.at) for e in population.iter_service_events(system))
+
+
+def build_events(people: int, seed: int) -> tuple[list[Any], int]:
+    population = generate_population(people=people, seed=seed)
+    events = list(iter_events(population))
+    return events, sum(population.record_count(s) for s in population.systems)
+
+
+UPDATED = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+def updates_of_stored(db: Database, count: int) -> list[PersonRecord]:
+    """``count`` stored source records, each changed as a source system would change it: a move (the
+    address of another chosen record), a new phone, a new e-mail or a new family name (the old one kept
+    as a previous name), in turn. Chosen by a hash of the key, so copies of one database give the same."""
+    with db.engine.connect() as conn:
+        payloads = conn.exec_driver_sql(
+            "SELECT payload FROM source_records WHERE NOT deleted AND payload IS NOT NULL "
+            "ORDER BY md5(source_key) LIMIT %(n)s",
+            {"n": count},
+        ).scalars()
+        stored = [PersonRecord.model_validate_json(p) for p in payloads]
+    changed = []
+    for i, record in enumerate(stored):
+        other = stored[(i * 7919 + 1) % len(stored)]
+        update: dict[str, Any] = {"updated_at": UPDATED + timedelta(seconds=i)}
+        kind = i % 4
+        if kind == 0 and other.addresses:
+            update["addresses"] = [other.addresses[0].model_copy(update={"valid_from": UPDATED.date()})]
+        elif kind == 1:
+            update["phones"] = [f"07700 9{i % 100000:05d}", *record.phones]
+        elif kind == 2:
+            update["emails"] = [f"resident{i}@example.org"]
+        elif other.name.family:
+            update["name"] = record.name.model_copy(update={"family": other.name.family})
+            update["other_names"] = [*record.other_names, record.name.model_copy(update={"kind": "previous"})]
+        changed.append(record.model_copy(update=update))
+    return changed
+
+
+def interleaved(events: Sequence[Any], extra: Sequence[Any]) -> list[Any]:
+    """``events`` with ``extra`` spread evenly among them."""
+    out: list[Any] = []
+    step = len(events) / max(1, len(extra))
+    queue = list(extra)
+    for i, e in enumerate(events):
+        while queue and len(extra) - len(queue) <= i / step:
+            out.append(queue.pop(0))
+        out.append(e)
+    return out + queue
+
+
+def prefixed(events: Sequence[Any], prefix: str) -> list[Any]:
+    """The same events about records whose ids carry ``prefix`` (new event ids follow)."""
+    out = []
+    for e in events:
+        changes = {"source_record_id": prefix + e.payload.source_record_id}
+        if hasattr(e.payload, "service_event_id"):
+            changes["service_event_id"] = prefix + e.payload.service_event_id
+        out.append(make_event(e.payload.model_copy(update=changes), e.occurred_at))
+    return out
 
 
 async def publish(settings: Settings, events: list[Any]) -> float:
@@ -136,6 +207,12 @@ def run_workers(settings: Settings, workers: int, total_events: int) -> tuple[fl
     """Seconds until every event is applied, and the CPU seconds the workers and their PostgreSQL
     server processes used meanwhile (a local server; other work on the machine hardly moves these)."""
     engine = create_engine(str(settings.database_url))
+    with engine.connect() as conn:
+        # A preloaded database already holds a million processed events: counting them all every two
+        # seconds would cost the server more than the workers' progress; the table's insert count is
+        # cheap (it can lag by a second, and counts rolled-back inserts too, so the end is counted).
+        stored = conn.execute(select(func.count()).select_from(ProcessedEvent)).scalar_one()
+        inserted_before = inserted_events(conn)
     exe = str(Path(sys.executable).parent / "citizen-hub")
     procs = [subprocess.Popen([exe, "worker"], env=env_for(settings)) for _ in range(workers)]
     started = time.perf_counter()
@@ -143,11 +220,13 @@ def run_workers(settings: Settings, workers: int, total_events: int) -> tuple[fl
         last = -1
         while True:
             with engine.connect() as conn:
-                done = conn.execute(select(func.count()).select_from(ProcessedEvent)).scalar_one()
+                done = inserted_events(conn) - inserted_before
                 if done >= total_events:
-                    took = time.perf_counter() - started
-                    server = sum(cpu_seconds(pid) for pid in server_pids(conn))
-                    return took, sum(cpu_seconds(p.pid) for p in procs), server
+                    count = conn.execute(select(func.count()).select_from(ProcessedEvent)).scalar_one()
+                    if count - stored >= total_events:
+                        took = time.perf_counter() - started
+                        server = sum(cpu_seconds(pid) for pid in server_pids(conn))
+                        return took, sum(cpu_seconds(p.pid) for p in procs), server
             if done != last:
                 print(
                     f"  {done:>9} / {total_events} events applied ({time.perf_counter() - started:6.1f} s)",
@@ -165,6 +244,14 @@ def run_workers(settings: Settings, workers: int, total_events: int) -> tuple[fl
         engine.dispose()
 
 
+def inserted_events(conn: Any) -> int:
+    return int(
+        conn.exec_driver_sql(
+            "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables WHERE relname = 'processed_events'"
+        ).scalar_one()
+    )
+
+
 def partition(url: str) -> list[list[str]]:
     engine = create_engine(url)
     groups: dict[str, list[str]] = defaultdict(list)
@@ -178,10 +265,23 @@ def partition(url: str) -> list[list[str]]:
 
 
 def one_run(
-    bootstrap: str, events: list[Any], records: int, workers: int, partitions: int
+    bootstrap: str,
+    events: list[Any],
+    records: int,
+    workers: int,
+    partitions: int,
+    template: str | None = None,
+    updates: int = 0,
 ) -> tuple[dict[str, float], list[list[str]]]:
     run = uuid.uuid4().hex[:8]
-    with fresh_database() as url:
+    with fresh_database(template) as url:
+        if updates:
+            db = Database(url)
+            changed = updates_of_stored(db, updates)
+            db.dispose()
+            events = interleaved(events, [make_event(r, r.updated_at or UPDATED) for r in changed])
+            records += len(changed)
+            print(f"  and {len(changed)} updates to stored records (moves, new phones, e-mails and names)")
         settings = Settings(
             database_url=url,
             kafka_bootstrap_servers=bootstrap,
@@ -217,17 +317,28 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partitions", type=int, default=6)
     parser.add_argument("--records-only", action="store_true", help="leave the service events out")
+    parser.add_argument(
+        "--template", help="time copies of this database (e.g. a preload by bench_worker.py --preload-only)"
+    )
+    parser.add_argument(
+        "--updates", type=int, default=0, help="also time updates to this many stored records"
+    )
     parser.add_argument("--compare", help="worker counts to compare, e.g. 1,4: the partitions must be equal")
     args = parser.parse_args()
     events, records = build_events(args.people, args.seed)
     if args.records_only:
         events = [e for e in events if e.type == "PersonRecord"]
+    if args.template:
+        # The synthetic systems number their records from 1: a prefix keeps them apart from the stored.
+        events = prefixed(events, "N")
     print(f"{args.people} people: {records} source records, {len(events)} events")
     counts = [int(c) for c in args.compare.split(",")] if args.compare else [args.workers]
     with broker() as bootstrap:
         results = []
         for workers in counts:
-            result, groups = one_run(bootstrap, events, records, workers, args.partitions)
+            result, groups = one_run(
+                bootstrap, events, records, workers, args.partitions, args.template, args.updates
+            )
             results.append((result, groups))
             print(
                 f"workers={workers}: {result['records_per_s']:,.0f} source records/s, "

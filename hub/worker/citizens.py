@@ -323,21 +323,34 @@ def _open_reviews(
     # Pairs that now sit in one citizen no longer need a person (only a changed citizen can newly hold
     # both records of a pair).
     where = {k: c.citizen_id for c in changed for k in c.members}
-    keys = sorted(where)
-    settled: list[int] = []
-    for chunk in chunks(session, keys):
-        for task_id, a, b in session.execute(
-            select(ReviewTask.id, ReviewTask.a, ReviewTask.b).where(
-                ReviewTask.status == "open", one_of(session, ReviewTask.a, chunk)
-            )
-        ).all():
-            if where.get(a) is not None and where.get(a) == where.get(b):
-                settled.append(task_id)
+    settled = [
+        task_id
+        for task_id, a, b in open_reviews_of(session, sorted(where))
+        if where.get(a) is not None and where.get(a) == where.get(b)
+    ]
     if settled:
         session.execute(
             update(ReviewTask).where(ReviewTask.id.in_(settled)).values(status="settled", decided_at=now)
         )
     return len(rows)
+
+
+def open_reviews_of(session: Session, keys: Sequence[str]) -> list[tuple[int, str, str]]:
+    """The open review tasks whose first record is one of ``keys``, as (id, a, b).
+
+    The status is checked here, not in SQL: with ``status = 'open'`` in the query PostgreSQL could use
+    the status index, and did while its statistics lagged behind a growing queue (nobody working it):
+    it took every open task and compared it with every key, more than 11 s in one batch of 5,000 with
+    about 50,000 open tasks (800,000 records stored). By record alone only the (a, b) index serves."""
+    found: list[tuple[int, str, str]] = []
+    for chunk in chunks(session, keys):
+        rows = session.execute(
+            select(ReviewTask.id, ReviewTask.a, ReviewTask.b, ReviewTask.status).where(
+                one_of(session, ReviewTask.a, chunk)
+            )
+        )
+        found.extend((task_id, a, b) for task_id, a, b, status in rows if status == "open")
+    return found
 
 
 def _ref(key: str) -> SourceRef:
