@@ -78,19 +78,18 @@ class MemoryStore:
             version = versions.get(key)
             versions[key] = "1" if version is None else str(int(version) + 1)
             for bk in record.blocking_keys:
-                held = blocks.get(bk)
-                if held is None:
-                    many = shared.get(bk)
-                    if many is None:
-                        blocks[bk] = key
-                    elif isinstance(many, tuple):
-                        if key not in many:
-                            shared[bk] = many + (key,) if len(many) < _SMALL_BLOCK else {*many, key}
-                    else:
-                        many.add(key)
-                elif held != key:
-                    del blocks[bk]
-                    shared[bk] = (held, key)
+                many = shared.get(bk)
+                if many is None:
+                    # A key is in one of the two tables: new ones (most) go in with one look-up.
+                    held = blocks.setdefault(bk, key)
+                    if held != key:
+                        del blocks[bk]
+                        shared[bk] = (held, key)
+                elif isinstance(many, tuple):
+                    if key not in many:
+                        shared[bk] = many + (key,) if len(many) < _SMALL_BLOCK else {*many, key}
+                else:
+                    many.add(key)
 
     def _unblock(self, key: str, blocking_keys: Iterable[str]) -> None:
         blocks = self.blocks
