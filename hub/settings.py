@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         default=1000, description="Most events a worker applies in one transaction"
     )
     worker_poll_timeout_ms: int = Field(default=500, description="How long a worker waits for a batch")
+    outbox_retention_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="How long an outbound event is kept once published (to replay or inspect it); "
+        "unpublished ones are kept until published",
+    )
     match_params_file: Path | None = Field(
         default=None,
         description="Trained match parameters (citizen-hub match train); unset = shipped defaults",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from hub.bus.base import EventBus
 from hub.store.db import Database
@@ -53,3 +54,22 @@ async def relay_once(db: Database, bus: EventBus, limit: int = 1000) -> int:
         raise
     finally:
         await asyncio.to_thread(session.close)
+
+
+PRUNE_LIMIT = 10_000
+"""Most published events one prune deletes (a short transaction; the next prune takes the rest)."""
+
+
+def prune_outbox(session: Session, retention: timedelta, now: datetime | None = None) -> int:
+    """Delete up to :data:`PRUNE_LIMIT` events published longer ago than ``retention``, oldest first, in
+    the caller's transaction; returns how many. An event not yet published is never deleted."""
+    cutoff = (now or datetime.now(UTC)) - retention
+    oldest = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.published_at.is_not(None), OutboxMessage.published_at < cutoff)
+        .order_by(OutboxMessage.published_at)
+        .limit(PRUNE_LIMIT)
+        .scalar_subquery()
+    )
+    result = session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(oldest)))
+    return int(getattr(result, "rowcount", 0) or 0)

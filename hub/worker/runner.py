@@ -7,6 +7,7 @@ import contextlib
 import gc
 import time
 from collections.abc import Sequence
+from datetime import timedelta
 
 import structlog
 from sqlalchemy.exc import DBAPIError
@@ -17,14 +18,15 @@ from hub.settings import Settings
 from hub.store.db import Database
 from hub.store.match_store import prune_blocking_changes
 from hub.worker.batch import BatchResult, apply_batch
-from hub.worker.outbox import relay_once
+from hub.worker.outbox import prune_outbox, relay_once
 from matching.incremental import IncrementalMatcher
 from matching.ports import MatchEngine
 
 log = structlog.get_logger("citizen_hub.worker")
 
 _PRUNE_EVERY_SECONDS = 60
-"""How often a worker forgets old blocking-key changes (hub.store.match_store.prune_blocking_changes)."""
+"""How often a worker forgets old blocking-key changes (hub.store.match_store.prune_blocking_changes) and
+deletes outbound events published longer ago than the retention (hub.worker.outbox.prune_outbox)."""
 
 # Deadlock detected, serialisation failure, and a unique violation: during a rebalance two members can
 # briefly hold the same batch; the loser's retry then finds its events processed and skips them.
@@ -83,6 +85,11 @@ class Worker:
         try:
             with self.db.unit_of_work() as session:
                 prune_blocking_changes(session)
+            with self.db.unit_of_work() as session:
+                retention = timedelta(days=self.settings.outbox_retention_days)
+                pruned = prune_outbox(session, retention)
+            if pruned:
+                log.info("outbox_pruned", events=pruned)
         except DBAPIError as error:  # the next prune retries; batches stay correct meanwhile
             log.warning("prune_failed", reason=type(error.orig).__name__)
 
