@@ -17,6 +17,7 @@ from hub.engine import survivorship_from_settings
 from hub.settings import Settings
 from hub.store.db import Database
 from hub.store.match_store import prune_blocking_changes
+from hub.store.statistics import analyse_stale_tables
 from hub.worker.batch import BatchResult, apply_batch
 from hub.worker.outbox import prune_outbox, relay_once
 from matching.incremental import IncrementalMatcher
@@ -26,7 +27,8 @@ log = structlog.get_logger("citizen_hub.worker")
 
 _PRUNE_EVERY_SECONDS = 60
 """How often a worker forgets old blocking-key changes (hub.store.match_store.prune_blocking_changes) and
-deletes outbound events published longer ago than the retention (hub.worker.outbox.prune_outbox)."""
+deletes outbound events published longer ago than the retention (hub.worker.outbox.prune_outbox), and
+refreshes stale planner statistics (hub.store.statistics)."""
 
 # Deadlock detected, serialisation failure, and a unique violation: during a rebalance two members can
 # briefly hold the same batch; the loser's retry then finds its events processed and skips them.
@@ -90,6 +92,10 @@ class Worker:
                 pruned = prune_outbox(session, retention)
             if pruned:
                 log.info("outbox_pruned", events=pruned)
+            with self.db.unit_of_work() as session:
+                analysed = analyse_stale_tables(session)
+            if analysed:
+                log.info("statistics_refreshed", tables=analysed)
         except DBAPIError as error:  # the next prune retries; batches stay correct meanwhile
             log.warning("prune_failed", reason=type(error.orig).__name__)
 
