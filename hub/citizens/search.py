@@ -13,30 +13,21 @@ from dataclasses import dataclass, field
 from typing import TypeAlias, cast
 
 from rapidfuzz.distance import JaroWinkler
-from sqlalchemy import Select, Table, exists, literal, select
+from sqlalchemy import Select, Table, literal, select
 from sqlalchemy.orm import Session
 
 from contracts.api import SearchHit, SearchPage
 from hub.citizens.names import given_variants
-from hub.store.models import Identifier, SourceRecord, protected_payload
+from hub.store.models import Identifier, SourceRecord, citizen_is_protected
 from matching.rules import simple_name
 
 # The tables' columns, not the mapped classes' attributes: a select of these runs as plain Core (no ORM
 # compile step, no ORM row loading), which was about half of a search's SQLAlchemy time.
 _IDENTIFIERS = cast(Table, Identifier.__table__)
 _records = cast(Table, SourceRecord.__table__).c
-_others = cast(Table, SourceRecord.__table__).alias("protected_records").c
-_PROTECTED = (
-    exists()
-    .where(
-        _others.citizen_id == _records.citizen_id,
-        _others.deleted.is_(False),
-        protected_payload(_others.payload),
-    )
-    .label("protected")
-)
-"""Whether the row's citizen has a live record with a protected address (from the partial index of those):
-asked in the same statement as the rows that can find someone by where they live, not in another."""
+_PROTECTED = citizen_is_protected(_records.citizen_id)
+"""Whether the row's citizen is protected: asked in the same statement as the rows that can find someone
+by where they live, not in another."""
 _identifiers = _IDENTIFIERS.c
 _Rows: TypeAlias = "Select[str | None, str | None, str | None, str | None, bool]"
 _ROW_LIMIT = 2000

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, exists, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from contracts.api import CitizenView, SearchPage, SourceRecordView
@@ -16,21 +16,12 @@ from hub.auth.principal import Principal
 from hub.citizens import repository
 from hub.citizens.search import SearchQuery, ranked_page
 from hub.store.db import Database
-from hub.store.models import Citizen, SourceRecord, protected_payload
+from hub.store.models import Citizen, SourceRecord, citizen_is_protected, protected_payload
 
 # Plain Core selects (see hub.citizens.search).
 _citizens = cast(Table, Citizen.__table__).c
 _records = cast(Table, SourceRecord.__table__).c
-# Whether a citizen has a live record with a protected address (read from the partial index of those).
-_PROTECTED = (
-    exists()
-    .where(
-        _records.citizen_id == _citizens.citizen_id,
-        _records.deleted.is_(False),
-        protected_payload(_records.payload),
-    )
-    .label("protected")
-)
+_PROTECTED = citizen_is_protected(_citizens.citizen_id)
 
 
 def read_citizen(

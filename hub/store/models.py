@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -14,12 +14,14 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    exists,
     literal_column,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, Label
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -86,6 +88,18 @@ class SourceRecord(Base):
             postgresql_where=protected_payload(literal_column("payload")),
             sqlite_where=protected_payload(literal_column("payload")),
         ),
+    )
+
+
+def citizen_is_protected(citizen_id: ColumnElement[Any]) -> Label[bool]:
+    """Whether the citizen in ``citizen_id`` (a column of the outer statement) has a live record with a
+    protected address: an EXISTS that the partial index of protected records answers, labelled
+    ``protected``, to ask in the statement that reads the citizens rather than in one of its own."""
+    others = cast(Table, SourceRecord.__table__).alias("protected_records").c
+    return (
+        exists()
+        .where(others.citizen_id == citizen_id, others.deleted.is_(False), protected_payload(others.payload))
+        .label("protected")
     )
 
 
