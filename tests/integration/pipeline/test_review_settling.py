@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from hub.store.db import Database
-from hub.store.migrate import upgrade
 from hub.store.models import ReviewTask
 from hub.worker.citizens import open_reviews_of
 
@@ -25,32 +22,20 @@ TASKS = [
 ]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hub.db'}"
-        upgrade(url)
-    else:
-        url = request.getfixturevalue("fresh_postgres")
-    db = Database(url)
-    yield db
-    db.dispose()
-
-
-def test_the_open_tasks_whose_first_record_is_asked_for(database: Database) -> None:
+def test_the_open_tasks_whose_first_record_is_asked_for(hub_database: Database) -> None:
     now = datetime.now(UTC)
-    with database.unit_of_work() as session:
+    with hub_database.unit_of_work() as session:
         session.add_all(
             ReviewTask(a=a, b=b, weight=1.0, detail="{}", status=status, created_at=now)
             for a, b, status in TASKS
         )
-    with database.unit_of_work() as session:
+    with hub_database.unit_of_work() as session:
         found = open_reviews_of(session, ["s/1", "s/3", "s/5", "s/8", "s/9"])
         ids = {(a, b): task_id for task_id, a, b in session.query(ReviewTask.id, ReviewTask.a, ReviewTask.b)}
 
     assert sorted(found) == sorted([(ids["s/1", "s/2"], "s/1", "s/2"), (ids["s/1", "s/4"], "s/1", "s/4")])
 
 
-def test_no_keys_no_tasks(database: Database) -> None:
-    with database.unit_of_work() as session:
+def test_no_keys_no_tasks(hub_database: Database) -> None:
+    with hub_database.unit_of_work() as session:
         assert open_reviews_of(session, []) == []
