@@ -64,20 +64,14 @@ def _row(
     }
 
 
-def _insert(
-    connection: Connection | Session,
-    principal: Principal,
-    action: str,
-    citizens: Iterable[str],
-    channel: str,
-    detail: dict[str, Any] | None,
-    purpose: str | None,
-) -> int:
+def _citizen_ids(citizens: Iterable[str]) -> list[str]:
+    return sorted({c for c in citizens if c})
+
+
+def _insert(connection: Connection | Session, row: dict[str, Any], ids: list[str]) -> int:
     """Two Core inserts (the record, then its citizens): the same rows the ORM would write, without its
     unit of work (flush bookkeeping was most of an audited read's cost)."""
-    row = _row(principal, action, channel, detail, purpose)
     audit_id: int = connection.execute(_INSERT_RECORD, row).scalar_one()
-    ids = sorted({c for c in citizens if c})
     if ids:
         connection.execute(_INSERT_CITIZENS, [{"audit_id": audit_id, "citizen_id": c} for c in ids])
     return audit_id
@@ -94,7 +88,7 @@ def record(
     purpose: str | None = None,
 ) -> int:
     """Add an audit record to ``session``'s transaction (the caller's commit commits it)."""
-    return _insert(session, principal, action, citizens, channel, detail, purpose)
+    return _insert(session, _row(principal, action, channel, detail, purpose), _citizen_ids(citizens))
 
 
 def write(
@@ -116,34 +110,26 @@ def write(
     connection would cost a rollback, a checkout and a transaction of its own, and a request holding one
     connection while waiting for another deadlocks the pool under load. The reader can be used again
     afterwards. On PostgreSQL the record and its citizens are one statement (``_one_statement``)."""
+    row = _row(principal, action, channel, detail, purpose)
+    ids = _citizen_ids(citizens)
     if reader is None:
         with db.engine.begin() as connection:
-            _write(connection, db.dialect, principal, action, citizens, channel, detail, purpose)
+            _write(connection, db.dialect, row, ids)
         return
     try:
-        _write(reader, db.dialect, principal, action, citizens, channel, detail, purpose)
+        _write(reader, db.dialect, row, ids)
         reader.commit()
     except BaseException:
         reader.rollback()
         raise
 
 
-def _write(
-    connection: Connection | Session,
-    dialect: str,
-    principal: Principal,
-    action: str,
-    citizens: Iterable[str],
-    channel: str,
-    detail: dict[str, Any] | None,
-    purpose: str | None,
-) -> None:
+def _write(connection: Connection | Session, dialect: str, row: dict[str, Any], ids: list[str]) -> None:
     if dialect != "postgresql":
-        _insert(connection, principal, action, citizens, channel, detail, purpose)
+        _insert(connection, row, ids)
         return
-    row = _row(principal, action, channel, detail, purpose)
     parameters = {f"p_{k}": v for k, v in row.items()}
-    parameters["p_citizens"] = sorted({c for c in citizens if c})
+    parameters["p_citizens"] = ids
     connection.execute(_ONE_STATEMENT, parameters)
 
 
