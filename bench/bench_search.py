@@ -32,7 +32,10 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, as the other benches
+
 from adaptors.population import generate_population
+from bench.bench_pipeline import cpu_seconds
 from contracts import make_event
 from hub.auth import Role, create_token
 from hub.bus.base import Message
@@ -98,7 +101,8 @@ def server_cpu_seconds(pid: int) -> float:
     """User + system CPU so far of the server process and its children (the ``--workers`` processes).
     Unlike latency, it hardly moves with other work on the machine."""
     children = Path(f"/proc/{pid}/task/{pid}/children")
-    return _cpu_seconds([pid, *(int(c) for c in (children.read_text().split() if children.exists() else []))])
+    pids = [pid, *(int(c) for c in (children.read_text().split() if children.exists() else []))]
+    return sum(cpu_seconds(one) for one in pids)
 
 
 def database_cpu_seconds(url: str | None) -> dict[int, float]:
@@ -119,20 +123,9 @@ def database_cpu_seconds(url: str | None) -> dict[int, float]:
                     " where datname = current_database() and pid <> pg_backend_pid()"
                 )
             ).scalars()
-            return {pid: _cpu_seconds([pid]) for pid in pids}
+            return {pid: cpu_seconds(pid) for pid in pids}
     finally:
         engine.dispose()
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    for one in pids:
-        try:
-            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 def _free_port() -> int:

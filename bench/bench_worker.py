@@ -37,6 +37,7 @@ from adaptors.population import generate_population  # noqa: E402
 from bench.bench_pipeline import (  # noqa: E402
     UPDATED,
     build_events,
+    cpu_seconds,
     fresh_database,
     interleaved,
     iter_events,
@@ -218,14 +219,7 @@ def postgres_cpu_seconds(db: Database) -> float:
         pids = conn.exec_driver_sql(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
         ).scalars()
-        total = 0.0
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+        return sum(cpu_seconds(pid) for pid in pids)
 
 
 def block_reads(db: Database) -> dict[str, tuple[int, int]]:
