@@ -2,9 +2,11 @@
 (a council tax system with no dates of birth, a register with no identifiers, a list of names and dates
 of birth only), and with one system writing a placeholder date of birth or e-mail address for every
 record (what legacy systems write when they do not know one). Ours twice on each, as in bench.run:
-shipped parameters, and estimated from the input.
+shipped parameters, and estimated from the input. With ``--peers``, Splink and recordlinkage on the same
+FEBRL3 variants (their recipes use only the columns a variant still holds).
 
 .venv/bin/python -m bench.missing_fields            # FEBRL3 and the synthetic population, 10,000 people
+.venv/bin/python -m bench.missing_fields --peers    # and the peers on FEBRL3's variants
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import argparse
 from typing import Any
 
 from bench import febrl
-from bench.run import HEADER, _ours
+from bench.run import HEADER, _ours, _peers
 from contracts import Identifier, PersonRecord
 from contracts.person import BirthDate
 
@@ -26,6 +28,24 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "names and date of birth only": {"identifiers": [], "addresses": [], "phones": [], "emails": []},
 }
 """Each variant's fields, as they are left out of every record."""
+
+FEBRL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "every field": (),
+    "no identifiers": ("soc_sec_id",),
+    "no date of birth": ("date_of_birth",),
+    "no identifiers, no date of birth": ("soc_sec_id", "date_of_birth"),
+    "no address": ("street_number", "address_1", "address_2", "suburb", "postcode", "state"),
+    "names and date of birth only": (
+        "soc_sec_id",
+        "street_number",
+        "address_1",
+        "address_2",
+        "suburb",
+        "postcode",
+        "state",
+    ),
+}
+"""The same variants in FEBRL's own columns, as the peers are given them."""
 
 PLACEHOLDERS: dict[str, tuple[str, dict[str, Any]]] = {
     "council tax dates of birth all 1900-01-01 (a placeholder the parameters ship)": (
@@ -63,14 +83,30 @@ def _placeholder(records: list[PersonRecord], system: str, update: dict[str, Any
     return out
 
 
+def _febrl_peers(frame: Any, variant: str) -> list[str]:
+    """The peers on FEBRL3 with ``variant``'s columns emptied."""
+    flat = frame.reset_index()
+    left_out = FEBRL_COLUMNS[variant]
+    for column in left_out:
+        flat[column] = None
+    truth = {str(k): str(k).split("-")[1] for k in flat["rec_id"]}
+    columns = [
+        c
+        for c in ("given_name", "surname", "date_of_birth", "suburb", "state", "address_1", "soc_sec_id")
+        if c not in left_out
+    ]
+    return _peers(f"FEBRL3 ({len(flat):,} records), {variant}", flat, truth, "soc_sec_id", "%Y%m%d", columns)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=10000, help="size of the synthetic population")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--peers", action="store_true", help="also Splink and recordlinkage on FEBRL3")
     args = parser.parse_args()
     from adaptors.population import generate_population
 
-    records, truth, _frame = febrl.load("febrl3")
+    records, truth, frame = febrl.load("febrl3")
     pop = generate_population(people=args.people, seed=args.seed)
     synthetic = [r for system in pop.systems for r in pop.person_records(system)]
     print(HEADER, flush=True)
@@ -81,6 +117,9 @@ def main() -> None:
         for variant, update in VARIANTS.items():
             for row in _ours(f"{name}, {variant}", _without(data, update), sets_truth):
                 print(row, flush=True)
+            if args.peers and data is records:
+                for row in _febrl_peers(frame, variant):
+                    print(row, flush=True)
     name = f"synthetic {args.people:,} people ({len(synthetic):,} records)"
     for variant, (system, update) in PLACEHOLDERS.items():
         for row in _ours(f"{name}, {variant}", _placeholder(synthetic, system, update), pop.truth):

@@ -101,7 +101,8 @@ def splink_dedupe(
 ) -> tuple[dict[str, str], list[tuple[str, str]], float]:
     """Splink 4/5's documented Fellegi-Sunter recipe on DuckDB: comparisons from its library with term
     frequencies, the prior from deterministic rules, u by random sampling, m by EM over two blocking
-    passes, predictions at match probability 0.5, clusters at 0.5.
+    passes, predictions at match probability 0.5, clusters at 0.5. A column with no value at all gets no
+    comparison and no blocking rule, and a pass on the surname stands in for an EM pass on a missing field.
 
     Returns:
         (clusters of the predictions at 0.5, the pairwise links at 0.5, seconds).
@@ -113,6 +114,8 @@ def splink_dedupe(
     frame = frame.copy()
     for column in frame.columns:
         frame[column] = frame[column].astype("string")
+    # A column with no value at all (a data set with fields left out) gets no comparison and no rule.
+    held = {str(c) for c in frame.columns if frame[c].notna().any()}
     start = time.perf_counter()
     db_api = DuckDBAPI()
     comparisons = [
@@ -124,30 +127,42 @@ def splink_dedupe(
         cl.LevenshteinAtThresholds("address_1", [2]),
         cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
         cl.ExactMatch("suburb").configure(term_frequency_adjustments=True),
+        cl.EmailComparison("email"),
     ]
-    if "email" in frame.columns:
-        comparisons.append(cl.EmailComparison("email"))
+    columns = ["given_name", "surname", "date_of_birth", identifier, "street_number", "address_1"]
+    columns += ["postcode", "suburb", "email"]
+    comparisons = [c for c, column in zip(comparisons, columns, strict=True) if column in held]
+
+    def rules(*blocks: tuple[str, ...]) -> list[Any]:
+        return [block_on(*block) for block in blocks if all(column in held for column in block)]
+
     settings = SettingsCreator(
         unique_id_column_name="rec_id",
         link_type="dedupe_only",
-        blocking_rules_to_generate_predictions=[
-            block_on(identifier),
-            block_on("given_name", "date_of_birth"),
-            block_on("surname", "date_of_birth"),
-            block_on("given_name", "surname"),
-            block_on("postcode", "street_number"),
-            block_on("postcode", "surname"),
-        ],
+        blocking_rules_to_generate_predictions=rules(
+            (identifier,),
+            ("given_name", "date_of_birth"),
+            ("surname", "date_of_birth"),
+            ("given_name", "surname"),
+            ("postcode", "street_number"),
+            ("postcode", "surname"),
+        ),
         comparisons=comparisons,
         retain_intermediate_calculation_columns=False,
     )
     linker = Linker(db_api.register(frame), settings)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("given_name", "surname", "date_of_birth"), block_on(identifier)], recall=0.7
+        rules(("given_name", "surname", "date_of_birth"), (identifier,)) or rules(("given_name", "surname")),
+        recall=0.7,
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
+    # The recipe's two EM passes (each trains the fields it does not block on); where a data set lacks
+    # one of their fields, a pass on the surname takes its place.
+    passes = rules(("date_of_birth",), ("postcode",))
+    if len(passes) < 2:
+        passes += rules(("surname",))
+    for block in passes:
+        linker.training.estimate_parameters_using_expectation_maximisation(block)
     predictions = linker.inference.predict(threshold_match_probability=0.5)
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.5)
     cluster_frame = clustered.as_pandas_dataframe()
