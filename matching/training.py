@@ -12,10 +12,10 @@ import math
 import random
 import zlib
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from matching.blocking import RULES, BlockingRule, blocking_keys
 from matching.coincidence import coincidental_pairs
@@ -75,6 +75,13 @@ tenth such pair moves m of the fields they disagree on by about a tenth. (Measur
 the synthetic 10,000, 12 % at 100,000, over 70 % at a million, where EM at once took namesakes for one
 person and F1 fell from 0.982 to 0.969.)"""
 
+MAX_TRAINING_RECORDS = 250_000
+"""Above this many records, m, u and the share of matches are estimated from a sample of about this many,
+each record kept by a hash of its key. A pair of records is in the sample when both are, so the
+candidate pairs are thinned evenly: true pairs and coincidences keep their proportions, and a quarter of
+a million records still hold tens of thousands of matching pairs. Reading every candidate pair of a
+million records (13 million blocking keys) took half of the estimation's time."""
+
 MIN_EM_PAIRS = 50
 """Fewest candidate pairs that m and the share of matches are estimated from: pairs found by personal keys
 (an identifier, names with a date of birth, an e-mail), and by household keys on fields the data show to
@@ -105,6 +112,9 @@ class TrainingReport:
     too_few_pairs: bool = False
     """True when fewer than :data:`MIN_EM_PAIRS` candidate pairs were left to estimate from (see there):
     the base parameters were returned unchanged (``separated`` is False too)."""
+    sampled: int = 0
+    """How many of the records m, u and the share of matches were estimated from: all of them, up to
+    :data:`MAX_TRAINING_RECORDS`; the counts of pairs above are of these."""
     placeholders: dict[str, int] = field(default_factory=dict)
     """Dates of birth, NI and NHS numbers, e-mail addresses and phone numbers found to be placeholders (see
     :func:`placeholder_dates` and :func:`placeholder_values`), as "date of birth 1899-12-31" or "e-mail
@@ -200,6 +210,15 @@ class CandidatePairs:
     def total(self, pairs: Sequence[tuple[int, int]]) -> float:
         """About how many pairs of the whole population ``pairs`` (a result of :meth:`of`) stand for."""
         return len(pairs) / self.fraction
+
+
+def _sampled(prepared: list[Prepared], most: int) -> list[Prepared]:
+    """``prepared``, or when there are more than ``most``, about ``most`` of them, chosen by their keys'
+    hashes (the same records whatever the order)."""
+    if len(prepared) <= most:
+        return prepared
+    fraction = most / len(prepared)
+    return [p for p in prepared if _share(p.key) <= fraction]
 
 
 def _share(key: str) -> float:
@@ -448,31 +467,37 @@ def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> 
     return {value: round(count / total, 8) for value, count in common if count > 1}
 
 
-def _spread(held: Iterable[tuple[Key, str]], at_least: int) -> dict[Key, tuple[int, int]]:
-    """For each value held by at least ``at_least`` records, those records and how many different family
-    names they bear, from (value, family name) for each record holding one."""
-    pairs = list(held)
-    counts = Counter(key for key, _family in pairs)
+def _spread(
+    prepared: Sequence[Prepared], values_of: Callable[[Mapping[str, Any]], Iterable[Key]], at_least: int
+) -> dict[Key, tuple[int, int]]:
+    """For each value (``values_of`` a record's features) held by at least ``at_least`` records, those
+    records and how many different family names they bear. The values are counted first; the family
+    names are read only for the few held that often (most inputs have none)."""
+    counts = Counter(value for p in prepared for value in values_of(p.features))
+    common = {value for value, count in counts.items() if count >= at_least}
+    if not common:
+        return {}
     names: dict[Key, set[str]] = {}
-    for key, family in pairs:
-        if counts[key] >= at_least:
-            names.setdefault(key, set()).add(family)
-    return {key: (counts[key], len(families)) for key, families in sorted(names.items())}
+    for p in prepared:
+        for value in values_of(p.features):
+            if value in common:
+                names.setdefault(value, set()).add(p.features.get("f", ""))
+    return {value: (counts[value], len(families)) for value, families in sorted(names.items())}
+
+
+def _full_date(features: Mapping[str, Any]) -> tuple[tuple[int, int, int], ...]:
+    d = features.get("d")
+    return ((d[0], d[1], d[2]),) if d and d[1] is not None and d[2] is not None else ()
 
 
 def placeholder_dates(prepared: Sequence[Prepared]) -> dict[tuple[int, int, int], int]:
     """Full dates of birth held by implausibly many records of many different family names (see
     :data:`PLACEHOLDER_EXCESS`), each with the number of records holding it."""
-    dates = (
-        ((d[0], d[1], d[2]), p.features.get("f", ""))
-        for p in prepared
-        if (d := p.features.get("d")) and d[1] is not None and d[2] is not None
-    )
     floor = max(MIN_PLACEHOLDER_NAMES, PLACEHOLDER_EXCESS * len(prepared) / 36525)
     return {
         date: count
-        for date, (count, families) in _spread(dates, MIN_PLACEHOLDER_NAMES).items()
-        if count >= floor and families >= MIN_PLACEHOLDER_NAMES
+        for date, (count, families) in _spread(prepared, _full_date, math.ceil(floor)).items()
+        if families >= MIN_PLACEHOLDER_NAMES
     }
 
 
@@ -480,20 +505,22 @@ PLACEHOLDER_FEATURES = {"n": "NI number", "h": "NHS number", "e": "e-mail", "p":
 """Features whose values :func:`placeholder_values` looks for, with what a person calls them."""
 
 
+def _placeholder_candidates(features: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for feature in PLACEHOLDER_FEATURES:
+        for value in features.get(feature, ()):
+            yield feature, value
+
+
 def placeholder_values(prepared: Sequence[Prepared]) -> dict[tuple[str, str], int]:
     """NI and NHS numbers, e-mail addresses and phone numbers held by records of at least
     :data:`MIN_PLACEHOLDER_NAMES` different family names: what a system writes for "none given"
     (AA000000A), not anyone's own. (A family's e-mail address or landline is shared by one or two family
     names.) Each with the records holding it."""
-    values = (
-        ((feature, value), p.features.get("f", ""))
-        for p in prepared
-        for feature in PLACEHOLDER_FEATURES
-        for value in p.features.get(feature, ())
-    )
     return {
         key: count
-        for key, (count, families) in _spread(values, MIN_PLACEHOLDER_NAMES).items()
+        for key, (count, families) in _spread(
+            prepared, _placeholder_candidates, MIN_PLACEHOLDER_NAMES
+        ).items()
         if families >= MIN_PLACEHOLDER_NAMES
     }
 
@@ -517,6 +544,7 @@ def train(
     iterations: int = 50,
     seed: int = 1,
     keep_frequencies: int = 20_000,
+    max_records: int = MAX_TRAINING_RECORDS,
 ) -> tuple[Params, TrainingReport]:
     """Estimate parameters from prepared records.
 
@@ -531,6 +559,9 @@ def train(
         iterations: most EM iterations.
         seed: the seed of the random pair sample (training is deterministic for a seed).
         keep_frequencies: most first and family names kept in the term-frequency tables.
+        max_records: beyond this many records, m, u and the share of matches are estimated from a
+            deterministic sample of about this many (see :data:`MAX_TRAINING_RECORDS`); placeholders and
+            name frequencies are always counted over every record.
 
     Returns:
         The trained parameters and a report.
@@ -546,16 +577,18 @@ def train(
         placeholder_dates=base.placeholder_dates | frozenset(found),
         placeholder_values={f: frozenset(v) for f, v in values.items()},
     )
-    prepared = [_without_placeholders(record, base) for record in prepared]
+    prepared = everyone = [_without_placeholders(record, base) for record in prepared]
     listed = base.to_dict()
     shown = {f"date of birth {date_text(date)}": count for date, count in found.items()}
     shown |= {f"{PLACEHOLDER_FEATURES[f]} {v}": count for (f, v), count in found_values.items()}
     n = len(prepared)
+    prepared = _sampled(prepared, max_records)
+    kept = len(prepared)
     rng = random.Random(seed)
     sample: list[tuple[int, int]] = []
     if n > 1:
-        for _ in range(min(random_pairs, 10 * n)):
-            i, j = rng.randrange(n), rng.randrange(n)
+        for _ in range(min(random_pairs, 10 * kept)):
+            i, j = rng.randrange(kept), rng.randrange(kept)
             if i != j:
                 sample.append((min(i, j), max(i, j)))
     patterns = _Patterns(prepared, comparators)
@@ -597,7 +630,15 @@ def train(
     def report(pairs: list[tuple[int, int]], share: float, ran: int, **outcome: bool) -> TrainingReport:
         total = round(candidates.total(pairs))
         return TrainingReport(
-            n, total, len(sample), share, ran, placeholders=shown, coincidental_pairs=coincidences, **outcome
+            n,
+            total,
+            len(sample),
+            share,
+            ran,
+            placeholders=shown,
+            coincidental_pairs=coincidences,
+            sampled=kept,
+            **outcome,
         )
 
     # EM over every candidate pair at once first, unless coincidences crowd the candidate pairs; should it
@@ -617,11 +658,11 @@ def train(
         # Parameters that say one person's records usually disagree on their names would link whole
         # households, so the base set is kept.
         return base, report(pairs, share, ran, separated=False, by_rule=True)
-    all_pairs = n * (n - 1) / 2
+    all_pairs = kept * (kept - 1) / 2
     match_share = share * candidates.total(pairs) / all_pairs if all_pairs else 1e-6
     match_share = min(max(match_share, 1e-12), 0.5)
     tf = {
-        c.term_frequency: _term_frequencies(prepared, c.term_frequency, keep_frequencies)
+        c.term_frequency: _term_frequencies(everyone, c.term_frequency, keep_frequencies)
         for c in comparators
         if c.term_frequency
     }

@@ -320,11 +320,18 @@ def _estimated_engine(
         else f"{report.iterations} iterations"
     )
     typer.echo(
-        f"estimated match parameters from the input by EM: {report.records} records, "
+        f"estimated match parameters from the input by EM: {_records(report)}, "
         f"{report.blocked_pairs} candidate pairs, {how} (--params FILE uses a saved set instead)",
         err=True,
     )
     return engine
+
+
+def _records(report: TrainingReport) -> str:
+    """How many records training read, and the sample it estimated from when that was fewer."""
+    if 0 < report.sampled < report.records:
+        return f"{report.records} records (m and u from a sample of {report.sampled})"
+    return f"{report.records} records"
 
 
 def _prepare_again(changes: list[RecordChange], engine: FellegiSunterEngine) -> None:
@@ -373,7 +380,7 @@ def match_command(
             typer.echo(_placeholders(report), err=True)
         out.write_text(json.dumps(trained.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
         typer.echo(
-            f"trained on {report.records} records, {report.blocked_pairs} candidate pairs, "
+            f"trained on {_records(report)}, {report.blocked_pairs} candidate pairs, "
             f"{report.iterations} EM iterations: wrote {out}"
             + ("" if report.separated else f" ({_not_estimated(report)})"),
             err=True,
