@@ -48,6 +48,37 @@ _TERMINAL = Console(stderr=True)
 
 _NAME_COLUMNS = {"title": "title", "given_name": "given", "middle_names": "middle", "family_name": "family"}
 _ADDRESS_LINES = ("address_line_1", "address_line_2", "address_line_3", "address_line_4")
+_KEY_COLUMNS = ("source_system", "source_record_id")
+_PERSON_COLUMNS = (
+    *_NAME_COLUMNS,
+    "date_of_birth",
+    *_ADDRESS_LINES,
+    "town",
+    "postcode",
+    "country",
+    "uprn",
+    "phone",
+    "email",
+)
+"""The CSV columns read, besides ``id:SCHEME`` columns and the keys."""
+
+
+class InputError(ValueError):
+    """The input as a whole cannot be matched (a CSV header with nothing to match on)."""
+
+
+def _column(header: str) -> str:
+    """A CSV header as the column it names: case, spaces and hyphens aside (``Given Name`` is
+    ``given_name``; ``ID:NINO`` is ``id:nino``)."""
+    name = header.strip().lower()
+    if name.startswith("id:"):
+        return "id:" + name[3:].strip()
+    return "_".join(name.replace("-", " ").split())
+
+
+def _known(column: str) -> bool:
+    is_identifier = column.startswith("id:") and len(column) > 3
+    return is_identifier or column in _KEY_COLUMNS or column in _PERSON_COLUMNS
 
 
 @dataclass
@@ -111,7 +142,7 @@ def _jsonl_changes(
 
 
 def _csv_record(row: dict[str, str]) -> PersonRecord:
-    cell = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    cell = {_column(k): (v or "").strip() for k, v in row.items() if k}
     if not cell.get("source_record_id"):
         raise ValueError("source_record_id: no source record id")
     data: dict[str, Any] = {
@@ -146,6 +177,7 @@ def _csv_changes(
 ) -> Iterator[tuple[int, RecordChange | BadRow]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(_counted(handle, advance))
+        _check_header(list(reader.fieldnames or ()))
         for row in reader:
             number = reader.line_num
             try:
@@ -154,6 +186,22 @@ def _csv_changes(
                 yield number, BadRow(number, _reason(error))
                 continue
             yield number, RecordChange(record.source_key, record)
+
+
+def _check_header(headers: list[str]) -> None:
+    """Say which columns of a CSV header are not read; fail when none holds anything to match on."""
+    unread = [h for h in headers if h.strip() and not _known(_column(h))]
+    if unread:
+        typer.echo(
+            f"columns not read: {', '.join(unread)} (the columns read are {', '.join(_KEY_COLUMNS)}, "
+            f"{', '.join(_PERSON_COLUMNS)} and id:SCHEME)",
+            err=True,
+        )
+    if not any(_column(h) in _PERSON_COLUMNS or _column(h).startswith("id:") for h in headers):
+        raise InputError(
+            "the CSV header names no column to match on: it needs at least one of "
+            f"{', '.join(_PERSON_COLUMNS)} or an id:SCHEME column"
+        )
 
 
 def read_changes(
@@ -370,7 +418,10 @@ def match_command(
     except (EngineConfigError, ValueError) as error:
         raise _fail(str(error)) from error
     showing = sys.stderr.isatty()
-    changes, bad = read_changes(source, engine, show_progress=showing)
+    try:
+        changes, bad = read_changes(source, engine, show_progress=showing)
+    except InputError as error:
+        raise _fail(str(error)) from error
     _report(bad)
     if training:
         prepared = [c.prepared for c in changes if c.prepared is not None]

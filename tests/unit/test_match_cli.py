@@ -245,3 +245,47 @@ def test_a_date_of_birth_written_for_every_record_is_read_as_unknown(tmp_path: P
     assert "read as unknown: date of birth 1899-12-31 (600 records)" in output
     assert sum(where[("a", str(i))] == where[("b", str(i))] for i in range(600)) / 600 >= 0.95
     assert len(set(where.values())) >= 590
+
+
+def test_csv_headers_are_read_whatever_their_case_and_spacing(tmp_path: Path) -> None:
+    """Spreadsheets carry headers such as "Given Name" or "ID:NINO": the same columns."""
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "Source System,Source-Record-ID,Given Name,FAMILY_NAME,Date of Birth,Postcode,ID:NINO\n"
+        "ct,1,Margaret,Smith,1950-03-04,M5 4WT,AB123456C\n"
+        "hb,2,Margaret,Smith,1950-03-04,M5 4WT,AB123456C\n"
+        "hb,3,Ada,Obi,1990-01-01,B1 1AA,\n"
+    )
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "columns not read" not in result.output
+    by_id = _citizens(out)
+    assert by_id[("ct", "1")] == by_id[("hb", "2")] != by_id[("hb", "3")]
+
+
+def test_csv_columns_not_read_are_named_and_the_rest_matched(tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "source_record_id,given_name,family_name,date_of_birth,Gender,NI Num\n"
+        "1,Margaret,Smith,1950-03-04,F,AB123456C\n"
+        "2,Margaret,Smith,1950-03-04,F,AB123456C\n"
+    )
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "columns not read: Gender, NI Num (the columns read are source_system" in result.output
+    assert len(_citizens(out)) == 2
+
+
+def test_a_csv_header_with_nothing_to_match_on_is_an_error(tmp_path: Path) -> None:
+    """Forename/Surname/DOB are not the documented columns: every record would be empty and nothing would
+    match, so the command stops and says why instead of writing clusters of nobody."""
+    source = tmp_path / "people.csv"
+    source.write_text("source_record_id,Forename,Surname,DOB\n1,John,Smith,1980-01-02\n")
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "columns not read: Forename, Surname, DOB" in result.output
+    assert "error: the CSV header names no column to match on" in result.output
+    assert not out.exists()
