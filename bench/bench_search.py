@@ -20,6 +20,7 @@ import asyncio
 import os
 import random
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -176,6 +177,8 @@ def main() -> int:
         help="Build and serve the hub on this empty database (e.g. PostgreSQL) instead of SQLite",
     )
     args = parser.parse_args()
+    # Stopped by SIGTERM (a timeout, a CI job cancelled), still stop the server and remove the folder.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     data_dir = Path(tempfile.mkdtemp(prefix="bench-search-"))
     try:
         return run(args, data_dir)
