@@ -13,6 +13,11 @@ _SMALL_BLOCK = 16
 
 _V = TypeVar("_V")
 
+_VERSION = "1"
+"""Every record's version. A version tells a batch whether another writer changed a record between its
+two reads; with one writer nothing can, so one value serves (a counter per record cost a look-up in a
+table of every record for each holder read)."""
+
 
 class _Table(dict[str, _V]):
     """A dict the garbage collector keeps tracking. It untracks a plain dict whose values it need not
@@ -52,7 +57,6 @@ class MemoryStore:
         self.cannot_link: set[tuple[str, str]] = set()
         self.reviews: dict[tuple[str, str], Edge] = {}
         self.comparisons = 0
-        self.versions: dict[str, str] = {}
 
     def lock_blocking_keys(self, keys: Sequence[str]) -> None:
         return None
@@ -67,7 +71,6 @@ class MemoryStore:
     def put_prepared(self, records: Sequence[Prepared]) -> None:
         blocks = self.blocks
         shared = self.shared_blocks
-        versions = self.versions
         for record in records:
             key = record.key
             old = self.blocking.get(key)
@@ -75,8 +78,6 @@ class MemoryStore:
                 self._unblock(key, old)
             self.features[key] = record.features
             self.blocking[key] = record.blocking_keys
-            version = versions.get(key)
-            versions[key] = "1" if version is None else str(int(version) + 1)
             for bk in record.blocking_keys:
                 many = shared.get(bk)
                 if many is None:
@@ -123,7 +124,6 @@ class MemoryStore:
         result: dict[str, list[Prepared]] = {}
         made: dict[str, Prepared] = {}
         features = self.features
-        stored = self.versions
         blocks = self.blocks
         shared = self.shared_blocks
         for bk in blocking_keys:
@@ -148,20 +148,18 @@ class MemoryStore:
             if versions is None:
                 self.comparisons += len(holders)
             else:
-                for k in holders:
-                    versions[k] = stored[k]
+                versions.update(dict.fromkeys(holders, _VERSION))
         return result
 
     def holders(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, dict[str, str]]:
         """Keys held by one record are left out (most keys: once stored, that is the record itself)."""
         result: dict[str, dict[str, str]] = {}
         shared = self.shared_blocks
-        versions = self.versions
         read = 0
         for bk in blocking_keys:
             many = shared.get(bk)
             if many and len(many) <= max_block_size:
-                result[bk] = {k: versions[k] for k in many}
+                result[bk] = dict.fromkeys(many, _VERSION)
                 read += len(many)
         self.comparisons += read
         return result
