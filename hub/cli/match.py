@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import gc
 import json
+import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -141,7 +142,24 @@ def _jsonl_changes(
                 yield number, BadRow(number, _reason(error))
 
 
-def _csv_record(row: dict[str, str]) -> PersonRecord:
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DATE_AND_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?$")
+
+
+def _iso_date(text: str) -> tuple[str, bool]:
+    """A spreadsheet's date as ISO 8601, and whether it was written day first: ``04/03/1950`` (a UK
+    spreadsheet's order) is 4 March 1950; ``1950-03-04 00:00:00`` (a date cell exported with its time)
+    is 1950-03-04. Anything else is returned as it is, for the contracts to judge."""
+    day_first = _DAY_FIRST.match(text)
+    if day_first:
+        day, month, year = day_first.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}", True
+    with_time = _DATE_AND_TIME.match(text)
+    return (with_time.group(1), False) if with_time else (text, False)
+
+
+def _csv_record(row: dict[str, str]) -> tuple[PersonRecord, bool]:
+    """A CSV row as a record, and whether its date of birth was written day first."""
     cell = {_column(k): (v or "").strip() for k, v in row.items() if k}
     if not cell.get("source_record_id"):
         raise ValueError("source_record_id: no source record id")
@@ -150,8 +168,9 @@ def _csv_record(row: dict[str, str]) -> PersonRecord:
         "source_record_id": cell["source_record_id"],
         "name": {field: cell[column] for column, field in _NAME_COLUMNS.items() if cell.get(column)},
     }
+    day_first = False
     if cell.get("date_of_birth"):
-        data["date_of_birth"] = cell["date_of_birth"]
+        data["date_of_birth"], day_first = _iso_date(cell["date_of_birth"])
     lines = [cell[c] for c in _ADDRESS_LINES if cell.get(c)]
     if lines or cell.get("town") or cell.get("postcode") or cell.get("uprn"):
         address: dict[str, Any] = {"lines": lines}
@@ -169,7 +188,7 @@ def _csv_record(row: dict[str, str]) -> PersonRecord:
         for column, value in cell.items()
         if column.lower().startswith("id:") and len(column) > 3 and value
     ]
-    return PersonRecord.model_validate(data)
+    return PersonRecord.model_validate(data), day_first
 
 
 def _csv_changes(
@@ -178,14 +197,18 @@ def _csv_changes(
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(_counted(handle, advance))
         _check_header(list(reader.fieldnames or ()))
+        day_first = 0
         for row in reader:
             number = reader.line_num
             try:
-                record = _csv_record(row)
+                record, turned = _csv_record(row)
             except (ValueError, ValidationError) as error:
                 yield number, BadRow(number, _reason(error))
                 continue
+            day_first += turned
             yield number, RecordChange(record.source_key, record)
+    if day_first:
+        typer.echo(f"{day_first} dates of birth were written day first (DD/MM/YYYY) and read so", err=True)
 
 
 def _check_header(headers: list[str]) -> None:

@@ -289,3 +289,27 @@ def test_a_csv_header_with_nothing_to_match_on_is_an_error(tmp_path: Path) -> No
     assert "columns not read: Forename, Surname, DOB" in result.output
     assert "error: the CSV header names no column to match on" in result.output
     assert not out.exists()
+
+
+def test_csv_dates_written_day_first_or_with_a_time_are_read(tmp_path: Path) -> None:
+    """UK spreadsheets write 04/03/1950 for 4 March 1950, and export date cells with a time of day."""
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "source_record_id,given_name,family_name,date_of_birth,postcode\n"
+        "1,Margaret,Smith,04/03/1950,M5 4WT\n"
+        "2,Margaret,Smith,1950-03-04 00:00:00,M5 4WT\n"
+        "3,Margaret,Smith,03/04/1950,M5 4WT\n"
+    )
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 dates of birth were written day first (DD/MM/YYYY) and read so" in result.output
+    changes, bad = read_changes(source, FellegiSunterEngine())
+    assert not bad
+    assert [c.prepared.features["d"] for c in changes if c.prepared] == [
+        (1950, 3, 4),
+        (1950, 3, 4),
+        (1950, 4, 3),
+    ]
+    by_id = _citizens(out)
+    assert by_id[("csv", "1")] == by_id[("csv", "2")]
