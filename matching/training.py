@@ -34,6 +34,7 @@ RULE_BLOCKS = {
     "fd": ("family", "dob"),
     "gd": ("given", "dob"),
     "ny": ("given", "family", "dob"),
+    "xd": ("given", "family", "dob"),
     "e": ("email",),
     "pg": ("address", "given"),
     "pf": ("address", "family"),
