@@ -2,8 +2,7 @@
 
 Two records become candidates when they share a key. The keys are chosen to be selective, so that the
 number of candidates per record does not grow with the population: strong identifiers; phonetic family
-name or first name with the full date of birth; either name with the full date of birth, whichever field
-it was written in; both names (in either order) with the year of birth;
+name or first name with the full date of birth; both names (in either order) with the year of birth;
 postcode with the first initial, the phonetic family name, the
 house number or the date of birth; postcode district with the flat, house number and street (the start of
 the street's name and its type: a typo in the postcode's inward code keeps the household together);
@@ -82,15 +81,6 @@ def _given_dob(view: RecordView) -> Iterator[str]:
         yield f"{view.given_sound}:{view.dob}"
 
 
-def _either_name_dob(view: RecordView) -> Iterator[str]:
-    # The first name's sound and each surname's, in one namespace: given the wrong way round, with a typo
-    # in one of them, the other name still meets its copy (fd and gd cannot: each reads one field).
-    if view.dob:
-        for name in dict.fromkeys((view.given_sound, *view.families)):
-            if name:
-                yield f"{name}:{view.dob}"
-
-
 def _names_year(view: RecordView) -> Iterator[str]:
     dob, family = view.features.get("d"), view.features.get("f")
     if dob and view.given and family:
@@ -159,7 +149,6 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("fd", "family name sounds alike, same date of birth", _family_dob),
     BlockingRule("gd", "first name sounds alike, same date of birth", _given_dob),
     BlockingRule("ny", "both names sound alike (either order), same year of birth", _names_year),
-    BlockingRule("xd", "either name sounds alike, in either field, same date of birth", _either_name_dob),
     BlockingRule("pg", "same postcode, same first initial", _postcode_initial),
     BlockingRule("pf", "same postcode, family name sounds alike", _postcode_family),
     BlockingRule("pn", "same postcode, flat and house number", _postcode_number),

@@ -34,7 +34,6 @@ RULE_BLOCKS = {
     "fd": ("family", "dob"),
     "gd": ("given", "dob"),
     "ny": ("given", "family", "dob"),
-    "xd": ("given", "family", "dob"),
     "e": ("email",),
     "pg": ("address", "given"),
     "pf": ("address", "family"),

@@ -68,16 +68,3 @@ def test_an_address_with_no_house_number_is_blocked_by_postcode_and_street() -> 
     other_street = _keys("4", "Blake", "Moody", None, line="Rose Cottage, Acacia Avenue", postcode="4869")
     assert not {k for k in a & numbered if k.startswith("ps:")}
     assert not {k for k in a & other_street if k.startswith("ps:")}
-
-
-def test_names_given_the_wrong_way_round_with_a_typo_still_meet_by_date_of_birth() -> None:
-    """ "Robin Morrison" and "Morrion Robin", born the same day, with no address or identifier in
-    common: the first name of one is the surname of the other, and the other name has a typo, so
-    neither the surname, the first name nor both names together block them. Either name with the date
-    does."""
-    a = _keys("1", "Robin", "Morrison", "1925-01-24", line=None, postcode=None)
-    b = _keys("2", "Morrion", "Robin", "1925-01-24", line=None, postcode=None)
-    assert {k.partition(":")[0] for k in a & b} == {"xd"}
-    # Other people born that day, with other names, stay apart.
-    other = _keys("3", "Ann", "Smith", "1925-01-24", line=None, postcode=None)
-    assert not a & other
