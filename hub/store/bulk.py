@@ -51,26 +51,40 @@ def chunks(session: Session, values: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 
 def one_of(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
-    """``column IN values``: ``= ANY(array)`` on PostgreSQL (one parameter, row estimates the planner
-    can use)."""
+    """``column IN values``; on PostgreSQL ``IN (SELECT ...)`` over one JSON parameter.
+
+    A semi-join, not ``= ANY(array)``: while a table is small or its statistics stale (a new hub's first
+    minutes) PostgreSQL scanned it and compared every row with every element of the array (54 ms for
+    2,000 event ids against 2,000 processed events, and it grows with the product); a semi-join is hashed
+    then, and probes the column's index once the table is large."""
     clause: ColumnElement[bool]
     if is_postgres(session):
-        clause = column == any_(text_array(list(values)))
+        clause = column.in_(
+            select(func.json_array_elements_text(cast(bindparam(None, dumps(list(values))), JSON)))
+        )
     else:
         clause = column.in_(list(values))
     return clause
 
 
-def text_array(values: Sequence[str]) -> Any:
-    """A PostgreSQL ``text[]`` expression for a list, sent as one JSON parameter: pydantic-core encodes it
-    at C speed, where the driver would adapt a list element by element in Python."""
-    return func.array(
-        select(func.json_array_elements_text(cast(bindparam(None, dumps(values)), JSON))).scalar_subquery()
-    )
+def any_of(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """``column IN values`` as ``= ANY(array)`` on PostgreSQL: for conditions OR-ed together (``a IN keys
+    OR b IN keys``), which it serves by a BitmapOr of the two indexes. With :func:`one_of`'s semi-joins
+    instead, PostgreSQL read match_edges sequentially (1.2 more blocks read per record at 100,000
+    people)."""
+    clause: ColumnElement[bool]
+    if is_postgres(session):
+        elements = select(func.json_array_elements_text(cast(bindparam(None, dumps(list(values))), JSON)))
+        clause = column == any_(func.array(elements.scalar_subquery()))
+    else:
+        clause = column.in_(list(values))
+    return clause
 
 
 ARRAY_PARAMETER = "ARRAY(SELECT json_array_elements_text(CAST({} AS json)))"
-"""The same in text SQL: ``ARRAY_PARAMETER.format(":name")`` with the parameter holding ``dumps(list)``."""
+"""A PostgreSQL ``text[]`` in text SQL, sent as one JSON parameter: ``ARRAY_PARAMETER.format(":name")``
+with the parameter holding ``dumps(list)`` (pydantic-core encodes it at C speed, where the driver would
+adapt a list element by element in Python)."""
 
 
 def dumps(value: Any) -> str:
