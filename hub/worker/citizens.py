@@ -62,15 +62,19 @@ def golden_json(golden: GoldenRecord, members: Sequence[PersonRecord] = ()) -> d
                 return sorted(systems)
         return [fv.provenance.source_system]
 
+    # A member's provenance is the same for each of its fields: written out once.
+    written: dict[Any, dict[str, Any]] = {}
+
     def value(name: str, fv: Any) -> dict[str, Any]:
         prov = fv.provenance
-        return {
-            "value": fv.value,
-            "source_system": prov.source_system,
-            "source_record_id": prov.source_record_id,
-            "updated_at": prov.updated_at.isoformat() if prov.updated_at else None,
-            "held_by": holders(name, fv),
-        }
+        origin = written.get(prov)
+        if origin is None:
+            origin = written[prov] = {
+                "source_system": prov.source_system,
+                "source_record_id": prov.source_record_id,
+                "updated_at": prov.updated_at.isoformat() if prov.updated_at else None,
+            }
+        return {"value": fv.value} | origin | {"held_by": holders(name, fv)}
 
     return {
         "fields": {name: value(name, fv) for name, fv in sorted(golden.fields.items())},
