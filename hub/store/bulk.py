@@ -10,6 +10,7 @@ speed).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -168,20 +169,23 @@ def _copy(
 ) -> None:
     """COPY ``rows`` (dicts holding ``columns``) into the table named ``into``, whose columns are
     ``table``'s, in the session's transaction."""
-    documents = [c for c in columns if isinstance(table.c[c].type, JSON)]
+    documents = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
     names = ", ".join(f'"{c}"' for c in columns)
+    values = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
     # The session's own connection, so the rows belong to its transaction.
     driver = session.connection().connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor, cursor.copy(f'COPY "{into}" ({names}) FROM STDIN') as copy:
         if documents:
             for row in rows:
-                copy.write_row(
-                    [dumps(row[c]) if c in documents and row[c] is not None else row[c] for c in columns]
-                )
+                line = list(values(row))
+                for i in documents:
+                    if line[i] is not None:
+                        line[i] = dumps(line[i])
+                copy.write_row(line)
         else:
             for row in rows:
-                copy.write_row([row[c] for c in columns])
+                copy.write_row(values(row))
 
 
 def insert_rows(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
