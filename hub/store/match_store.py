@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from hub.store.bulk import (
     ARRAY_PARAMETER,
-    any_of,
     chunks,
     delete_rows,
     dumps,
@@ -212,11 +211,10 @@ class SqlMatchStore:
         self._dropped: set[str] = set()
         self._changed: set[str] = set()
 
-    def _in(self, column: Any, values: Iterable[str], either: bool = False) -> Iterable[Any]:
-        """``column IN values``, in chunks SQLite can bind; ``either``: to be OR-ed with another."""
+    def _in(self, column: Any, values: Iterable[str]) -> Iterable[Any]:
         wanted = sorted(set(values))
         for chunk in chunks(self.session, wanted):
-            yield (any_of if either else one_of)(self.session, column, chunk)
+            yield one_of(self.session, column, chunk)
 
     def lock_blocking_keys(self, keys: Sequence[str]) -> None:
         if self.postgres and keys:
@@ -306,7 +304,7 @@ class SqlMatchStore:
         update_rows(self.session, SourceRecord, "source_key", direct)
 
     def _delete_edges(self, keys: Sequence[str]) -> None:
-        pairs = zip(self._in(MatchEdge.a, keys, True), self._in(MatchEdge.b, keys, True), strict=True)
+        pairs = zip(self._in(MatchEdge.a, keys), self._in(MatchEdge.b, keys), strict=True)
         for where_a, where_b in pairs:
             self.session.execute(delete(MatchEdge).where(or_(where_a, where_b)))
 
@@ -467,7 +465,7 @@ class SqlMatchStore:
                     found[(a, b)] = edge_from_row(a, b, weight, detail)
             return list(found.values())
         for where_a, where_b in zip(
-            self._in(MatchEdge.a, wanted, True), self._in(MatchEdge.b, wanted, True), strict=True
+            self._in(MatchEdge.a, wanted), self._in(MatchEdge.b, wanted), strict=True
         ):
             rows = self.session.execute(
                 select(MatchEdge.a, MatchEdge.b, MatchEdge.weight, MatchEdge.detail).where(
@@ -537,7 +535,7 @@ class SqlMatchStore:
         cannot: set[tuple[str, str]] = set()
         wanted = sorted(set(keys))
         for where_a, where_b in zip(
-            self._in(ManualDecision.a, wanted, True), self._in(ManualDecision.b, wanted, True), strict=True
+            self._in(ManualDecision.a, wanted), self._in(ManualDecision.b, wanted), strict=True
         ):
             for a, b, kind in self.session.execute(
                 select(ManualDecision.a, ManualDecision.b, ManualDecision.kind).where(
