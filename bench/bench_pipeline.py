@@ -195,6 +195,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def broker_pid(bootstrap: str) -> int | None:
+    """The broker this bench started (a ``tansu`` child of this process listening on ``bootstrap``'s
+    port), to read its CPU; None for a broker run elsewhere (``KAFKA_BOOTSTRAP_SERVERS``)."""
+    port = bootstrap.rsplit(":", 1)[-1]
+    for children in Path("/proc/self/task").glob("*/children"):
+        for pid in children.read_text().split():
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if any(b"tansu" in part for part in command[:1]) and any(port.encode() in c for c in command):
+                return int(pid)
+    return None
+
+
 def server_pids(conn: Any) -> list[int]:
     return list(
         conn.exec_driver_sql(
@@ -203,9 +218,12 @@ def server_pids(conn: Any) -> list[int]:
     )
 
 
-def run_workers(settings: Settings, workers: int, total_events: int) -> tuple[float, float, float]:
-    """Seconds until every event is applied, and the CPU seconds the workers and their PostgreSQL
-    server processes used meanwhile (a local server; other work on the machine hardly moves these)."""
+def run_workers(settings: Settings, workers: int, total_events: int) -> tuple[float, float, float, float]:
+    """Seconds until every event is applied, and the CPU seconds the workers, their PostgreSQL server
+    processes and the broker (if this bench started it; else 0) used meanwhile (a local server; other
+    work on the machine hardly moves these)."""
+    broker = broker_pid(settings.kafka_bootstrap_servers or "")
+    broker_before = cpu_seconds(broker) if broker else 0.0
     engine = create_engine(str(settings.database_url))
     with engine.connect() as conn:
         # A preloaded database already holds a million processed events: counting them all every two
@@ -226,7 +244,8 @@ def run_workers(settings: Settings, workers: int, total_events: int) -> tuple[fl
                     if count - stored >= total_events:
                         took = time.perf_counter() - started
                         server = sum(cpu_seconds(pid) for pid in server_pids(conn))
-                        return took, sum(cpu_seconds(p.pid) for p in procs), server
+                        broker_cpu = cpu_seconds(broker) - broker_before if broker else 0.0
+                        return took, sum(cpu_seconds(p.pid) for p in procs), server, broker_cpu
             if done != last:
                 print(
                     f"  {done:>9} / {total_events} events applied ({time.perf_counter() - started:6.1f} s)",
@@ -293,10 +312,11 @@ def one_run(
             consumer_group=f"bench-{run}.matcher",
         )
         publish_s = asyncio.run(publish(settings, events))
-        apply_s, worker_cpu, server_cpu = run_workers(settings, workers, len(events))
+        apply_s, worker_cpu, server_cpu, broker_cpu = run_workers(settings, workers, len(events))
         result = {
             "worker_cpu_ms_per_record": worker_cpu / records * 1e3,
             "postgres_cpu_ms_per_record": server_cpu / records * 1e3,
+            "broker_cpu_ms_per_record": broker_cpu / records * 1e3,
             "workers": workers,
             "events": len(events),
             "source_records": records,
@@ -345,7 +365,8 @@ def main() -> None:
                 f"{result['events_per_s']:,.0f} events/s end to end ({result['apply_s']:.1f} s); "
                 f"publish {result['publish_per_s']:,.0f} events/s; citizens={len(groups)}; "
                 f"cpu ms/record: workers {result['worker_cpu_ms_per_record']:.2f}, "
-                f"postgres {result['postgres_cpu_ms_per_record']:.2f}"
+                f"postgres {result['postgres_cpu_ms_per_record']:.2f}, "
+                f"broker {result['broker_cpu_ms_per_record']:.2f}; load {os.getloadavg()[0]:.1f}"
             )
     if len(results) > 1:
         same = all(groups == results[0][1] for _, groups in results[1:])

@@ -174,8 +174,8 @@ def run(args: argparse.Namespace, url: str) -> None:
     print(
         f"{args.people} people: {records} source records, {len(messages)} events in {took:.1f} s = "
         f"{records / took:,.0f} source records/s ({len(messages) / took:,.0f} events/s); "
-        f"python cpu {cpu / records * 1e3:.2f} ms/record; "
-        f"postgres cpu {server_cpu / records * 1e3:.2f} ms/record; "
+        f"python cpu {cpu / records * 1e3:.3f} ms/record; "
+        f"postgres cpu {server_cpu / records * 1e3:.3f} ms/record; "
         f"{statements / batches:.1f} statements per batch of {args.batch}"
     )
     read, hit = (sum(v[i] for v in blocks.values()) for i in (0, 1))

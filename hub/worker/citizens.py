@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from contracts import (
@@ -23,7 +23,7 @@ from contracts import (
     partition_key,
 )
 from contracts.rules import address_key
-from hub.store.bulk import chunks, insert_rows, one_of, update_rows, upsert_rows
+from hub.store.bulk import chunks, dumps, insert_rows, is_postgres, one_of, update_rows, upsert_rows
 from hub.store.match_store import edge_detail
 from hub.store.models import Citizen, CitizenHistory, OutboxMessage, ReviewTask, SourceRecord
 from matching.model import CitizenPlan, ReclusterPlan
@@ -62,15 +62,19 @@ def golden_json(golden: GoldenRecord, members: Sequence[PersonRecord] = ()) -> d
                 return sorted(systems)
         return [fv.provenance.source_system]
 
+    # A member's provenance is the same for each of its fields: written out once.
+    written: dict[Any, dict[str, Any]] = {}
+
     def value(name: str, fv: Any) -> dict[str, Any]:
         prov = fv.provenance
-        return {
-            "value": fv.value,
-            "source_system": prov.source_system,
-            "source_record_id": prov.source_record_id,
-            "updated_at": prov.updated_at.isoformat() if prov.updated_at else None,
-            "held_by": holders(name, fv),
-        }
+        origin = written.get(prov)
+        if origin is None:
+            origin = written[prov] = {
+                "source_system": prov.source_system,
+                "source_record_id": prov.source_record_id,
+                "updated_at": prov.updated_at.isoformat() if prov.updated_at else None,
+            }
+        return {"value": fv.value} | origin | {"held_by": holders(name, fv)}
 
     return {
         "fields": {name: value(name, fv) for name, fv in sorted(golden.fields.items())},
@@ -343,6 +347,12 @@ def open_reviews_of(session: Session, keys: Sequence[str]) -> list[tuple[int, st
     it took every open task and compared it with every key, more than 11 s in one batch of 5,000 with
     about 50,000 open tasks (800,000 records stored). By record alone only the (a, b) index serves."""
     found: list[tuple[int, str, str]] = []
+    if is_postgres(session):
+        # Each key on its own through the (a, b) index: with ``a = ANY(keys)`` PostgreSQL read the
+        # queue sequentially while it was small and compared every task with every key (100,000 people:
+        # 1.4 s over the run).
+        rows = session.execute(text(_REVIEWS_OF_PG), {"keys": dumps(list(keys))})
+        return [(task_id, a, b) for task_id, a, b, status in rows if status == "open"]
     for chunk in chunks(session, keys):
         rows = session.execute(
             select(ReviewTask.id, ReviewTask.a, ReviewTask.b, ReviewTask.status).where(
@@ -351,6 +361,12 @@ def open_reviews_of(session: Session, keys: Sequence[str]) -> list[tuple[int, st
         )
         found.extend((task_id, a, b) for task_id, a, b, status in rows if status == "open")
     return found
+
+
+_REVIEWS_OF_PG = """
+SELECT t.id, t.a, t.b, t.status FROM json_array_elements_text(CAST(:keys AS json)) AS w(k)
+CROSS JOIN LATERAL (SELECT id, a, b, status FROM review_tasks WHERE a = w.k COLLATE "C" OFFSET 0) AS t
+"""
 
 
 def _ref(key: str) -> SourceRef:
