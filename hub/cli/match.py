@@ -213,14 +213,15 @@ def _csv_changes(
 
 def _check_header(headers: list[str]) -> None:
     """Say which columns of a CSV header are not read; fail when none holds anything to match on."""
-    unread = [h for h in headers if h.strip() and not _known(_column(h))]
+    columns = [_column(h) for h in headers]
+    unread = [h for h, c in zip(headers, columns, strict=True) if c and not _known(c)]
     if unread:
         typer.echo(
             f"columns not read: {', '.join(unread)} (the columns read are {', '.join(_KEY_COLUMNS)}, "
             f"{', '.join(_PERSON_COLUMNS)} and id:SCHEME)",
             err=True,
         )
-    if not any(_column(h) in _PERSON_COLUMNS or _column(h).startswith("id:") for h in headers):
+    if not any(_known(c) and c not in _KEY_COLUMNS for c in columns):
         raise InputError(
             "the CSV header names no column to match on: it needs at least one of "
             f"{', '.join(_PERSON_COLUMNS)} or an id:SCHEME column"
