@@ -15,6 +15,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import NoReturn
 
 import pytest
@@ -123,6 +124,21 @@ def new_postgres_database() -> Iterator[str]:
             yield url
         finally:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def new_hub_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, migrated hub database on the backing a fixture's ``request.param`` names:
+    ``"sqlite"`` (a file in ``tmp_path``) or ``"postgresql"`` (skips, or fails under CI, when PostgreSQL is
+    not there; dropped afterwards). For a fixture to yield from."""
+    if request.param == "sqlite":
+        from hub.store.migrate import upgrade
+
+        url = f"sqlite:///{tmp_path / 'hub.db'}"
+        upgrade(url)
+        yield url
+        return
+    request.getfixturevalue("postgres_url")
+    yield from new_postgres_database()
 
 
 @pytest.fixture(scope="session")

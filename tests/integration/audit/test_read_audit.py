@@ -14,23 +14,14 @@ from sqlalchemy import event, text
 from hub.audit import repository as audit
 from hub.auth.principal import Principal, Role
 from hub.store.db import Database
-from hub.store.migrate import upgrade
-from tests.support.fixtures import new_postgres_database
+from tests.support.fixtures import new_hub_database
 
 AGENT = Principal(subject="a.khan", role=Role.AGENT, line="council_tax", purpose="council_tax_enquiry")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hub.sqlite'}"
-        upgrade(url)
-        database = Database(url)
-        yield database
-        database.dispose()
-        return
-    request.getfixturevalue("postgres_url")  # skips (fails under CI) when PostgreSQL is not there
-    for url in new_postgres_database():
+    for url in new_hub_database(request, tmp_path):
         database = Database(url)
         yield database
         database.dispose()

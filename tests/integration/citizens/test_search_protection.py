@@ -18,9 +18,8 @@ from hub.auth.principal import Principal, Role
 from hub.citizens.search import SearchQuery
 from hub.citizens.service import run_search
 from hub.store.db import Database
-from hub.store.migrate import upgrade
 from hub.store.models import Citizen, Identifier, SourceRecord
-from tests.support.fixtures import new_postgres_database
+from tests.support.fixtures import new_hub_database
 
 T = datetime(2024, 1, 1, tzinfo=UTC)
 AGENT = Principal(subject="a.khan", role=Role.AGENT, line="council_tax", purpose="council_tax_enquiry")
@@ -50,14 +49,7 @@ def _citizen(citizen_id: str) -> dict[str, Any]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hub.sqlite'}"
-        upgrade(url)
-        urls: Iterator[str] = iter([url])
-    else:
-        request.getfixturevalue("postgres_url")  # skips (fails under CI) when PostgreSQL is not there
-        urls = new_postgres_database()
-    for url in urls:
+    for url in new_hub_database(request, tmp_path):
         database = Database(url)
         with database.unit_of_work() as session:
             session.execute(insert(Citizen), [_citizen(c) for c in ("c-protected", "c-open", "c-moved-on")])

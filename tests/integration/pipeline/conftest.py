@@ -10,7 +10,7 @@ import pytest
 from hub.settings import Settings
 from hub.store.db import Database
 from hub.store.migrate import upgrade
-from tests.support.fixtures import new_postgres_database
+from tests.support.fixtures import new_hub_database, new_postgres_database
 from tests.support.settings import kafka_settings
 
 
@@ -45,11 +45,7 @@ def backing(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def hub_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A new, migrated hub database on each backing (SQLite, then PostgreSQL)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hub.db'}"
-        upgrade(url)
-    else:
-        url = request.getfixturevalue("fresh_postgres")
-    db = Database(url)
-    yield db
-    db.dispose()
+    for url in new_hub_database(request, tmp_path):
+        db = Database(url)
+        yield db
+        db.dispose()

@@ -14,9 +14,8 @@ from sqlalchemy import select
 
 from hub.store.bulk import STAGE_AT_LEAST, update_rows, upsert_rows
 from hub.store.db import Database
-from hub.store.migrate import upgrade
 from hub.store.models import Citizen, SourceRecord
-from tests.support.fixtures import new_postgres_database
+from tests.support.fixtures import new_hub_database
 
 EARLIER = datetime(2024, 12, 1, tzinfo=UTC)
 WHEN = datetime(2025, 1, 1, tzinfo=UTC)
@@ -25,17 +24,9 @@ LATER = datetime(2025, 2, 1, tzinfo=UTC)
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hub.db'}"
-        upgrade(url)
-        database = Database(url)
-        yield database
-        database.dispose()
-        return
-    request.getfixturevalue("postgres_url")
-    for url in new_postgres_database():
-        # One pooled connection: every transaction below reuses it (and its staging tables).
-        database = Database(url, pool_size=1)
+    for url in new_hub_database(request, tmp_path):
+        # On PostgreSQL one pooled connection: every transaction below reuses it (and its staging tables).
+        database = Database(url, pool_size=1) if url.startswith("postgresql") else Database(url)
         yield database
         database.dispose()
 
