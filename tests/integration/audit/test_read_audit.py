@@ -4,8 +4,6 @@ written the read fails and nothing of it is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,17 +12,13 @@ from sqlalchemy import event, text
 from hub.audit import repository as audit
 from hub.auth.principal import Principal, Role
 from hub.store.db import Database
-from tests.support.fixtures import new_hub_database
 
 AGENT = Principal(subject="a.khan", role=Role.AGENT, line="council_tax", purpose="council_tax_enquiry")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    for url in new_hub_database(request, tmp_path):
-        database = Database(url)
-        yield database
-        database.dispose()
+@pytest.fixture
+def db(hub_database: Database) -> Database:
+    return hub_database
 
 
 class _Wire:

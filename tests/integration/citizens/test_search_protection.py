@@ -4,9 +4,7 @@ protected is asked in the statements that find them, not in statements of its ow
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +17,6 @@ from hub.citizens.search import SearchQuery
 from hub.citizens.service import run_search
 from hub.store.db import Database
 from hub.store.models import Citizen, Identifier, SourceRecord
-from tests.support.fixtures import new_hub_database
 
 T = datetime(2024, 1, 1, tzinfo=UTC)
 AGENT = Principal(subject="a.khan", role=Role.AGENT, line="council_tax", purpose="council_tax_enquiry")
@@ -47,25 +44,23 @@ def _citizen(citizen_id: str) -> dict[str, Any]:
     return {"citizen_id": citizen_id, "golden": golden, "created_at": T, "updated_at": T}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    for url in new_hub_database(request, tmp_path):
-        database = Database(url)
-        with database.unit_of_work() as session:
-            session.execute(insert(Citizen), [_citizen(c) for c in ("c-protected", "c-open", "c-moved-on")])
-            session.execute(
-                insert(SourceRecord),
-                [
-                    _record("housing/H1", "c-protected", PROTECTED),
-                    _record("council_tax/C1", "c-protected", OPEN),
-                    _record("housing/H2", "c-open", OPEN),
-                    # Once protected, no longer: the protected record was deleted (its payload kept).
-                    _record("housing/H3", "c-moved-on", PROTECTED, deleted=True),
-                    _record("council_tax/C3", "c-moved-on", OPEN),
-                ],
-            )
-        yield database
-        database.dispose()
+@pytest.fixture
+def db(hub_database: Database) -> Database:
+    """A hub database on each backing, holding a protected citizen, an open one and one moved on."""
+    with hub_database.unit_of_work() as session:
+        session.execute(insert(Citizen), [_citizen(c) for c in ("c-protected", "c-open", "c-moved-on")])
+        session.execute(
+            insert(SourceRecord),
+            [
+                _record("housing/H1", "c-protected", PROTECTED),
+                _record("council_tax/C1", "c-protected", OPEN),
+                _record("housing/H2", "c-open", OPEN),
+                # Once protected, no longer: the protected record was deleted (its payload kept).
+                _record("housing/H3", "c-moved-on", PROTECTED, deleted=True),
+                _record("council_tax/C3", "c-moved-on", OPEN),
+            ],
+        )
+    return hub_database
 
 
 class _Reads:

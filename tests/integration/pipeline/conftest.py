@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from hub.settings import Settings
-from hub.store.db import Database
 from hub.store.migrate import upgrade
-from tests.support.fixtures import new_hub_database, new_postgres_database
+from tests.support.fixtures import new_postgres_database
 from tests.support.settings import kafka_settings
 
 
@@ -40,12 +39,3 @@ def backing(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     bootstrap = request.getfixturevalue("kafka_bootstrap")
     url = request.getfixturevalue("fresh_postgres")
     return kafka_settings(bootstrap, database_url=url, data_dir=tmp_path, worker_poll_timeout_ms=200)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def hub_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A new, migrated hub database on each backing (SQLite, then PostgreSQL)."""
-    for url in new_hub_database(request, tmp_path):
-        db = Database(url)
-        yield db
-        db.dispose()
