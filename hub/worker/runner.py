@@ -20,6 +20,7 @@ from hub.store.match_store import prune_blocking_changes
 from hub.store.statistics import analyse_stale_tables
 from hub.worker.batch import BatchResult, apply_batch
 from hub.worker.outbox import prune_outbox, relay_once
+from hub.worker.retry import in_unit_of_work
 from matching.incremental import IncrementalMatcher
 from matching.ports import MatchEngine
 
@@ -29,15 +30,6 @@ _PRUNE_EVERY_SECONDS = 60
 """How often a worker forgets old blocking-key changes (hub.store.match_store.prune_blocking_changes) and
 deletes outbound events published longer ago than the retention (hub.worker.outbox.prune_outbox), and
 refreshes stale planner statistics (hub.store.statistics)."""
-
-# Deadlock detected, serialisation failure, and a unique violation: during a rebalance two members can
-# briefly hold the same batch; the loser's retry then finds its events processed and skips them.
-_RETRYABLE = {"40P01", "40001", "23505"}
-
-
-def _retryable(error: DBAPIError) -> bool:
-    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
-    return code in _RETRYABLE or "database is locked" in str(error.orig)
 
 
 @contextlib.contextmanager
@@ -83,24 +75,19 @@ class Worker:
             return self._apply(messages)
 
     def _apply(self, messages: Sequence[Message]) -> BatchResult:
-        for attempt in range(8):
-            try:
-                with self.db.unit_of_work() as session:
-                    result = apply_batch(
-                        session,
-                        self.matcher,
-                        messages,
-                        self.settings.topic_citizen_changes,
-                        self.settings.topic_dead_letter,
-                        self.survivorship,
-                    )
-                self._prune()
-                return result
-            except DBAPIError as error:
-                if not _retryable(error) or attempt == 7:
-                    raise
-                log.warning("batch_retry", attempt=attempt + 1, reason=type(error.orig).__name__)
-        raise AssertionError("unreachable")
+        result = in_unit_of_work(
+            self.db,
+            lambda session: apply_batch(
+                session,
+                self.matcher,
+                messages,
+                self.settings.topic_citizen_changes,
+                self.settings.topic_dead_letter,
+                self.survivorship,
+            ),
+        )
+        self._prune()
+        return result
 
     def _prune(self) -> None:
         """Now and then, in a short transaction of its own (the batch has committed by now)."""
