@@ -52,6 +52,71 @@ def db_upgrade() -> None:
     typer.echo("database is up to date")
 
 
+@db_app.command("export")
+def db_export(
+    out: Annotated[Path, typer.Argument(help="Where to write the records (.jsonl)")],
+) -> None:
+    """Write every live source record the hub holds as PersonRecord JSON, one a line, for `citizen-hub
+    match train` (it holds residents' personal data: keep the file as safe as the database)."""
+    from hub.store.db import Database
+    from hub.store.export import export_records
+
+    settings = load_settings()
+    db = Database(settings.effective_database_url)
+    try:
+        with out.open("w", encoding="utf-8") as handle:
+            written = export_records(db, handle)
+    except OSError as error:
+        raise fail(f"cannot write {out}: {error.strerror}") from None
+    finally:
+        db.dispose()
+    typer.echo(f"wrote {written} source records to {out}")
+
+
+@db_app.command("rematch")
+def db_rematch(
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Source records matched again per transaction")
+    ] = 1000,
+) -> None:
+    """Match every stored source record again under the match parameters in force (after setting
+    CITIZEN_HUB_MATCH_PARAMS_FILE to a trained file); changed citizens are announced as a worker would."""
+    from hub.engine import EngineConfigError, engine_from_settings, survivorship_from_settings
+    from hub.store.db import Database
+    from hub.store.migrate import upgrade
+    from hub.worker.rematch import RematchResult, rematch
+    from matching.incremental import IncrementalMatcher
+
+    settings = load_settings()
+    try:
+        matcher = IncrementalMatcher(engine_from_settings(settings))
+        survivorship = survivorship_from_settings(settings)
+    except EngineConfigError as error:
+        raise fail(str(error)) from None
+    upgrade(settings.effective_database_url)
+    db = Database(settings.effective_database_url)
+
+    def said(result: RematchResult) -> str:
+        c = result.citizens
+        return (
+            f"{result.records} source records matched again: {c.created} citizens new, {c.changed} changed, "
+            f"{c.merged} merges, {c.split} splits"
+        )
+
+    try:
+        total = rematch(
+            db,
+            matcher,
+            settings.topic_citizen_changes,
+            survivorship,
+            batch_size,
+            progress=lambda so_far: typer.echo(said(so_far), err=True),
+        )
+    finally:
+        db.dispose()
+    typer.echo(said(total) + " (a worker publishes the announcements)")
+
+
 @contracts_app.command("export")
 def contracts_export(directory: Annotated[Path, typer.Argument(help="Where to write the schemas")]) -> None:
     """Write one JSON Schema file per message type."""

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Float,
     Integer,
     Table,
+    and_,
     any_,
     bindparam,
     cast,
@@ -194,11 +195,15 @@ def upsert_rows(
     keys: Sequence[str],
     update_columns: Sequence[str] | None,
     newer: Sequence[str] = (),
+    or_same: bool = False,
+    only_if: tuple[str, str] | None = None,
 ) -> None:
     """Insert rows, or on a conflict over ``keys`` update ``update_columns`` (``None``: do nothing).
 
     With ``newer`` (column names), a conflicting row is only updated when the incoming values of those
-    columns are greater, as a tuple: the newest change wins even between concurrent transactions.
+    columns are greater, as a tuple: the newest change wins even between concurrent transactions. With
+    ``or_same`` as well, equal values update it too (the same change, prepared again). With ``only_if``
+    (a column and a value), a conflicting row is only updated while that column holds that value.
     """
     table: Table = model.__table__
     if not rows:
@@ -213,21 +218,30 @@ def upsert_rows(
             if update_columns
             else "DO NOTHING"
         )
+        conditions: list[str] = []
         if update_columns and newer:
             mine = ", ".join(f'"{table.name}"."{c}"' for c in newer)
             theirs = ", ".join(f'excluded."{c}"' for c in newer)
-            action += f" WHERE ({mine}) < ({theirs})"
+            conditions.append(f"({mine}) {'<=' if or_same else '<'} ({theirs})")
+        if update_columns and only_if:
+            column, value = only_if
+            conditions.append(f'"{table.name}"."{column}" = ' + "'" + value.replace("'", "''") + "'")
+        if conditions:
+            action += " WHERE " + " AND ".join(conditions)
         session.execute(
             text(f'INSERT INTO "{table.name}" ({names}) {source} ON CONFLICT ({target}) {action}'), params
         )
         return
     statement = sqlite.insert(table)
     if update_columns:
-        condition = None
+        condition: ColumnElement[bool] | None = None
         if newer:
-            condition = tuple_(*(table.c[c] for c in newer)) < tuple_(
-                *(getattr(statement.excluded, c) for c in newer)
-            )
+            mine_now = tuple_(*(table.c[c] for c in newer))
+            incoming = tuple_(*(getattr(statement.excluded, c) for c in newer))
+            condition = mine_now <= incoming if or_same else mine_now < incoming
+        if only_if:
+            held = table.c[only_if[0]] == only_if[1]
+            condition = held if condition is None else and_(condition, held)
         statement = statement.on_conflict_do_update(
             index_elements=list(keys),
             set_={c: getattr(statement.excluded, c) for c in update_columns},

@@ -187,6 +187,8 @@ class SqlMatchStore:
     membership are added to them and :meth:`apply` writes each row once (an insert, or an update of a
     row whose stored change is older). Until then the store answers for them from memory.
     ``previous_blocking`` holds the stored blocking keys of pending records that already existed.
+    ``same_change_replaces``: a pending row also replaces a stored row of the same change (its
+    ``occurred_at`` and ``event_id``), as when stored records are matched again.
     """
 
     single_writer = False
@@ -197,8 +199,10 @@ class SqlMatchStore:
         session: Session,
         pending: dict[str, dict[str, Any]] | None = None,
         previous_blocking: dict[str, list[str]] | None = None,
+        same_change_replaces: bool = False,
     ) -> None:
         self.session = session
+        self.same_change_replaces = same_change_replaces
         self.postgres = is_postgres(session)
         self.comparisons = 0
         self.pending = pending if pending is not None else {}
@@ -596,6 +600,7 @@ class SqlMatchStore:
             ["source_key"],
             columns,
             newer=("occurred_at", "event_id"),
+            or_same=self.same_change_replaces,
         )
         self.pending.clear()
         self._prepared.clear()

@@ -261,7 +261,10 @@ class ReviewTask(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (UniqueConstraint("a", "b", name="uq_review_tasks_pair"),)
+    __table_args__ = (
+        UniqueConstraint("a", "b", name="uq_review_tasks_pair"),
+        Index("ix_review_tasks_b", "b"),
+    )
 
 
 class OutboxMessage(Base):

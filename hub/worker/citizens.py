@@ -320,17 +320,37 @@ def _open_reviews(
             "detail": edge_detail(e),
             "status": "open",
             "created_at": now,
+            "decided_at": None,
+            "assigned_to": None,
+            "claimed_at": None,
         }
         for e in plan.reviews
     ]
-    upsert_rows(session, ReviewTask, rows, ["a", "b"], None)
+    # A new uncertain pair opens a task; one that was settled without a person (its records were one
+    # citizen, or no longer in doubt) and is in doubt again opens it again. An open task stays as it is
+    # (whoever claimed it keeps it); one a person decided is never asked again (the decision holds).
+    upsert_rows(
+        session,
+        ReviewTask,
+        rows,
+        ["a", "b"],
+        ["weight", "detail", "status", "created_at", "decided_at", "assigned_to", "claimed_at"],
+        only_if=("status", "settled"),
+    )
     # Pairs that now sit in one citizen no longer need a person (only a changed citizen can newly hold
-    # both records of a pair).
+    # both records of a pair). Nor does a pair of a record scored again (changed, or matched again) that
+    # is no longer uncertain, or a pair with a deleted record: every uncertain pair of a re-scored record
+    # is among the plan's reviews.
     where = {k: c.citizen_id for c in changed for k in c.members}
+    rescored = plan.touched_records | set(plan.removed)
+    uncertain = {(e.a, e.b) for e in plan.reviews}
+    tasks = dict.fromkeys(open_reviews_of(session, sorted(set(where) | rescored)))
+    tasks.update(dict.fromkeys(open_reviews_of(session, sorted(rescored), column="b")))
     settled = [
         task_id
-        for task_id, a, b in open_reviews_of(session, sorted(where))
-        if where.get(a) is not None and where.get(a) == where.get(b)
+        for task_id, a, b in tasks
+        if (where.get(a) is not None and where.get(a) == where.get(b))
+        or ((a in rescored or b in rescored) and (a, b) not in uncertain)
     ]
     if settled:
         session.execute(
@@ -339,34 +359,40 @@ def _open_reviews(
     return len(rows)
 
 
-def open_reviews_of(session: Session, keys: Sequence[str]) -> list[tuple[int, str, str]]:
-    """The open review tasks whose first record is one of ``keys``, as (id, a, b).
+def open_reviews_of(session: Session, keys: Sequence[str], column: str = "a") -> list[tuple[int, str, str]]:
+    """The open review tasks whose first record (``column="b"``: second) is one of ``keys``, as (id, a, b).
 
     The status is checked here, not in SQL: with ``status = 'open'`` in the query PostgreSQL could use
     the status index, and did while its statistics lagged behind a growing queue (nobody working it):
     it took every open task and compared it with every key, more than 11 s in one batch of 5,000 with
-    about 50,000 open tasks (800,000 records stored). By record alone only the (a, b) index serves."""
-    found: list[tuple[int, str, str]] = []
+    about 50,000 open tasks (800,000 records stored). By record alone only the (a, b) index (or the
+    index on b) serves."""
+    if not keys:
+        return []
     if is_postgres(session):
-        # Each key on its own through the (a, b) index: with ``a = ANY(keys)`` PostgreSQL read the
-        # queue sequentially while it was small and compared every task with every key (100,000 people:
+        # Each key on its own through the index: with ``a = ANY(keys)`` PostgreSQL read the queue
+        # sequentially while it was small and compared every task with every key (100,000 people:
         # 1.4 s over the run).
-        rows = session.execute(text(_REVIEWS_OF_PG), {"keys": dumps(list(keys))})
+        rows = session.execute(text(_REVIEWS_OF_PG[column]), {"keys": dumps(list(keys))})
         return [(task_id, a, b) for task_id, a, b, status in rows if status == "open"]
+    found: list[tuple[int, str, str]] = []
     for chunk in chunks(session, keys):
         rows = session.execute(
             select(ReviewTask.id, ReviewTask.a, ReviewTask.b, ReviewTask.status).where(
-                one_of(session, ReviewTask.a, chunk)
+                one_of(session, getattr(ReviewTask, column), chunk)
             )
         )
         found.extend((task_id, a, b) for task_id, a, b, status in rows if status == "open")
     return found
 
 
-_REVIEWS_OF_PG = """
+_REVIEWS_OF_PG = {
+    column: f"""
 SELECT t.id, t.a, t.b, t.status FROM json_array_elements_text(CAST(:keys AS json)) AS w(k)
-CROSS JOIN LATERAL (SELECT id, a, b, status FROM review_tasks WHERE a = w.k COLLATE "C" OFFSET 0) AS t
+CROSS JOIN LATERAL (SELECT id, a, b, status FROM review_tasks WHERE {column} = w.k COLLATE "C" OFFSET 0) AS t
 """
+    for column in ("a", "b")
+}
 
 
 def _ref(key: str) -> SourceRef:

@@ -12,7 +12,7 @@ from pydantic_core import from_json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import PersonRecordEvent, ServiceEventEvent, SourceRecordDeletedEvent
+from contracts import PersonRecord, PersonRecordEvent, ServiceEventEvent, SourceRecordDeletedEvent
 from hub.store.bulk import chunks, delete_where_in, insert_rows, one_of, upsert_rows
 from hub.store.models import DataQualityIssue, Identifier, ServiceEventRow, SourceRecord
 from matching.model import RecordChange
@@ -37,8 +37,8 @@ class StoredBatch:
 _SEARCH_COLUMNS = ("family_norm", "given_norm", "birth_date", "birth_year", "postcode", "postcode_district")
 
 
-def _search_columns(event: PersonRecordEvent) -> dict[str, Any]:
-    record = event.payload
+def search_columns(record: PersonRecord) -> dict[str, Any]:
+    """The columns agents' searches read, from a source record."""
     dob = record.date_of_birth
     postcode = next((a.postcode for a in record.addresses if a.postcode and not a.postcode_invalid), None)
     return {
@@ -103,7 +103,7 @@ def store_record_events(
             "received_at": now,
         }
         if isinstance(event, PersonRecordEvent):
-            row |= {"payload": payload.model_dump_json(), "deleted": False} | _search_columns(event)
+            row |= {"payload": payload.model_dump_json(), "deleted": False} | search_columns(payload)
             result.changes.append(RecordChange(key, event.payload))
         else:
             row |= {"payload": None, "deleted": True} | dict.fromkeys(_SEARCH_COLUMNS)

@@ -133,3 +133,42 @@ def test_updates_touch_only_the_rows_they_name(db: Database) -> None:
     for citizen_id, version, golden in rows:
         n = int(citizen_id[1:])
         assert (version, golden) == ((2, {"fields": {"n": -n}}) if n < count else (1, {"fields": {"n": n}}))
+
+
+@pytest.mark.parametrize("count", [STAGE_AT_LEAST - 1, STAGE_AT_LEAST])
+def test_conditional_upserts_replace_the_same_change_or_a_row_holding_a_value(
+    db: Database, count: int
+) -> None:
+    columns = [c for c in record(0, WHEN, "") if c != "source_key"]
+    with db.unit_of_work() as session:
+        upsert_rows(
+            session, SourceRecord, [record(n, WHEN, "a") for n in range(count)], ["source_key"], columns
+        )
+    # The same change, prepared again, replaces the row only with ``or_same``.
+    again = [record(n, WHEN, "a", citizen="again") for n in range(count)]
+    with db.unit_of_work() as session:
+        upsert_rows(session, SourceRecord, again, ["source_key"], columns, newer=("occurred_at", "event_id"))
+    assert {v[1] for v in stored(db).values()} == {None}
+    with db.unit_of_work() as session:
+        upsert_rows(
+            session,
+            SourceRecord,
+            again,
+            ["source_key"],
+            columns,
+            newer=("occurred_at", "event_id"),
+            or_same=True,
+        )
+    assert {v[1] for v in stored(db).values()} == {"again"}
+    # ``only_if``: only rows whose column holds the value are updated.
+    marked = [record(n, WHEN, "a", citizen="held" if n % 2 else None) for n in range(count)]
+    with db.unit_of_work() as session:
+        upsert_rows(session, SourceRecord, marked, ["source_key"], ["citizen_id"])
+    replacing = [record(n, WHEN, "a", citizen="replaced") for n in range(count)]
+    with db.unit_of_work() as session:
+        upsert_rows(
+            session, SourceRecord, replacing, ["source_key"], ["citizen_id"], only_if=("citizen_id", "held")
+        )
+    found = stored(db)
+    for n in range(count):
+        assert found[f"sys/{n:05d}"][1] == ("replaced" if n % 2 else None)
