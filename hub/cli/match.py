@@ -221,6 +221,11 @@ def _check_header(headers: list[str]) -> None:
             f"{', '.join(_PERSON_COLUMNS)} and id:SCHEME)",
             err=True,
         )
+    if "source_record_id" not in columns:
+        raise InputError(
+            "the CSV header has no source_record_id column: every row needs an id of its own, by which "
+            "clusters.csv names it"
+        )
     if not any(_known(c) and c not in _KEY_COLUMNS for c in columns):
         raise InputError(
             "the CSV header names no column to match on: it needs at least one of "
@@ -477,7 +482,7 @@ def match_command(
             writer.writerow([system, record_id, store.citizen[key]])
     typer.echo(
         f"matched {len(written)} records into {len(set(store.citizen.values()))} citizens"
-        f" ({len(bad)} lines not read): wrote {out}",
+        f" ({len(bad)} {'line' if len(bad) == 1 else 'lines'} not read): wrote {out}",
         err=True,
     )
 

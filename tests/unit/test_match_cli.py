@@ -308,3 +308,14 @@ def test_csv_dates_written_day_first_or_with_a_time_are_read(tmp_path: Path) -> 
         (1950, 4, 3),
     ]
     assert by_id[("csv", "1")] == by_id[("csv", "2")]
+
+
+def test_a_csv_header_with_no_record_ids_is_an_error(tmp_path: Path) -> None:
+    """Without a source_record_id column no row can be named in clusters.csv: one line says so, rather
+    than one line per row."""
+    source = tmp_path / "people.csv"
+    source.write_text("given_name,family_name\nJohn,Smith\nJon,Smith\n")
+    result = runner.invoke(app, ["match", str(source), "--out", str(tmp_path / "clusters.csv")])
+    assert result.exit_code == 1
+    assert "error: the CSV header has no source_record_id column" in result.output
+    assert "line 2" not in result.output
