@@ -158,35 +158,36 @@ def _iso_date(text: str) -> tuple[str, bool]:
     return (with_time.group(1), False) if with_time else (text, False)
 
 
-def _csv_record(row: dict[str, str]) -> tuple[PersonRecord, bool]:
-    """A CSV row as a record, and whether its date of birth was written day first."""
-    cell = {_column(k): (v or "").strip() for k, v in row.items() if k}
-    if not cell.get("source_record_id"):
+def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, bool]:
+    """A CSV row (its non-empty cells by column) as a record, and whether its date of birth was written
+    day first."""
+    record_id = cell.get("source_record_id")
+    if not record_id:
         raise ValueError("source_record_id: no source record id")
+    get = cell.get
     data: dict[str, Any] = {
-        "source_system": (cell.get("source_system") or "csv").lower(),
-        "source_record_id": cell["source_record_id"],
-        "name": {field: cell[column] for column, field in _NAME_COLUMNS.items() if cell.get(column)},
+        "source_system": (get("source_system") or "csv").lower(),
+        "source_record_id": record_id,
+        "name": {field: cell[column] for column, field in _NAME_COLUMNS.items() if column in cell},
     }
     day_first = False
-    if cell.get("date_of_birth"):
+    if "date_of_birth" in cell:
         data["date_of_birth"], day_first = _iso_date(cell["date_of_birth"])
-    lines = [cell[c] for c in _ADDRESS_LINES if cell.get(c)]
-    if lines or cell.get("town") or cell.get("postcode") or cell.get("uprn"):
-        address: dict[str, Any] = {"lines": lines}
+    lines = [cell[c] for c in _ADDRESS_LINES if c in cell]
+    if lines or "town" in cell or "postcode" in cell or "uprn" in cell:
+        address: dict[str, Any] = {"lines": lines, "country": get("country") or "GB"}
         for column in ("town", "postcode", "uprn"):
-            if cell.get(column):
+            if column in cell:
                 address[column] = cell[column]
-        address["country"] = cell.get("country") or "GB"
         data["addresses"] = [address]
-    if cell.get("phone"):
+    if "phone" in cell:
         data["phones"] = [cell["phone"]]
-    if cell.get("email"):
+    if "email" in cell:
         data["emails"] = [cell["email"]]
     data["identifiers"] = [
         {"scheme": column[3:], "value": value}
         for column, value in cell.items()
-        if column.lower().startswith("id:") and len(column) > 3 and value
+        if column.startswith("id:") and len(column) > 3
     ]
     return PersonRecord.model_validate(data), day_first
 
@@ -195,13 +196,21 @@ def _csv_changes(
     path: Path, advance: Callable[[int], object] | None = None
 ) -> Iterator[tuple[int, RecordChange | BadRow]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(_counted(handle, advance))
-        _check_header(list(reader.fieldnames or ()))
+        reader = csv.reader(_counted(handle, advance))
+        headers = next(reader, [])
+        _check_header(headers)
+        # Each header's column once (a blank header's cells are not read); a row keeps its non-empty cells.
+        # A short row (spreadsheets drop trailing empty cells) lacks the rest; cells past the header are
+        # not read.
+        columns = [_column(h) if h else "" for h in headers]
         day_first = 0
         for row in reader:
             number = reader.line_num
+            if not row:
+                continue
+            cell = {c: v.strip() for c, v in zip(columns, row, strict=False) if c and v and not v.isspace()}
             try:
-                record, turned = _csv_record(row)
+                record, turned = _csv_record(cell)
             except (ValueError, ValidationError) as error:
                 yield number, BadRow(number, _reason(error))
                 continue

@@ -319,3 +319,23 @@ def test_a_csv_header_with_no_record_ids_is_an_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "error: the CSV header has no source_record_id column" in result.output
     assert "line 2" not in result.output
+
+
+def test_csv_rows_shorter_or_longer_than_the_header_are_read_by_their_cells(tmp_path: Path) -> None:
+    """Spreadsheets drop a row's trailing empty cells; a cell past the header has no column to be read."""
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "source_record_id,given_name,family_name,date_of_birth,postcode\n"
+        "1,John,Smith,1980-01-02,M5 4WT\n"
+        "2,John,Smith,1980-01-02\n"
+        "\n"
+        "3,Jon,Smith,1980-01-02,M5 4WT,stray\n"
+    )
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    by_id = {
+        row["source_record_id"]: row["citizen_id"] for row in csv.DictReader(out.read_text().splitlines())
+    }
+    assert sorted(by_id) == ["1", "2", "3"]
+    assert len(set(by_id.values())) == 1
