@@ -186,6 +186,7 @@ def standard_email(value: str) -> str:
     return text
 
 
+@lru_cache(maxsize=262144)
 def street_name(street: str) -> tuple[str, str]:
     """A street's own name and its thoroughfare type, from the street and locality words.
 

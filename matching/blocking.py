@@ -33,14 +33,22 @@ class RecordView:
         dob = features.get("d")
         self.dob = f"{dob[0]}-{dob[1]}-{dob[2]}" if dob and dob[1] is not None and dob[2] is not None else ""
         family = features.get("f", "")
-        names = [family.replace(" ", "")] if family else []
-        if " " in family:
-            names.extend(family.split())
-        names.extend(other.replace(" ", "") for other in features.get("fo", ()))
-        self.families = [phonetic(n) for n in dict.fromkeys(names) if len(n) > 1]
+        others = features.get("fo")
+        if " " in family or others:
+            names = [family.replace(" ", "")] if family else []
+            names.extend(family.split() if " " in family else ())
+            names.extend(other.replace(" ", "") for other in others or ())
+            self.families = [phonetic(n) for n in dict.fromkeys(names) if len(n) > 1]
+        else:  # one word, no other family names (most records)
+            self.families = [phonetic(family)] if len(family) > 1 else []
         self.given = features.get("g", "")
         self.given_sound = phonetic(self.given) if self.given else ""
-        self.postcodes = list(dict.fromkeys(a[0] for a in features.get("a", ()) if a[0]))
+        addresses = features.get("a", ())
+        if len(addresses) == 1:
+            first = addresses[0][0]
+            self.postcodes = [first] if first else []
+        else:
+            self.postcodes = list(dict.fromkeys(a[0] for a in addresses if a[0]))
 
 
 @dataclass(frozen=True, slots=True)
