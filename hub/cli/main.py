@@ -6,6 +6,7 @@ import asyncio
 import json
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -103,14 +104,16 @@ def db_rematch(
             f"{c.merged} merges, {c.split} splits"
         )
 
+    last_said = [time.monotonic()]
+
+    def now_and_then(so_far: RematchResult) -> None:  # a line every few seconds on a long run
+        if time.monotonic() - last_said[0] >= 5.0:
+            last_said[0] = time.monotonic()
+            typer.echo(said(so_far), err=True)
+
     try:
         total = rematch(
-            db,
-            matcher,
-            settings.topic_citizen_changes,
-            survivorship,
-            batch_size,
-            progress=lambda so_far: typer.echo(said(so_far), err=True),
+            db, matcher, settings.topic_citizen_changes, survivorship, batch_size, progress=now_and_then
         )
     finally:
         db.dispose()
