@@ -1,0 +1,154 @@
+"""Records with no address (a library or parking list: names and a date of birth): blocking by both
+names alone, for them only, as tables of literal record pairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts import PersonRecord
+from matching.blocking import RULES, blocking_keys
+from matching.engine import FellegiSunterEngine
+from matching.incremental import IncrementalMatcher
+from matching.memory import MemoryStore
+from matching.model import RecordChange
+from matching.standardise import features_of
+from tests.unit.matching.helpers import person
+
+
+def thin(rid: str, given: str | None, family: str | None, dob: str | None = None) -> PersonRecord:
+    """A record with names and a date of birth only."""
+    return person(rid, given, family, dob, line=None, postcode=None)
+
+
+def _keys(record: PersonRecord) -> set[str]:
+    return set(blocking_keys(features_of(record)))
+
+
+BLOCKED = [
+    # id, left, right, the rules (key prefixes) their shared keys come from
+    (
+        "year of birth mistyped: no date or year key in common, both names",
+        thin("1", "Robin", "Morrison", "1970-01-02"),
+        thin("2", "Robin", "Morison", "1907-01-02"),
+        {"nn"},
+    ),
+    (
+        "names given the wrong way round",
+        thin("1", "Robin", "Morrison", "1970-01-02"),
+        thin("2", "Morrison", "Robin", "1971-03-04"),
+        {"nn"},
+    ),
+    (
+        "one of them with no date of birth",
+        thin("1", "Robin", "Morrison", "1970-01-02"),
+        thin("2", "Robin", "Morrison"),
+        {"nn"},
+    ),
+    (
+        "one surname of a double-barrelled name",
+        thin("1", "Robin", "Morrison-Jones", "1970-01-02"),
+        thin("2", "Robin", "Morrison", "1907-01-02"),
+        {"nn"},
+    ),
+    (
+        "same date of birth: the usual keys as well",
+        thin("1", "Robin", "Morrison", "1970-01-02"),
+        thin("2", "Robin", "Morrison", "1970-01-02"),
+        {"fd", "gd", "ny", "nn"},
+    ),
+    (
+        "different first names",
+        thin("1", "Robin", "Morrison", "1970-01-02"),
+        thin("2", "Rachel", "Morrison", "1907-01-02"),
+        set(),
+    ),
+    (
+        "a first initial only says too little",
+        thin("1", "R", "Morrison", "1970-01-02"),
+        thin("2", "R", "Morrison", "1907-01-02"),
+        set(),
+    ),
+    (
+        "the other record has an address: it gets no names key",
+        thin("1", "Robin", "Morrison", "1970-01-02"),
+        person("2", "Robin", "Morrison", "1907-01-02"),
+        set(),
+    ),
+    (
+        "both have an address: the address keys, never names alone",
+        person("1", "Robin", "Morrison", "1970-01-02"),
+        person("2", "Robin", "Morrison", "1907-01-02", line="3 Low Road", postcode="M6 1AA"),
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("left", "right", "rules"), [c[1:] for c in BLOCKED], ids=[c[0] for c in BLOCKED])
+def test_which_rules_block_a_pair(left: PersonRecord, right: PersonRecord, rules: set[str]) -> None:
+    shared = _keys(left) & _keys(right)
+    assert {key.partition(":")[0] for key in shared} == rules
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        person("1", "Robin", "Morrison", "1970-01-02"),
+        person("2", "Robin", "Morrison", None),
+        person("3", "Robin", "Morrison", None, line="Rose Cottage", postcode=None),
+        person("4", "Robin", "Morrison", None, line=None, postcode="M5 4WT"),
+    ],
+)
+def test_a_record_with_an_address_has_no_names_key(record: PersonRecord) -> None:
+    # Each key is an index row in the hub: records that have address keys get none of these.
+    assert not {key for key in _keys(record) if key.startswith("nn:")}
+
+
+def test_the_names_rule_is_listed() -> None:
+    assert "nn" in {rule.prefix for rule in RULES}
+
+
+def _citizens(records: list[PersonRecord]) -> list[set[str]]:
+    store = MemoryStore()
+    IncrementalMatcher(FellegiSunterEngine()).process(store, [RecordChange(r.source_key, r) for r in records])
+    groups: dict[str, set[str]] = {}
+    for key, citizen in store.citizen.items():
+        groups.setdefault(citizen, set()).add(key)
+    return sorted(groups.values(), key=min)
+
+
+DECIDED = [
+    # id, left, right, one citizen (shipped parameters)
+    (
+        "rare names, year of birth mistyped",
+        thin("1", "Eulalia", "Featherstonehaugh", "1970-01-02"),
+        thin("2", "Eulalia", "Featherstonehaugh", "1907-01-02"),
+        True,
+    ),
+    (
+        "rare names, day and month swapped and a letter dropped",
+        thin("1", "Eulalia", "Featherstonehaugh", "1970-03-04"),
+        thin("2", "Eulalia", "Featherstonhaugh", "1970-04-03"),
+        True,
+    ),
+    (
+        "rare names, dates of birth years apart: two people",
+        thin("1", "Eulalia", "Featherstonehaugh", "1970-01-02"),
+        thin("2", "Eulalia", "Featherstonehaugh", "1994-08-19"),
+        False,
+    ),
+    (
+        "common names, one with no date of birth: not enough to join",
+        thin("1", "John", "Smith", "1970-01-02"),
+        thin("2", "John", "Smith"),
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("left", "right", "joined"), [c[1:] for c in DECIDED], ids=[c[0] for c in DECIDED])
+def test_records_without_addresses_are_compared_on_their_names(
+    left: PersonRecord, right: PersonRecord, joined: bool
+) -> None:
+    together = [{left.source_key, right.source_key}]
+    apart = [{left.source_key}, {right.source_key}]
+    assert _citizens([left, right]) == (together if joined else apart)
