@@ -14,6 +14,8 @@ from matching.model import RecordChange
 from matching.standardise import features_of
 from tests.unit.matching.helpers import person
 
+UPRN = {"scheme": "uprn", "value": "100012007733"}
+
 
 def thin(rid: str, given: str | None, family: str | None, dob: str | None = None) -> PersonRecord:
     """A record with names and a date of birth only."""
@@ -90,17 +92,20 @@ def test_which_rules_block_a_pair(left: PersonRecord, right: PersonRecord, rules
 
 
 @pytest.mark.parametrize(
-    "record",
+    ("record", "names_key"),
     [
-        person("1", "Robin", "Morrison", "1970-01-02"),
-        person("2", "Robin", "Morrison", None),
-        person("3", "Robin", "Morrison", None, line="Rose Cottage", postcode=None),
-        person("4", "Robin", "Morrison", None, line=None, postcode="M5 4WT"),
+        (person("1", "Robin", "Morrison", "1970-01-02"), False),
+        (person("2", "Robin", "Morrison", None), False),
+        (person("3", "Robin", "Morrison", None, line=None, postcode="M5 4WT"), False),
+        (person("4", "Robin", "Morrison", None, line=None, postcode=None, identifiers=[UPRN]), False),
+        # A street but no postcode: no address key reaches it.
+        (person("5", "Robin", "Morrison", None, line="10 High Street", postcode=None), True),
+        (thin("6", "Robin", "Morrison", "1970-01-02"), True),
     ],
 )
-def test_a_record_with_an_address_has_no_names_key(record: PersonRecord) -> None:
+def test_only_a_record_no_address_key_reaches_has_a_names_key(record: PersonRecord, names_key: bool) -> None:
     # Each key is an index row in the hub: records that have address keys get none of these.
-    assert not {key for key in _keys(record) if key.startswith("nn:")}
+    assert bool({key for key in _keys(record) if key.startswith("nn:")}) == names_key
 
 
 def test_the_names_rule_is_listed() -> None:
