@@ -3,6 +3,8 @@ names alone, for them only, as tables of literal record pairs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from contracts import PersonRecord
@@ -11,6 +13,7 @@ from matching.engine import FellegiSunterEngine
 from matching.incremental import IncrementalMatcher
 from matching.memory import MemoryStore
 from matching.model import RecordChange
+from matching.params import Params, default_params
 from matching.standardise import features_of
 from tests.unit.matching.helpers import person
 
@@ -157,3 +160,57 @@ def test_records_without_addresses_are_compared_on_their_names(
     together = [{left.source_key, right.source_key}]
     apart = [{left.source_key}, {right.source_key}]
     assert _citizens([left, right]) == (together if joined else apart)
+
+
+NAMES_ALONE = [
+    # id, left, right, decision with the shipped parameters, decision with names_alone_link
+    (
+        "rare names, one with no date of birth",
+        thin("1", "Eulalia", "Featherstonehaugh", "1970-01-02"),
+        thin("2", "Eulalia", "Featherstonehaugh"),
+        "review",
+        "link",
+    ),
+    (
+        "a name the shipped tables do not list, neither with a date of birth",
+        thin("1", "Piotr", "Nowak"),
+        thin("2", "Piotr", "Nowak"),
+        "review",
+        "link",
+    ),
+    (
+        "the same names with a date of birth each: not names alone",
+        thin("1", "Eulalia", "Featherstonehaugh", "1970-01-02"),
+        thin("2", "Eulalia", "Featherstonehaugh", "1970-01-02"),
+        "link",
+        "link",
+    ),
+    (
+        "the same names at one address: not names alone",
+        person("1", "Eulalia", "Featherstonehaugh", "1970-01-02"),
+        person("2", "Eulalia", "Featherstonehaugh"),
+        "link",
+        "link",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "shipped", "counted"),
+    [c[1:] for c in NAMES_ALONE],
+    ids=[c[0] for c in NAMES_ALONE],
+)
+def test_names_alone_link_only_with_frequencies_counted_on_the_data(
+    left: PersonRecord, right: PersonRecord, shipped: str, counted: str
+) -> None:
+    for engine, expected in (
+        (FellegiSunterEngine(), shipped),
+        (FellegiSunterEngine(replace(default_params(), names_alone_link=True)), counted),
+    ):
+        assert engine.decide(engine.compare(engine.prepare(left), engine.prepare(right))) == expected
+
+
+def test_trained_parameters_let_names_alone_link_and_say_so() -> None:
+    assert not default_params().names_alone_link
+    assert Params.from_dict({**default_params().to_dict(), "names_alone_link": True}).names_alone_link
+    assert not Params.from_dict({"prior": -18.0}).names_alone_link  # a parameter file from before
