@@ -17,7 +17,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "prior": -18.0,
     "conflict_weight": -3.0,
     "conflict_review_support": 18.0,
-    # Names alone (nothing else to compare) never link with these national name tables: an unlisted name
+    # Names alone (nothing else agreeing) never link with these national name tables: an unlisted name
     # would weigh as the rarest. Parameters estimated from the data set it (matching.training).
     "names_alone_link": False,
     "thresholds": {"link": 4.0, "review": -4.0},

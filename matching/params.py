@@ -40,10 +40,10 @@ class Params:
     """With one conflict, a person is asked only when the other personal fields agree with at least this
     much weight (about: same date of birth and surname); below it the pair is two people (relatives)."""
     names_alone_link: bool = False
-    """Whether a pair compared on its names alone (one record has no date of birth, neither has an address,
-    identifier or e-mail) may link. Only where the name frequencies were counted on the data being matched,
-    as training does; with the shipped tables of common UK names an unlisted name weighs as the rarest of
-    names, and such pairs stay in the review band."""
+    """Whether a pair that agrees on nothing but its names (no date of birth, identifier, e-mail or household
+    field weighs for it: missing, or disagreeing) may link. Only where the name frequencies were counted on
+    the data being matched, as training does; with the shipped tables of common UK names an unlisted name
+    weighs as the rarest of names, and such pairs stay in the review band."""
     household: frozenset[str] = frozenset()
     """Comparators whose agreement members of one household share (counted once, strongest first)."""
     term_frequencies: Mapping[str, Mapping[str, float]] = field(default_factory=dict)

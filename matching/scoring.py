@@ -59,9 +59,9 @@ class Scorer:
         below_review: the most a pair with an unsupported conflict, or two conflicts, can weigh.
 
     Unless ``params.names_alone_link`` (parameters whose name frequencies were counted on the data
-    itself), a pair compared on its names alone weighs at most :attr:`names_alone_cap`, in the review band:
-    with the shipped frequency tables a name they do not list weighs as the rarest of names, and two
-    namesakes of such a name, one with no date of birth, would link.
+    itself), a pair that agrees on nothing but its names weighs at most :attr:`names_alone_cap`, in the
+    review band: with the shipped frequency tables a name they do not list weighs as the rarest of names,
+    and two namesakes of such a name, one with no date of birth, would link.
     """
 
     def __init__(
@@ -166,7 +166,7 @@ class Scorer:
             if bound < floor:
                 return Score(bound, levels, field_weights, (), swapped, False)
         total += self._score_household(a, b, levels, field_weights)
-        if total > self.names_alone_cap and not params.names_alone_link and self._names_alone(levels):
+        if total > self.names_alone_cap and not params.names_alone_link and self._names_alone(field_weights):
             total = self.names_alone_cap
         capped: tuple[str, ...] = ()
         if cap is not None and total > cap:
@@ -174,11 +174,11 @@ class Scorer:
             capped = conflicts
         return Score(total, levels, field_weights, capped, swapped)
 
-    def _names_alone(self, levels: Mapping[str, str]) -> bool:
-        """Whether the names are all the pair could be compared on (no date of birth, identifier, e-mail or
-        household field on both records)."""
-        return all(levels.get(name, MISSING) == MISSING for name in self._beyond_names) and all(
-            levels.get(name, MISSING) == MISSING for name, _level, _table in self._household_fields
+    def _names_alone(self, field_weights: Mapping[str, float]) -> bool:
+        """Whether the names are all the pair agrees on (no date of birth, identifier, e-mail or household
+        field weighs for it)."""
+        return all(field_weights.get(name, 0.0) <= 0.0 for name in self._beyond_names) and all(
+            field_weights.get(name, 0.0) <= 0.0 for name, _level, _table in self._household_fields
         )
 
     def _score_household(

@@ -25,6 +25,10 @@ def thin(rid: str, given: str | None, family: str | None, dob: str | None = None
     return person(rid, given, family, dob, line=None, postcode=None)
 
 
+def account(number: str) -> dict[str, str]:
+    return {"scheme": "council_tax_account", "value": number}
+
+
 def _keys(record: PersonRecord) -> set[str]:
     return set(blocking_keys(features_of(record)))
 
@@ -175,6 +179,13 @@ NAMES_ALONE = [
         "a name the shipped tables do not list, neither with a date of birth",
         thin("1", "Piotr", "Nowak"),
         thin("2", "Piotr", "Nowak"),
+        "review",
+        "link",
+    ),
+    (
+        "different council tax accounts, nothing else agreeing",
+        person("1", "Magdalena", "Zielinska", line=None, postcode=None, identifiers=[account("40000001")]),
+        person("2", "Magdalena", "Zielinska", line=None, postcode=None, identifiers=[account("40000104")]),
         "review",
         "link",
     ),
