@@ -3,10 +3,11 @@
 of birth only), and with one system writing a placeholder date of birth or e-mail address for every
 record (what legacy systems write when they do not know one). Ours twice on each, as in bench.run:
 shipped parameters, and estimated from the input. With ``--peers``, Splink and recordlinkage on the same
-FEBRL3 variants (their recipes use only the columns a variant still holds).
+variants of FEBRL3 and of the synthetic population (their recipes use only the columns a variant still
+holds).
 
 .venv/bin/python -m bench.missing_fields            # FEBRL3 and the synthetic population, 10,000 people
-.venv/bin/python -m bench.missing_fields --peers    # and the peers on FEBRL3's variants
+.venv/bin/python -m bench.missing_fields --peers    # and the peers on the same variants
 """
 
 from __future__ import annotations
@@ -98,11 +99,32 @@ def _febrl_peers(frame: Any, variant: str) -> list[str]:
     return _peers(f"FEBRL3 ({len(flat):,} records), {variant}", flat, truth, "soc_sec_id", "%Y%m%d", columns)
 
 
+SYNTHETIC_COLUMNS = (
+    "given_name",
+    "surname",
+    "date_of_birth",
+    "street_number",
+    "address_1",
+    "postcode",
+    "nino",
+)
+"""The columns recordlinkage compares on the synthetic population (as in bench.run)."""
+
+
+def _synthetic_peers(data: str, records: list[PersonRecord], truth: dict[str, str]) -> list[str]:
+    """The peers on a synthetic variant: its records flattened, so a left-out field is an empty column."""
+    from bench.peers import flat_frame
+
+    flat = flat_frame(records)
+    columns = [c for c in SYNTHETIC_COLUMNS if flat[c].notna().any()]
+    return _peers(data, flat, truth, "nino", "%Y-%m-%d", columns)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=10000, help="size of the synthetic population")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--peers", action="store_true", help="also Splink and recordlinkage on FEBRL3")
+    parser.add_argument("--peers", action="store_true", help="also Splink and recordlinkage")
     args = parser.parse_args()
     from adaptors.population import generate_population
 
@@ -115,11 +137,17 @@ def main() -> None:
         (f"synthetic {args.people:,} people ({len(synthetic):,} records)", synthetic, pop.truth),
     ):
         for variant, update in VARIANTS.items():
-            for row in _ours(f"{name}, {variant}", _without(data, update), sets_truth):
+            variant_records = _without(data, update)
+            for row in _ours(f"{name}, {variant}", variant_records, sets_truth):
                 print(row, flush=True)
-            if args.peers and data is records:
-                for row in _febrl_peers(frame, variant):
-                    print(row, flush=True)
+            if not args.peers:
+                continue
+            if data is records:
+                peer_rows = _febrl_peers(frame, variant)
+            else:
+                peer_rows = _synthetic_peers(f"{name}, {variant}", variant_records, sets_truth)
+            for row in peer_rows:
+                print(row, flush=True)
     name = f"synthetic {args.people:,} people ({len(synthetic):,} records)"
     for variant, (system, update) in PLACEHOLDERS.items():
         for row in _ours(f"{name}, {variant}", _placeholder(synthetic, system, update), pop.truth):

@@ -7,7 +7,7 @@ postcode with the first initial, the phonetic family name, the
 house number or the date of birth; postcode district with the flat, house number and street (the start of
 the street's name and its type: a typo in the postcode's inward code keeps the household together);
 postcode with the street for an address with no house number; UPRN with the first initial; phone;
-e-mail.
+e-mail; and both names alone for a record with neither a postcode nor a UPRN (no address key).
 """
 
 from __future__ import annotations
@@ -96,6 +96,18 @@ def _names_year(view: RecordView) -> Iterator[str]:
         yield f"{first}:{second}:{dob[0]}"
 
 
+def _names_no_address(view: RecordView) -> Iterator[str]:
+    """Both names' sounds (either order), for a record with neither a postcode nor a UPRN only: no address
+    key reaches it, and its other keys rest on the date of birth alone, so a copy with a typo in it (or
+    with no date) shares none with it. A record with an address key gets none of these: each key is an
+    index row in the hub, and names alone bring namesakes together."""
+    if len(view.given) < 2 or view.postcodes or view.features.get("u"):
+        return
+    for family in view.families[:2]:
+        first, second = sorted((view.given_sound, family))
+        yield f"{first}:{second}"
+
+
 def _postcode_initial(view: RecordView) -> Iterator[str]:
     if view.given:
         for postcode in view.postcodes:
@@ -157,6 +169,7 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("fd", "family name sounds alike, same date of birth", _family_dob),
     BlockingRule("gd", "first name sounds alike, same date of birth", _given_dob),
     BlockingRule("ny", "both names sound alike (either order), same year of birth", _names_year),
+    BlockingRule("nn", "both names sound alike (either order), no postcode or UPRN", _names_no_address),
     BlockingRule("pg", "same postcode, same first initial", _postcode_initial),
     BlockingRule("pf", "same postcode, family name sounds alike", _postcode_family),
     BlockingRule("pn", "same postcode, flat and house number", _postcode_number),

@@ -17,6 +17,9 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "prior": -18.0,
     "conflict_weight": -3.0,
     "conflict_review_support": 18.0,
+    # Names alone (nothing else agreeing) never link with these national name tables: an unlisted name
+    # would weigh as the rarest. Parameters estimated from the data set it (matching.training).
+    "names_alone_link": False,
     "thresholds": {"link": 4.0, "review": -4.0},
     # Dates that legacy systems write when they do not know a date of birth: read as no date at all.
     # Training adds any other date held by implausibly many records (matching.training).

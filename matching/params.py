@@ -39,6 +39,11 @@ class Params:
     conflict_review_support: float = 18.0
     """With one conflict, a person is asked only when the other personal fields agree with at least this
     much weight (about: same date of birth and surname); below it the pair is two people (relatives)."""
+    names_alone_link: bool = False
+    """Whether a pair that agrees on nothing but its names (no date of birth, identifier, e-mail or household
+    field weighs for it: missing, or disagreeing) may link. Only where the name frequencies were counted on
+    the data being matched, as training does; with the shipped tables of common UK names an unlisted name
+    weighs as the rarest of names, and such pairs stay in the review band."""
     household: frozenset[str] = frozenset()
     """Comparators whose agreement members of one household share (counted once, strongest first)."""
     term_frequencies: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
@@ -97,6 +102,7 @@ class Params:
                 household=household,
                 prior=float(data.get("prior", DEFAULT_PARAMS["prior"])),
                 conflict_weight=float(data.get("conflict_weight", DEFAULT_PARAMS["conflict_weight"])),
+                names_alone_link=bool(data.get("names_alone_link", DEFAULT_PARAMS["names_alone_link"])),
                 conflict_review_support=float(
                     data.get("conflict_review_support", DEFAULT_PARAMS["conflict_review_support"])
                 ),
@@ -142,6 +148,7 @@ class Params:
             "prior": self.prior,
             "conflict_weight": self.conflict_weight,
             "conflict_review_support": self.conflict_review_support,
+            "names_alone_link": self.names_alone_link,
             "thresholds": {"link": self.link, "review": self.review},
             "household": sorted(self.household),
             "levels": {name: {lv: list(mu) for lv, mu in lvls.items()} for name, lvls in self.levels.items()},

@@ -57,6 +57,11 @@ class Scorer:
         comparators: the comparators, in explanation order.
         conflict_cap: the most a pair with one well-supported conflict can weigh (inside the review band).
         below_review: the most a pair with an unsupported conflict, or two conflicts, can weigh.
+
+    Unless ``params.names_alone_link`` (parameters whose name frequencies were counted on the data
+    itself), a pair that agrees on nothing but its names weighs at most :attr:`names_alone_cap`, in the
+    review band: with the shipped frequency tables a name they do not list weighs as the rarest of names,
+    and two namesakes of such a name, one with no date of birth, would link.
     """
 
     def __init__(
@@ -92,6 +97,15 @@ class Scorer:
             c.name: params.levels[c.name]["exact"][0] for c in comparators if c.term_frequency
         }
         self._tf_weights: dict[tuple[str, str], float] = {}
+        # Fields whose agreement says more than the names do: a date of birth, an identifier, an e-mail.
+        self._beyond_names = tuple(
+            c.name
+            for c in comparators
+            if c.name not in shared and not c.term_frequency and not c.usually_missing
+        )
+        # Halfway between the conflict cap and the link threshold (link = 2 * cap - review): in the review
+        # band, and not the veto weight the clustering reads as a conflict.
+        self.names_alone_cap = (3.0 * conflict_cap - below_review - 1.0) / 2.0
 
     def score(self, a: Features, b: Features, floor: float | None = None) -> Score:
         """Score ``a`` against ``b`` (the caller orders them, so that scoring is symmetric).
@@ -152,11 +166,20 @@ class Scorer:
             if bound < floor:
                 return Score(bound, levels, field_weights, (), swapped, False)
         total += self._score_household(a, b, levels, field_weights)
+        if total > self.names_alone_cap and not params.names_alone_link and self._names_alone(field_weights):
+            total = self.names_alone_cap
         capped: tuple[str, ...] = ()
         if cap is not None and total > cap:
             total = cap
             capped = conflicts
         return Score(total, levels, field_weights, capped, swapped)
+
+    def _names_alone(self, field_weights: Mapping[str, float]) -> bool:
+        """Whether the names are all the pair agrees on (no date of birth, identifier, e-mail or household
+        field weighs for it)."""
+        return all(field_weights.get(name, 0.0) <= 0.0 for name in self._beyond_names) and all(
+            field_weights.get(name, 0.0) <= 0.0 for name, _level, _table in self._household_fields
+        )
 
     def _score_household(
         self, a: Features, b: Features, levels: dict[str, str], weights: dict[str, float]

@@ -672,6 +672,8 @@ def train(
             "prior": log2_ratio(match_share, 1.0 - match_share),
             "conflict_weight": base.conflict_weight,
             "conflict_review_support": base.conflict_review_support,
+            # The name frequencies below are counted on these records, so names alone may link.
+            "names_alone_link": True,
             "thresholds": {"link": base.link, "review": base.review},
             "household": sorted(household),
             "placeholder_dates_of_birth": listed["placeholder_dates_of_birth"],
