@@ -66,9 +66,9 @@ class FellegiSunterEngine:
         self.comparators = comparators
         self.rules = rules
         self.conflict_cap = (link + review) / 2.0
-        self._scorer = Scorer(self.params, comparators, self.conflict_cap, review - 1.0)
+        self._scorer = Scorer(self.params, comparators, self.conflict_cap, review - 1.0, link)
         self._decisive = tuple(c.name for c in comparators if c.conflicts and not c.usually_missing)
-        self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...]], str] = {}
+        self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...], bool], str] = {}
 
     def prepare(self, record: PersonRecord) -> Prepared:
         """Standardise one record and compute its blocking keys (a placeholder date of birth, NI or NHS
@@ -128,12 +128,16 @@ class FellegiSunterEngine:
         weight = round(result.total, 4)
         if not explain:
             return Comparison(weight, result.levels, result.field_weights)
-        # The sentence is a function of the levels, the swap and the capping fields: few combinations.
-        key = (tuple(result.levels.items()), result.swapped, result.capped_by)
+        # The sentence is a function of the levels, the swap and what capped the weight: few combinations.
+        key = (tuple(result.levels.items()), result.swapped, result.capped_by, result.names_alone)
         summary = self._summaries.get(key)
         if summary is None:
             summary = summarise(
-                self.comparators, result.levels, swapped=result.swapped, capped_by=result.capped_by
+                self.comparators,
+                result.levels,
+                swapped=result.swapped,
+                capped_by=result.capped_by,
+                names_alone=result.names_alone,
             )
             if len(self._summaries) >= _MAX_CACHED_SUMMARIES:
                 self._summaries.clear()

@@ -39,6 +39,7 @@ def summarise(
     *,
     swapped: bool = False,
     capped_by: Sequence[str] = (),
+    names_alone: bool = False,
 ) -> str:
     """One sentence: what agrees exactly, then what nearly agrees, then what differs.
 
@@ -49,6 +50,8 @@ def summarise(
         levels: the level of each comparator (by name).
         swapped: whether the first name and surname were compared the other way round.
         capped_by: labels of fields whose conflict kept the pair below the link threshold.
+        names_alone: whether the pair was kept below the link threshold because nothing but the names
+            agrees (under parameters not estimated from the data, a name's rarity is not known).
 
     Returns:
         The sentence, ending with a full stop.
@@ -79,6 +82,8 @@ def summarise(
     parts.extend(differs)
     if capped_by:
         parts.append(f"kept apart unless confirmed: different {_join(list(capped_by))} (relatives or twins?)")
+    if names_alone:
+        parts.append("nothing but the names agrees: kept apart unless confirmed (namesakes?)")
     if not parts:
         return "Nothing to compare."
     sentence = "; ".join(parts)

@@ -47,6 +47,8 @@ class Score:
     swapped: bool = False
     complete: bool = True
     """False when the screen stopped early: ``total`` is then an upper bound below the floor."""
+    names_alone: bool = False
+    """Held in the review band because nothing but the names agrees (see :class:`Scorer`)."""
 
 
 class Scorer:
@@ -65,7 +67,12 @@ class Scorer:
     """
 
     def __init__(
-        self, params: Params, comparators: tuple[Comparator, ...], conflict_cap: float, below_review: float
+        self,
+        params: Params,
+        comparators: tuple[Comparator, ...],
+        conflict_cap: float,
+        below_review: float,
+        link: float,
     ) -> None:
         self.params = params
         self.conflict_cap = conflict_cap
@@ -103,9 +110,9 @@ class Scorer:
             for c in comparators
             if c.name not in shared and not c.term_frequency and not c.usually_missing
         )
-        # Halfway between the conflict cap and the link threshold (link = 2 * cap - review): in the review
-        # band, and not the veto weight the clustering reads as a conflict.
-        self.names_alone_cap = (3.0 * conflict_cap - below_review - 1.0) / 2.0
+        # Halfway between the conflict cap and the link threshold: in the review band, and not the veto
+        # weight the clustering reads as a conflict.
+        self.names_alone_cap = (conflict_cap + link) / 2.0
 
     def score(self, a: Features, b: Features, floor: float | None = None) -> Score:
         """Score ``a`` against ``b`` (the caller orders them, so that scoring is symmetric).
@@ -166,13 +173,15 @@ class Scorer:
             if bound < floor:
                 return Score(bound, levels, field_weights, (), swapped, False)
         total += self._score_household(a, b, levels, field_weights)
+        names_alone = False
         if total > self.names_alone_cap and not params.names_alone_link and self._names_alone(field_weights):
             total = self.names_alone_cap
+            names_alone = True
         capped: tuple[str, ...] = ()
         if cap is not None and total > cap:
             total = cap
             capped = conflicts
-        return Score(total, levels, field_weights, capped, swapped)
+        return Score(total, levels, field_weights, capped, swapped, names_alone=names_alone)
 
     def _names_alone(self, field_weights: Mapping[str, float]) -> bool:
         """Whether the names are all the pair agrees on (no date of birth, identifier, e-mail or household

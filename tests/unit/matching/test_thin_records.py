@@ -218,7 +218,22 @@ def test_names_alone_link_only_with_frequencies_counted_on_the_data(
         (FellegiSunterEngine(), shipped),
         (FellegiSunterEngine(replace(default_params(), names_alone_link=True)), counted),
     ):
-        assert engine.decide(engine.compare(engine.prepare(left), engine.prepare(right))) == expected
+        comparison = engine.compare(engine.prepare(left), engine.prepare(right))
+        assert engine.decide(comparison) == expected
+        # A pair held back for its names alone says so to the supervisor who is asked.
+        held_back = expected == "review" and counted == "link"
+        assert ("nothing but the names agrees" in comparison.summary) == held_back
+
+
+@pytest.mark.parametrize(("link", "review"), [(4.0, -4.0), (6.0, 0.0), (2.0, -10.0)])
+def test_names_alone_are_held_halfway_between_the_conflict_cap_and_the_link_threshold(
+    link: float, review: float
+) -> None:
+    engine = FellegiSunterEngine(link_threshold=link, review_threshold=review)
+    left, right = NAMES_ALONE[1][1], NAMES_ALONE[1][2]
+    comparison = engine.compare(engine.prepare(left), engine.prepare(right))
+    assert comparison.weight == ((link + review) / 2 + link) / 2
+    assert engine.decide(comparison) == "review"
 
 
 def test_trained_parameters_let_names_alone_link_and_say_so() -> None:
