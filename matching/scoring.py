@@ -124,6 +124,7 @@ class Scorer:
                 incomplete (no household levels) and its total an upper bound.
         """
         swapped = _swapped(a, b)
+        given_as = b
         if swapped:
             b = {**b, "g": b["f"].split()[0], "f": b["g"]}
         levels: dict[str, str] = {}
@@ -151,6 +152,12 @@ class Scorer:
                 continue
             if term_frequency and level == "exact":
                 weight = self._tf_weight(name, term_frequency, a[term_frequency])
+                if swapped and given_as.get(term_frequency):
+                    # Which record holds its names the right way round is unknown: the agreement weighs
+                    # as the commoner reading. (Read from ``a`` alone, "Lewandowska Zofia" against "Zofia
+                    # Lewandowska" looked up a surname among first names, found it nowhere, and weighed
+                    # as the rarest of names.)
+                    weight = min(weight, self._tf_weight(name, term_frequency, given_as[term_frequency]))
             else:
                 weight = weights[level]
             levels[name] = level
