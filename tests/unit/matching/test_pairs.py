@@ -261,3 +261,18 @@ def test_a_personal_reference_overrides_a_conflict_only_where_the_parameters_fin
     trained = personal.compare(personal.prepare(a), personal.prepare(b))
     assert trained.levels["dob"] == "different"
     assert personal.decide(trained) == "link"
+
+
+@pytest.mark.parametrize("swapped_key", ["1", "3"])
+def test_names_given_the_other_way_round_weigh_as_the_same_names_the_right_way(swapped_key: str) -> None:
+    """Whichever of the two records holds its names the other way round (its key first or second), the
+    agreement weighs as the names given the right way round: read from the swapped record, "Smith" would
+    be looked up among first names, found nowhere, and weighed as the rarest of first names."""
+    right_way = person("2", "John", "Smith", "1960-05-06")
+    other_way = person(swapped_key, "Smith", "John", "1960-05-06")
+    same_way = person(swapped_key, "John", "Smith", "1960-05-06")
+    swapped = ENGINE.compare(ENGINE.prepare(other_way), ENGINE.prepare(right_way))
+    straight = ENGINE.compare(ENGINE.prepare(same_way), ENGINE.prepare(right_way))
+    assert "other way round" in swapped.summary
+    assert swapped.field_weights["given"] == straight.field_weights["given"]
+    assert swapped.field_weights["family"] == straight.field_weights["family"]
