@@ -47,7 +47,9 @@ def test_a_reads_record_is_committed_on_the_reads_own_connection(db: Database) -
     with db.read_sessions() as reader:
         reader.execute(text("select 1")).one()
         if db.dialect == "postgresql":  # reading opened no transaction (no BEGIN, and no ROLLBACK to come)
-            assert reader.connection().connection.driver_connection.info.transaction_status.name == "IDLE"
+            driver = reader.connection().connection.driver_connection
+            assert driver is not None
+            assert driver.info.transaction_status.name == "IDLE"
         audit.write(db, AGENT, "search", citizens=["c2", "c1", "c2", ""], reader=reader)
         assert not reader.in_transaction()
         with db.engine.connect() as other:  # committed: another connection sees it at once
