@@ -48,6 +48,7 @@ def _citizens(db: Database) -> list[list[str]]:
         rows = session.execute(select(SourceRecord.citizen_id, SourceRecord.source_key)).all()
     groups: dict[str, list[str]] = {}
     for citizen_id, key in rows:
+        assert citizen_id is not None  # every stored record belongs to a citizen
         groups.setdefault(citizen_id, []).append(key)
     return sorted(sorted(g) for g in groups.values())
 
