@@ -51,6 +51,23 @@ def search_columns(record: PersonRecord) -> dict[str, Any]:
     }
 
 
+def record_row(
+    record: PersonRecord, payload: str, occurred_at: datetime, event_id: str, received_at: datetime
+) -> dict[str, Any]:
+    """The source_records row of a live record (``payload`` is its JSON), before the match store adds
+    its features, blocking keys and citizen."""
+    return {
+        "source_key": record.source_key,
+        "source_system": record.source_system,
+        "source_record_id": record.source_record_id,
+        "occurred_at": occurred_at,
+        "event_id": event_id,
+        "received_at": received_at,
+        "payload": payload,
+        "deleted": False,
+    } | search_columns(record)
+
+
 def _newest(events: Sequence[PersonRecordEvent | SourceRecordDeletedEvent]) -> dict[str, Any]:
     """The newest change per source key: by occurred_at, ties broken by event id (order independent)."""
     newest: dict[str, Any] = {}
@@ -94,19 +111,20 @@ def store_record_events(
             result.previous_blocking.pop(key, None)
             continue
         payload = event.payload
-        row: dict[str, Any] = {
-            "source_key": key,
-            "source_system": payload.source_system,
-            "source_record_id": payload.source_record_id,
-            "occurred_at": event.occurred_at,
-            "event_id": event.event_id,
-            "received_at": now,
-        }
         if isinstance(event, PersonRecordEvent):
-            row |= {"payload": payload.model_dump_json(), "deleted": False} | search_columns(payload)
+            row = record_row(payload, payload.model_dump_json(), event.occurred_at, event.event_id, now)
             result.changes.append(RecordChange(key, event.payload))
         else:
-            row |= {"payload": None, "deleted": True} | dict.fromkeys(_SEARCH_COLUMNS)
+            row = {
+                "source_key": key,
+                "source_system": payload.source_system,
+                "source_record_id": payload.source_record_id,
+                "occurred_at": event.occurred_at,
+                "event_id": event.event_id,
+                "received_at": now,
+                "payload": None,
+                "deleted": True,
+            } | dict.fromkeys(_SEARCH_COLUMNS)
             result.changes.append(RecordChange(key, None))
         result.rows[key] = row
     _replace_identifiers(session, [newest[c.key] for c in result.changes], set(stored))

@@ -29,7 +29,7 @@ from hub.store.db import Database
 from hub.store.match_store import SqlMatchStore
 from hub.store.models import SourceRecord
 from hub.worker.citizens import CitizenOutcome, apply_plan
-from hub.worker.records import search_columns
+from hub.worker.records import record_row
 from hub.worker.retry import in_unit_of_work
 from matching.incremental import IncrementalMatcher
 from matching.model import RecordChange
@@ -101,8 +101,6 @@ def _rematch_batch(
     query = (
         select(
             SourceRecord.source_key,
-            SourceRecord.source_system,
-            SourceRecord.source_record_id,
             SourceRecord.payload,
             SourceRecord.blocking,
             SourceRecord.occurred_at,
@@ -122,23 +120,14 @@ def _rematch_batch(
     previous_blocking: dict[str, list[str]] = {}
     changes: list[RecordChange] = []
     known: dict[str, PersonRecord] = {}
-    for key, system, record_id, payload, blocking, occurred_at, event_id, received_at in found:
+    for key, payload, blocking, occurred_at, event_id, received_at in found:
         if payload is None:
             continue
         record = PersonRecord.model_validate_json(payload)
         known[key] = record
         changes.append(RecordChange(key, record))
         previous_blocking[key] = from_json(blocking) if blocking else []
-        rows[key] = {
-            "source_key": key,
-            "source_system": system,
-            "source_record_id": record_id,
-            "occurred_at": occurred_at,
-            "event_id": event_id,
-            "received_at": received_at,
-            "payload": payload,
-            "deleted": False,
-        } | search_columns(record)
+        rows[key] = record_row(record, payload, occurred_at, event_id, received_at)
     outcome = CitizenOutcome()
     if changes:
         store = SqlMatchStore(session, rows, previous_blocking, same_change_replaces=True)
