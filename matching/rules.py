@@ -4,22 +4,23 @@ given name, date of birth and postcode. Kept as a baseline beside the probabilis
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 from contracts import PersonRecord
 from matching.clustering import cluster_by_links
 from matching.model import Comparison, Constraints, Edge, Prepared, Thresholds
+from matching.text import fold
 
 _STRONG = ("nino", "nhs")
+_NOT_LETTER = re.compile(r"[^a-z]+")
 
 
 def simple_name(value: str | None) -> str:
-    """Lower case ASCII letters only: accents, punctuation and spaces dropped."""
+    """Lower case ASCII letters only, as :func:`matching.text.fold` writes them (``Łukasz`` -> ``lukasz``,
+    ``Петров`` -> ``petrov``), with digits, punctuation and spaces dropped."""
     if not value:
         return ""
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z]", "", ascii_text.lower())
+    return _NOT_LETTER.sub("", fold(value))
 
 
 class RulesEngine:

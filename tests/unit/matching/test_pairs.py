@@ -201,6 +201,34 @@ CASES = [
         {"dob": "partial"},
         "link",
     ),
+    (
+        "twins named in Cyrillic: their first names still differ (as Jack and Harry's do)",
+        person("1", "Иван", "Петров", "1988-02-03"),
+        person("2", "Мария", "Петрова", "1988-02-03"),
+        {"given": "different", "dob": "exact", "address": "exact"},
+        "review",
+    ),
+    (
+        "a name in Cyrillic in one system, in Latin letters in another",
+        person("1", "Иван", "Петров", "1988-02-03"),
+        person("2", "Ivan", "Petrov", "1988-02-03", system="hb"),
+        {"given": "exact", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
+        "a Greek name and its Latin spelling",
+        person("1", "Γιώργος", "Παπαδόπουλος", "1966-10-01"),
+        person("2", "Giorgos", "Papadopoulos", "1966-10-01", system="hb"),
+        {"given": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
+        "Chinese names in characters: two of one family name and birthday at one address are not linked",
+        person("1", "小明", "王", "1979-05-06"),
+        person("2", "秀英", "王", "1979-05-06"),
+        {"given": "different", "family": "exact", "dob": "exact"},
+        "review",
+    ),
 ]
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from contracts import PersonRecord
 from hub.citizens.names import given_variants
 from hub.citizens.search import parse_dob, parse_name, parse_postcode
+from hub.worker.records import search_columns
 
 
 @pytest.mark.parametrize(
@@ -17,6 +19,29 @@ from hub.citizens.search import parse_dob, parse_name, parse_postcode
 def test_names(text: str, given: str | None, family: str | None) -> None:
     name = parse_name(text)
     assert (name.given, name.family) == (given, family)
+
+
+@pytest.mark.parametrize(
+    ("stored_given", "stored_family", "typed"),
+    [("Łukasz", "Wójcik", "Lukasz Wojcik"), ("Søren", "Ødegård", "Soren Odegard"),
+     ("Jürgen", "Straße", "Jurgen Strasse"), ("Иван", "Петров", "Ivan Petrov"),
+     ("Łukasz", "Wójcik", "Łukasz Wójcik")],
+)  # fmt: skip
+def test_a_name_written_with_other_letters_is_found_as_an_agent_types_it(
+    stored_given: str, stored_family: str, typed: str
+) -> None:
+    """The columns a search reads hold the name in plain Latin letters, as the agent types it: a Polish
+    "Ł" or a Danish "ø" is not dropped ("ukasz"), a Cyrillic name is not left empty."""
+    record = PersonRecord.model_validate(
+        {
+            "source_system": "housing",
+            "source_record_id": "H1",
+            "name": {"given": stored_given, "family": stored_family},
+        }
+    )
+    stored = search_columns(record)
+    name = parse_name(typed)
+    assert (stored["given_norm"], stored["family_norm"]) == (name.given, name.family)
 
 
 @pytest.mark.parametrize(
