@@ -9,7 +9,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from contracts.rules import IDENTIFIER_CHECKS, check_date_parts, check_uk_postcode, check_uprn
+from contracts.rules import (
+    IDENTIFIER_CHECKS,
+    check_date_parts,
+    check_uk_postcode,
+    check_uprn,
+    postcode_from_lines,
+)
 
 
 class _Model(BaseModel):
@@ -128,8 +134,13 @@ class Address(_Model):
         country = self.country
         if not country.isupper():
             country = fields["country"] = country.upper()
-        if self.postcode and country == "GB" and self.postcode_invalid is None:
-            fields["postcode"], fields["postcode_invalid"] = check_uk_postcode(self.postcode)
+        if country == "GB" and self.postcode_invalid is None:
+            if self.postcode:
+                fields["postcode"], fields["postcode_invalid"] = check_uk_postcode(self.postcode)
+            elif self.lines:
+                # No postcode field, but the lines may end with one ("Salford M5 4WT"): without it the
+                # record could not be found by postcode, nor matched on one.
+                fields["lines"], fields["postcode"] = postcode_from_lines(self.lines)
         if self.uprn and self.uprn_invalid is None:
             fields["uprn"], fields["uprn_invalid"] = check_uprn(self.uprn)
         return self

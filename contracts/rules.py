@@ -78,6 +78,28 @@ def check_uk_postcode(value: str) -> tuple[str, str | None]:
     return f"{compact[:-3]} {compact[-3:]}", None
 
 
+_POSTCODE_AT_END = re.compile(
+    r"^(.*?)[\s,]*\b(GIR\s*0AA|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})[\s.,]*$", re.IGNORECASE
+)
+
+
+def postcode_from_lines(lines: Sequence[str]) -> tuple[list[str], str | None]:
+    """A UK postcode written at the end of the last address line, taken out of it: ``["14 Cross Lane",
+    "Salford M5 4WT"]`` -> (``["14 Cross Lane", "Salford"]``, ``"M5 4WT"``). Extracts often hold the
+    whole address in its lines, with no postcode field; ``(lines, None)`` when the last line does not end
+    with one."""
+    if not lines:
+        return list(lines), None
+    found = _POSTCODE_AT_END.match(lines[-1])
+    if found is None:
+        return list(lines), None
+    postcode, invalid = check_uk_postcode(found.group(2))
+    if invalid is not None:
+        return list(lines), None
+    rest = found.group(1).strip(" ,")
+    return [*lines[:-1], rest] if rest else list(lines[:-1]), postcode
+
+
 @lru_cache(maxsize=65536)
 def check_uprn(value: str) -> tuple[str, str | None]:
     """Unique Property Reference Number: 1 to 12 digits, leading zeros dropped (cached: a property's

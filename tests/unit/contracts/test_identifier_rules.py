@@ -103,6 +103,30 @@ def test_impossible_uk_postcode_kept_and_marked(given: str) -> None:
     assert address.postcode_invalid.startswith("postcode.shape")
 
 
+@pytest.mark.parametrize(
+    ("lines", "kept", "postcode"),
+    [(["Flat 2, 14 Cross Lane, Salford, M5 4WT"], ["Flat 2, 14 Cross Lane, Salford"], "M5 4WT"),
+     (["14 Cross Lane", "Salford", "m54wt"], ["14 Cross Lane", "Salford"], "M5 4WT"),
+     (["1 Pall Mall", "London SW1A 1AA."], ["1 Pall Mall", "London"], "SW1A 1AA"),
+     (["14 Cross Lane", "Salford"], ["14 Cross Lane", "Salford"], None),
+     (["Flat 2A", "14 Cross Lane"], ["Flat 2A", "14 Cross Lane"], None)],
+)  # fmt: skip
+def test_a_postcode_written_in_the_lines_is_read_as_the_postcode(
+    lines: list[str], kept: list[str], postcode: str | None
+) -> None:
+    """Extracts often hold the whole address in its lines: the postcode at the end of the last line is
+    taken out of it, so that the record can be found by postcode and matched on one."""
+    address = Address(lines=lines)
+    assert (address.lines, address.postcode, address.postcode_invalid) == (kept, postcode, None)
+
+
+def test_a_postcode_field_or_another_country_leaves_the_lines_as_they_are() -> None:
+    given = Address(lines=["14 Cross Lane", "Salford M5 4WT"], postcode="M5 4WU")
+    assert (given.lines, given.postcode) == (["14 Cross Lane", "Salford M5 4WT"], "M5 4WU")
+    abroad = Address(lines=["14 Main Street", "Sydney NW1 2AB"], country="AU")
+    assert (abroad.lines, abroad.postcode) == (["14 Main Street", "Sydney NW1 2AB"], None)
+
+
 def test_foreign_postcode_kept_as_given() -> None:
     address = Address(postcode="2000", country="au")
     assert (address.postcode, address.country, address.postcode_invalid) == ("2000", "AU", None)

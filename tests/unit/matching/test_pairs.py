@@ -304,3 +304,17 @@ def test_names_given_the_other_way_round_weigh_as_the_same_names_the_right_way(s
     assert "other way round" in swapped.summary
     assert swapped.field_weights["given"] == straight.field_weights["given"]
     assert swapped.field_weights["family"] == straight.field_weights["family"]
+
+
+def test_an_address_held_all_in_its_lines_meets_the_same_address_with_a_postcode_field() -> None:
+    """A record whose postcode is written in its address lines is blocked and compared on that postcode."""
+    lines_only = ENGINE.prepare(
+        person("1", "Ann", "Rowe", line="Flat 2, 14 Cross Lane, Salford, M5 4WT", postcode=None)
+    )
+    fielded = ENGINE.prepare(
+        person("2", "Ann", "Rowe", system="hb", line="Flat 2, 14 Cross Lane", postcode="M5 4WT")
+    )
+    assert {k for k in lines_only.blocking_keys if "M5 4WT" in k} & set(fielded.blocking_keys)
+    comparison = ENGINE.compare(lines_only, fielded)
+    assert comparison.levels["address"] == "exact"
+    assert ENGINE.decide(comparison) == "link"
