@@ -116,6 +116,8 @@ def standard_name(
 @lru_cache(maxsize=262144)
 def _standard_name(given: str | None, middle: str | None, family: str | None) -> tuple[str, str, str, str]:
     # Cached as a plain tuple of strings: the collector stops tracking those, not a NamedTuple.
+    if not given or not family:
+        given, family = _surname_first(given, family)
     parts = _standardise_once(given, middle, family)
     if parts[:3] == (_folded(given), _folded(middle), _folded(family)):
         return parts  # nothing moved or dropped: standardising again reads the same words
@@ -131,6 +133,20 @@ def _standard_name(given: str | None, middle: str | None, family: str | None) ->
 
 
 _MAX_PASSES = 4
+
+
+def _surname_first(given: str | None, family: str | None) -> tuple[str | None, str | None]:
+    """A whole name written surname first in one field, the other empty (``SMITH, John``, as many legacy
+    systems keep it), as (given, family); anything else as it is. A comma before a suffix alone (``John
+    Smith, Jr``) is not this."""
+    whole = family or given
+    if not whole or "," not in whole or (given and family):
+        return given, family
+    surname, _, forenames = whole.partition(",")
+    after = _tokens(forenames)
+    if not _tokens(surname) or not after or all(t in GENERATIONS or t in _HONOURS for t in after):
+        return given, family
+    return forenames, surname
 
 
 def _standardise_once(given: str | None, middle: str | None, family: str | None) -> tuple[str, str, str, str]:

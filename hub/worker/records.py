@@ -16,6 +16,7 @@ from contracts import PersonRecord, PersonRecordEvent, ServiceEventEvent, Source
 from hub.store.bulk import chunks, delete_where_in, insert_rows, one_of, upsert_rows
 from hub.store.models import DataQualityIssue, Identifier, ServiceEventRow, SourceRecord
 from matching.model import RecordChange
+from matching.names import standard_name
 from matching.rules import simple_name
 
 
@@ -38,12 +39,15 @@ _SEARCH_COLUMNS = ("family_norm", "given_norm", "birth_date", "birth_year", "pos
 
 
 def search_columns(record: PersonRecord) -> dict[str, Any]:
-    """The columns agents' searches read, from a source record."""
+    """The columns agents' searches read, from a source record: the name as matching standardises it
+    (titles dropped, ``SMITH, John`` in one field read as John Smith, the first given name alone), in
+    letters only."""
     dob = record.date_of_birth
     postcode = next((a.postcode for a in record.addresses if a.postcode and not a.postcode_invalid), None)
+    name = standard_name(record.name.title, record.name.given, record.name.middle, record.name.family)
     return {
-        "family_norm": simple_name(record.name.family) or None,
-        "given_norm": simple_name(record.name.given) or None,
+        "family_norm": simple_name(name.family) or None,
+        "given_norm": simple_name(name.given) or None,
         "birth_date": dob.as_date.isoformat() if dob and dob.as_date else None,
         "birth_year": dob.year if dob and not dob.invalid else None,
         "postcode": postcode,

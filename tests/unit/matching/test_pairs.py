@@ -202,6 +202,13 @@ CASES = [
         "link",
     ),
     (
+        "a whole name kept surname first in the surname field (SMITH, John), the given name field empty",
+        person("1", None, "SMITH, John", "1960-01-02"),
+        person("2", "John", "Smith", "1960-01-02", system="hb"),
+        {"given": "exact", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
         "twins named in Cyrillic: their first names still differ (as Jack and Harry's do)",
         person("1", "Иван", "Петров", "1988-02-03"),
         person("2", "Мария", "Петрова", "1988-02-03"),
