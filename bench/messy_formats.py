@@ -7,7 +7,9 @@ shipped parameters, and estimated from the input.
 - the whole name in the surname field, surname first (``SMITH, Margaret``), the given name field empty;
 - the title written into the given name field (``Mrs Margaret``);
 - the names written in Cyrillic letters (a system of a service whose residents' documents are in
-  Cyrillic: the other systems hold the same names in Latin letters).
+  Cyrillic: the other systems hold the same names in Latin letters);
+- the given names as initials (``M A SMITH``);
+- the day and month of birth the other way round (a system that stored dates month first).
 
 .venv/bin/python -m bench.messy_formats             # 10,000 people
 """
@@ -56,6 +58,21 @@ def _title_in_given(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _initials(data: dict[str, Any]) -> dict[str, Any]:
+    name = data["name"]
+    for part in ("given", "middle"):
+        if name.get(part):
+            name[part] = " ".join(word[0] for word in name[part].split())
+    return data
+
+
+def _month_first(data: dict[str, Any]) -> dict[str, Any]:
+    dob = data.get("date_of_birth")
+    if dob and dob.get("day") and dob.get("month"):
+        data["date_of_birth"] = f"{dob['year']:04d}-{dob['day']:02d}-{dob['month']:02d}"
+    return data
+
+
 def _cyrillic(data: dict[str, Any]) -> dict[str, Any]:
     name = data["name"]
     for part in ("given", "middle", "family"):
@@ -70,6 +87,8 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "housing: name surname first in the surname field": ("housing", _surname_first),
     "council tax: title in the given name field": ("council_tax", _title_in_given),
     "housing: names in Cyrillic letters": ("housing", _cyrillic),
+    "council tax: given names as initials": ("council_tax", _initials),
+    "benefits: day and month of birth the other way round": ("benefits", _month_first),
 }
 """Each variant: the system whose records are rewritten, and how."""
 

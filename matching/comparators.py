@@ -79,7 +79,9 @@ class GivenName(Comparator):
         if not ga or not gb:
             return MISSING
         if ga == gb:
-            return "exact"
+            # Two initials alike are no more than initials agreeing: as an "exact" name, a letter
+            # missing from the frequency tables weighed as the rarest of names.
+            return "exact" if len(ga) > 1 else "initial"
         if len(ga) == 1 or len(gb) == 1:
             return "initial" if ga[0] == gb[0] else "different"
         similar = _given_similarity(ga, gb)

@@ -209,6 +209,13 @@ CASES = [
         "link",
     ),
     (
+        "one initial each, the same letter: an initial agreeing, not a rare name (neighbours at one address)",
+        person("1", "H", "Harris"),
+        person("2", "H", "Bradwell"),
+        {"given": "initial", "family": "different", "address": "exact"},
+        "new",
+    ),
+    (
         "twins named in Cyrillic: their first names still differ (as Jack and Harry's do)",
         person("1", "Иван", "Петров", "1988-02-03"),
         person("2", "Мария", "Петрова", "1988-02-03"),
