@@ -100,8 +100,27 @@ _THOROUGHFARES = frozenset(
 _FUSED = tuple(sorted((t for t in _THOROUGHFARES if len(t) >= 4), key=len, reverse=True))
 """Types long enough to recognise when typed without the space before them (``goodwinstreet``)."""
 
-_SECONDARY = frozenset({"flat", "apartment", "apt", "unit", "room", "suite", "maisonette", "floor", "no"})
+_SECONDARY = frozenset({"flat", "apartment", "apt", "unit", "room", "suite", "maisonette", "floor"})
 _NUMBER = re.compile(r"^(\d+)([a-z]?)$")
+_FLAT_LETTER = re.compile(r"^[a-z]$|^[a-z]\d{1,3}$")
+"""A flat named by a letter (``Flat A``) or a letter and a number (``Flat B2``)."""
+_FLOORS = {
+    "basement": "basement",
+    "lower": "lower",
+    "ground": "ground",
+    "first": "first",
+    "1st": "first",
+    "second": "second",
+    "2nd": "second",
+    "third": "third",
+    "3rd": "third",
+    "top": "top",
+    "upper": "upper",
+    "garden": "garden",
+    "attic": "attic",
+}
+"""Words that name a flat by its floor (``Ground Floor Flat``, ``Basement Flat``), as the flat is read."""
+_FLAT_WORDS = frozenset({"flat", "maisonette", "apartment"})
 _SLASHED = re.compile(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b")
 
 
@@ -127,6 +146,8 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
     """Split address lines into (flat, house number, street and locality words).
 
     ``Flat 2, 10 High St`` -> (``2``, ``10``, ``high street``); ``2/10 High Street`` reads the same.
+    A flat may be named by a letter (``Flat B, 10 High St`` -> ``b``) or by its floor (``Ground Floor
+    Flat, 10 High St`` -> ``ground``).
     Abbreviations are expanded (``Rd`` -> ``road``); a house name stays among the street words.
 
     Args:
@@ -144,10 +165,23 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
     i = 0
     while i < len(words):
         word = words[i]
-        if word in _SECONDARY and i + 1 < len(words) and not flat and _NUMBER.match(words[i + 1]):
-            flat = words[i + 1]
+        if not flat and word in _FLOORS:
+            # "ground floor flat, 14 ...": the floor names the flat, and the number after is the house's.
+            after = i + 2 if i + 1 < len(words) and words[i + 1] == "floor" else i + 1
+            if after < len(words) and words[after] in _FLAT_WORDS:
+                flat = _FLOORS[word]
+                i = after + 1
+                continue
+        if word == "no" and not number and i + 1 < len(words) and _NUMBER.match(words[i + 1]):
+            number = words[i + 1]  # "No 5 High Street": the house number
             i += 2
             continue
+        if word in _SECONDARY and i + 1 < len(words) and not flat:
+            following = words[i + 1]
+            if _NUMBER.match(following) or _FLAT_LETTER.match(following) or following in _FLOORS:
+                flat = _FLOORS.get(following, following)
+                i += 2
+                continue
         if not number and _NUMBER.match(word):
             number = word
         elif word not in _SECONDARY:
