@@ -9,7 +9,9 @@ shipped parameters, and estimated from the input.
 - the names written in Cyrillic letters (a system of a service whose residents' documents are in
   Cyrillic: the other systems hold the same names in Latin letters);
 - the given names as initials (``M A SMITH``);
-- the day and month of birth the other way round (a system that stored dates month first).
+- the day and month of birth the other way round (a system that stored dates month first);
+- some first names spelt another way (Mohamed for Muhammad, Muhammad for Mohammed, Steven for Stephen,
+  Shaun for Sean).
 
 .venv/bin/python -m bench.messy_formats             # 10,000 people
 """
@@ -73,6 +75,18 @@ def _month_first(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+_OTHER_SPELLINGS = {"muhammad": "Mohamed", "mohammed": "Muhammad", "stephen": "Steven", "sean": "Shaun",
+                    "catherine": "Kathryn", "aisha": "Ayesha", "yusuf": "Yousef"}  # fmt: skip
+
+
+def _other_spelling(data: dict[str, Any]) -> dict[str, Any]:
+    name = data["name"]
+    given = name.get("given")
+    if given and given.lower() in _OTHER_SPELLINGS:
+        name["given"] = _OTHER_SPELLINGS[given.lower()]
+    return data
+
+
 def _cyrillic(data: dict[str, Any]) -> dict[str, Any]:
     name = data["name"]
     for part in ("given", "middle", "family"):
@@ -89,6 +103,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "housing: names in Cyrillic letters": ("housing", _cyrillic),
     "council tax: given names as initials": ("council_tax", _initials),
     "benefits: day and month of birth the other way round": ("benefits", _month_first),
+    "benefits: first names spelt another way (Mohamed, Muhammad, Steven, Shaun)": (
+        "benefits",
+        _other_spelling,
+    ),
 }
 """Each variant: the system whose records are rewritten, and how."""
 

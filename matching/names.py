@@ -65,6 +65,44 @@ UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
 }
 """Diminutives common in the UK that the nicknames package (built from US records) lacks, with the names
 they stand for (Kate/Catherine, Alf/Alfred, Rab/Robert, Dai/David)."""
+NAME_SPELLINGS: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split())
+    for group in (
+        "muhammad mohammed mohammad mohamed muhammed mohamad mohamud muhamad mohammod mohd",
+        "hussain hussein husain hossain husein",
+        "aisha ayesha aysha aishah ayisha",
+        "yusuf yousef yusef yousuf youssef yousif",
+        "mustafa mustapha mostafa",
+        "maryam mariam",
+        "sean shaun shawn",
+        "stephen steven stephan stefan",
+        "catherine katherine kathryn catharine katharine cathryn",
+        "geoffrey jeffrey jeffery",
+        "jacqueline jaqueline jacquelyn",
+        "kirsty kirstie",
+        "isabel isobel isabelle",
+        "jasmine jasmin yasmin yasmine",
+        "lindsay lindsey linsey",
+        "leanne lianne leann",
+        "zachary zachery zackary",
+        "siobhan shivaun shevaun",
+        "niamh neve neave nieve",
+        "philip phillip filip",
+        "nicholas nicolas nikolas nickolas",
+        "eleanor elinor eleanore elenor",
+        "megan meghan meagan",
+        "rebecca rebekah rebeca",
+        "jayden jaden jaiden jaydon",
+        "aidan aiden ayden",
+        "sophia sofia",
+    )
+)
+"""Spellings of one first name that are further apart than a typo (Muhammad, Mohammed, Mohamed; Sean,
+Shaun; Stephen, Steven; Siobhan, Shivaun): read as one name, not as two first names that differ, which
+would keep one person's records apart as if they were twins. Closer spellings (Sarah, Sara; Philip,
+Phillip) are already a typo apart."""
+_SPELLINGS_OF = {name: group for group in NAME_SPELLINGS for name in group}
+
 _UK_NICKNAMES_OF = {
     name: frozenset(short for short, names in UK_DIMINUTIVES.items() if name in names)
     for names in UK_DIMINUTIVES.values()
@@ -185,10 +223,11 @@ def _relatives(name: str) -> frozenset[str]:
 
 def nickname_related(a: str, b: str) -> bool:
     """Whether two first names are a name and one of its diminutives (Peggy/Margaret, Bill/William),
-    or two diminutives of one name (Bill/Billy). Symmetric."""
+    two diminutives of one name (Bill/Billy), or two spellings of one name (:data:`NAME_SPELLINGS`).
+    Symmetric."""
     if not a or not b or a == b:
         return False
-    if b in _relatives(a) or a in _relatives(b):
+    if b in _SPELLINGS_OF.get(a, ()) or b in _relatives(a) or a in _relatives(b):
         return True
     return not _canonicals(a).isdisjoint(_canonicals(b))
 

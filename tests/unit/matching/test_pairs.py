@@ -216,6 +216,20 @@ CASES = [
         "new",
     ),
     (
+        "two spellings of Muhammad are one first name, not two that differ (which would read as twins)",
+        person("1", "Mohamed", "Rahman", "1983-06-07"),
+        person("2", "Muhammad", "Rahman", "1983-06-07", system="hb", line="2 Low Road", postcode="M6 1AA"),
+        {"given": "nickname", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
+        "Shaun and Sean: one name",
+        person("1", "Shaun", "Murphy", "1977-02-03"),
+        person("2", "Sean", "Murphy", "1977-02-03", system="hb"),
+        {"given": "nickname", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
         "twins named in Cyrillic: their first names still differ (as Jack and Harry's do)",
         person("1", "Иван", "Петров", "1988-02-03"),
         person("2", "Мария", "Петрова", "1988-02-03"),
