@@ -16,6 +16,7 @@ and the reason; the rest are still matched.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import json
@@ -26,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -64,6 +65,9 @@ _PERSON_COLUMNS = (
 """The CSV columns read, besides ``id:SCHEME`` columns and the keys."""
 
 
+_Line = TypeVar("_Line", str, bytes)
+
+
 class InputError(ValueError):
     """The input as a whole cannot be matched (a CSV header with nothing to match on)."""
 
@@ -91,6 +95,9 @@ class BadRow:
 
 
 def _reason(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        byte = error.object[error.start]
+        return f"not UTF-8 text (byte {byte:#04x} at column {error.start + 1}): save the file as UTF-8"
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
@@ -98,14 +105,14 @@ def _reason(error: Exception) -> str:
     return str(error) or type(error).__name__
 
 
-def _counted(lines: Iterable[str], advance: Callable[[int], object] | None) -> Iterable[str]:
-    """``lines``, telling ``advance`` how many characters each held (for a progress bar)."""
+def _counted(lines: Iterable[_Line], advance: Callable[[int], object] | None) -> Iterable[_Line]:
+    """``lines``, telling ``advance`` how long each was (for a progress bar)."""
     if advance is None:
         return lines
     return _counting(lines, advance)
 
 
-def _counting(lines: Iterable[str], advance: Callable[[int], object]) -> Iterator[str]:
+def _counting(lines: Iterable[_Line], advance: Callable[[int], object]) -> Iterator[_Line]:
     for line in lines:
         advance(len(line))
         yield line
@@ -114,12 +121,14 @@ def _counting(lines: Iterable[str], advance: Callable[[int], object]) -> Iterato
 def _jsonl_changes(
     path: Path, advance: Callable[[int], object] | None = None
 ) -> Iterator[tuple[int, RecordChange | BadRow]]:
-    with path.open(encoding="utf-8") as handle:
+    # Read as bytes: JSON is UTF-8, which the parser checks line by line, so a line that is not (a stray
+    # byte of another encoding) is one bad line, not the end of the run.
+    with path.open("rb") as handle:
         for number, line in enumerate(_counted(handle, advance), start=1):
             if not line.strip():
                 continue
             try:
-                if '"payload"' not in line:  # a bare record: parsed and validated in one pass
+                if b'"payload"' not in line:  # a bare record: parsed and validated in one pass
                     record = PersonRecord.model_validate_json(line)
                     yield number, RecordChange(record.source_key, record)
                     continue
@@ -195,7 +204,14 @@ def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, bool]:
 def _csv_changes(
     path: Path, advance: Callable[[int], object] | None = None
 ) -> Iterator[tuple[int, RecordChange | BadRow]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    encoding = _csv_encoding(path)
+    if encoding != "utf-8-sig":
+        typer.echo(
+            f"{path.name} is not UTF-8 text: read as Windows-1252, the encoding of Excel's "
+            '"CSV (Comma delimited)" (save it as "CSV UTF-8" to be sure of every letter)',
+            err=True,
+        )
+    with path.open(encoding=encoding, newline="") as handle:
         reader = csv.reader(_counted(handle, advance))
         headers = next(reader, [])
         _check_header(headers)
@@ -218,6 +234,21 @@ def _csv_changes(
             yield number, RecordChange(record.source_key, record)
     if day_first:
         typer.echo(f"{day_first} dates of birth were written day first (DD/MM/YYYY) and read so", err=True)
+
+
+def _csv_encoding(path: Path) -> str:
+    """``utf-8-sig`` when the file is UTF-8 (with a byte order mark or without), else ``cp1252``: a
+    spreadsheet saved by Excel as "CSV (Comma delimited)" is Windows-1252, and read as UTF-8 its first
+    accented letter would stop the run."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
 
 
 def _check_header(headers: list[str]) -> None:
@@ -383,7 +414,8 @@ def _estimated_engine(
     prepared = [c.prepared for c in changes if c.prepared is not None]
     if len(prepared) < MIN_TRAINING_RECORDS:
         typer.echo(
-            f"{len(prepared)} records are too few to estimate match parameters from "
+            f"{_count(len(prepared), 'record')} {'is' if len(prepared) == 1 else 'are'} too few to estimate "
+            "match parameters from "
             f"(fewer than {MIN_TRAINING_RECORDS}): using the shipped parameters",
             err=True,
         )
@@ -489,11 +521,17 @@ def match_command(
             written.add(key)
             system, _, record_id = key.partition("/")
             writer.writerow([system, record_id, store.citizen[key]])
+    citizens = len(set(store.citizen.values()))
     typer.echo(
-        f"matched {len(written)} records into {len(set(store.citizen.values()))} citizens"
-        f" ({len(bad)} {'line' if len(bad) == 1 else 'lines'} not read): wrote {out}",
+        f"matched {_count(len(written), 'record')} into {_count(citizens, 'citizen')}"
+        f" ({_count(len(bad), 'line')} not read): wrote {out}",
         err=True,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 record``, ``2 records``, ``1,234 records``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 match_app = match_command

@@ -339,3 +339,34 @@ def test_csv_rows_shorter_or_longer_than_the_header_are_read_by_their_cells(tmp_
     }
     assert sorted(by_id) == ["1", "2", "3"]
     assert len(set(by_id.values())) == 1
+
+
+def test_a_csv_saved_by_excel_in_windows_1252_is_read_with_its_accents(tmp_path: Path) -> None:
+    """Excel's "CSV (Comma delimited)" is Windows-1252: read as UTF-8, its first "ë" stopped the run."""
+    source = tmp_path / "people.csv"
+    source.write_bytes(
+        "source_record_id,given_name,family_name,date_of_birth,postcode\n"
+        "1,Zoë,Brontë,1970-01-02,M5 4WT\n2,Zoe,Bronte,1970-01-02,M5 4WT\n".encode("cp1252")
+    )
+    changes, bad = read_changes(source, FellegiSunterEngine())
+    assert not bad
+    assert [c.prepared.features["g"] for c in changes if c.prepared] == ["zoe", "zoe"]
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "read as Windows-1252" in result.output
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert len({r["citizen_id"] for r in rows}) == 1
+
+
+def test_a_jsonl_line_that_is_not_utf8_is_one_bad_line(tmp_path: Path) -> None:
+    source = tmp_path / "people.jsonl"
+    good = {"source_system": "ct", "source_record_id": "1", "name": {"given": "Zoe", "family": "Smith"}}
+    bad = b'{"source_system":"ct","source_record_id":"2","name":{"given":"Zo\xeb","family":"Smith"}}'
+    source.write_bytes(json.dumps(good).encode() + b"\n" + bad + b"\n")
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(app, ["match", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "line 2: Invalid JSON: invalid unicode" in result.output
+    assert "matched 1 record into 1 citizen (1 line not read)" in result.output
+    assert [r["source_record_id"] for r in csv.DictReader(out.read_text().splitlines())] == ["1"]
