@@ -59,13 +59,19 @@ class Identifier(_Model):
         return self.invalid is None
 
 
-_DATE_TEXT = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+_DATE_TEXT = re.compile(r"^(\d{4})(?:([-/.])(\d{1,2})(?:\2(\d{1,2}))?)?$")
+"""YYYY, YYYY-MM or YYYY-MM-DD, the parts joined by hyphens (or all by slashes, or all by dots)."""
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+"""YYYYMMDD, as many extracts write a date."""
 
 
 class BirthDate(_Model):
     """A date of birth, possibly partial (year, or year and month). An impossible date is kept as given."""
 
-    text: str = Field(description="As given by the source: YYYY-MM-DD, YYYY-MM or YYYY")
+    text: str = Field(
+        description="As given by the source: YYYY-MM-DD, YYYY-MM or YYYY (also YYYYMMDD, YYYY/MM/DD, "
+        "YYYY.MM.DD; a month or day of 00 is not known)"
+    )
     year: int | None = None
     month: int | None = None
     day: int | None = None
@@ -84,13 +90,23 @@ class BirthDate(_Model):
     def _parse(self) -> BirthDate:
         if self.year is None and self.month is None and self.day is None and self.invalid is None:
             match = _DATE_TEXT.match(self.text)
-            if not match:
+            if match:
+                parts = match.group(1, 3, 4)
+            elif compact := _COMPACT_DATE.match(self.text):
+                parts = compact.groups()
+            else:
                 object.__setattr__(self, "invalid", "date.shape: YYYY-MM-DD, YYYY-MM or YYYY")
                 return self
-            year, month, day = (int(g) if g else None for g in match.groups())
+            year, month, day = (int(g) if g else None for g in parts)
             object.__setattr__(self, "year", year)
             object.__setattr__(self, "month", month)
             object.__setattr__(self, "day", day)
+        # A month or day of zero is how many systems write "not known": 1950-00-00 is the year alone.
+        if self.month == 0:
+            object.__setattr__(self, "month", None)
+            object.__setattr__(self, "day", None)
+        elif self.day == 0:
+            object.__setattr__(self, "day", None)
         if self.invalid is None:
             object.__setattr__(self, "invalid", check_date_parts(self.year, self.month, self.day))
         return self

@@ -111,15 +111,16 @@ def check_uprn(value: str) -> tuple[str, str | None]:
 
 
 NO_SUCH_DAY = "date.exists"
+YEAR_RULE = "date.year"
 """The rule broken by a date whose day does not exist in its month (30 February, 31 June)."""
 
 
 def check_date_parts(year: int | None, month: int | None, day: int | None) -> str | None:
     """The rule a (possibly partial) calendar date breaks, or ``None``."""
     if year is None:
-        return "date.year: a year is required" if (month or day) else None
+        return f"{YEAR_RULE}: a year is required" if (month or day) else None
     if not 1800 <= year <= 2200:
-        return "date.year: year out of range 1800-2200"
+        return f"{YEAR_RULE}: year out of range 1800-2200"
     if month is None:
         return "date.partial: a day without a month" if day else None
     if not 1 <= month <= 12:

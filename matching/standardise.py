@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from contracts import Address, PersonRecord
-from contracts.rules import NO_SUCH_DAY
+from contracts.rules import NO_SUCH_DAY, YEAR_RULE
 from matching.addresses import parse_address, standard_email, standard_phone, standard_postcode
 from matching.names import standard_name
 from matching.text import compact, fold
@@ -84,7 +84,8 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
             feats["go"] = tuple(other_given)
 
     dob = record.date_of_birth
-    if dob is not None and dob.year is not None:
+    if dob is not None and dob.year is not None and not (dob.invalid and dob.invalid.startswith(YEAR_RULE)):
+        # (A year out of range, 0000-00-00 say, is no date of birth: two records holding it agree on nothing.)
         if dob.invalid and dob.invalid.startswith(NO_SUCH_DAY):
             # 30 February, 31 June: the day or the month is wrong, and which cannot be told; the year
             # still counts. (A month over 12 is kept whole: it may be a day and month swapped.)

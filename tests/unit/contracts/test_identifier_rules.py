@@ -162,6 +162,14 @@ def test_invalid_uprn(given: str) -> None:
         ("1952-13-01", None, "date.month"),
         ("0952-01-01", None, "date.year"),
         ("04/03/1952", None, "date.shape"),
+        # Other unambiguous shapes extracts use, and zeros for a month or day not known.
+        ("19520304", (1952, 3, 4), None),
+        ("1952/03/04", (1952, 3, 4), None),
+        ("1952.3.4", (1952, 3, 4), None),
+        ("1952-03/04", None, "date.shape"),
+        ("1952-00-00", (1952, None, None), None),
+        ("1952-03-00", (1952, 3, None), None),
+        ("0000-00-00", None, "date.year"),
     ],
 )
 def test_birth_dates(given: str, parts: tuple[int, int | None, int | None] | None, rule: str | None) -> None:

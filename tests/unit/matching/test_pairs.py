@@ -230,6 +230,20 @@ CASES = [
         "link",
     ),
     (
+        "a date of birth with zeros for the month and day not known is the year alone, not a different date",
+        person("1", "Ann", "Hale", "1950-00-00"),
+        person("2", "Ann", "Hale", "1950-03-04", system="hb"),
+        {"dob": "partial"},
+        "link",
+    ),
+    (
+        "0000-00-00 is no date of birth: two namesakes holding it do not link on it",
+        person("1", "Ann", "Hale", "0000-00-00", line="3 Elm Close", postcode="B1 1AA"),
+        person("2", "Ann", "Hale", "0000-00-00", system="hb", line="9 Low Road", postcode="M6 1AA"),
+        {"dob": "missing"},
+        "review",
+    ),
+    (
         "twins named in Cyrillic: their first names still differ (as Jack and Harry's do)",
         person("1", "Иван", "Петров", "1988-02-03"),
         person("2", "Мария", "Петрова", "1988-02-03"),
