@@ -13,6 +13,7 @@ from typing import Any
 
 from matching.comparators import COMPARATORS, Comparator
 from matching.defaults import DEFAULT_PARAMS
+from matching.standardise import nino_stem
 
 _FLOOR = 1e-9
 
@@ -55,7 +56,14 @@ class Params:
     placeholder_values: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Standardised NI numbers (feature ``n``), NHS numbers (``h``), e-mail addresses (``e``) and phone
     numbers (``p``) read as none: what a system writes for "none given" (AA000000A,
-    noemail@council.gov.uk), found by training among many families' records."""
+    noemail@council.gov.uk), found by training among many families' records. NI numbers are held as the
+    features hold them, without the suffix letter (AA000000)."""
+
+    def __post_init__(self) -> None:
+        held = self.placeholder_values.get("n")
+        if held and any(nino_stem(v) != v for v in held):
+            stems = frozenset(nino_stem(v) for v in held)
+            object.__setattr__(self, "placeholder_values", {**self.placeholder_values, "n": stems})
 
     @staticmethod
     def from_dict(data: Mapping[str, Any], comparators: tuple[Comparator, ...] = COMPARATORS) -> Params:

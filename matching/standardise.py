@@ -8,7 +8,7 @@ their meaning):
 ``g``  first given name            ``m``  other given names
 ``f``  family name (parts spaced)  ``x``  generational suffix (jr, sr, ii)
 ``fo`` other family names          ``go`` other first names
-``d``  date of birth [y, m, d]     ``n``  NI numbers   ``h``  NHS numbers
+``d``  date of birth [y, m, d]     ``n``  NI numbers (no suffix)   ``h``  NHS numbers
 ``i``  other identifiers as ["scheme:value", ...]
 ``u``  UPRNs                       ``a``  addresses [[postcode, flat, number, street, town], ...]
 ``p``  phones (E.164)              ``e``  e-mails
@@ -17,6 +17,7 @@ their meaning):
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from contracts import Address, PersonRecord
@@ -32,7 +33,20 @@ _PERSONAL_SCHEMES = {"nino": "n", "nhs": "h"}
 _ADDRESS_ORDER = {"residential": 0, "correspondence": 1, "property": 2, "previous": 3}
 
 
+_NINO = re.compile(r"^[A-Z]{2}\d{6}[A-D]?$")
+
+
+def nino_stem(value: str) -> str:
+    """An NI number as matching compares it: its two letters and six digits, without the suffix letter,
+    which many systems leave off and which does not tell two people apart (``AB 12 34 56 C`` and
+    ``AB123456`` are one number); anything else compacted (upper case letters and digits)."""
+    code = compact(value)
+    return code[:8] if _NINO.match(code) else code
+
+
 def _identifier_value(scheme: str, value: str) -> str:
+    if scheme == "nino":
+        return nino_stem(value)
     if scheme in _PERSONAL_SCHEMES:
         return compact(value)
     return compact(value) or value.strip().lower()

@@ -10,6 +10,7 @@ from typing import Any
 from contracts import PersonRecord
 from matching.addresses import standard_email, standard_phone
 from matching.params import Params, date_text, default_params
+from matching.standardise import nino_stem
 from matching.text import compact
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -104,6 +105,8 @@ def _standard(name: str, value: Any, record: PersonRecord) -> str:
         return standard_email(value)
     if name == "phone":
         return standard_phone(value, record.addresses[0].country if record.addresses else "GB")
+    if name == "nino":
+        return nino_stem(value)
     return compact(value)
 
 

@@ -580,7 +580,10 @@ def train(
     prepared = everyone = [_without_placeholders(record, base) for record in prepared]
     listed = base.to_dict()
     shown = {f"date of birth {date_text(date)}": count for date, count in found.items()}
-    shown |= {f"{PLACEHOLDER_FEATURES[f]} {v}": count for (f, v), count in found_values.items()}
+    shown |= {
+        f"{PLACEHOLDER_FEATURES[f]} {v}{' (any suffix letter)' if f == 'n' else ''}": count
+        for (f, v), count in found_values.items()
+    }
     n = len(prepared)
     prepared = _sampled(prepared, max_records)
     kept = len(prepared)

@@ -20,6 +20,7 @@ from contracts.api import SearchHit, SearchPage
 from hub.citizens.names import given_variants
 from hub.store.models import Identifier, SourceRecord, citizen_is_protected
 from matching.rules import simple_name
+from matching.standardise import nino_stem
 
 # The tables' columns, not the mapped classes' attributes: a select of these runs as plain Core (no ORM
 # compile step, no ORM row loading), which was about half of a search's SQLAlchemy time.
@@ -31,6 +32,7 @@ by where they live, not in another."""
 _identifiers = _IDENTIFIERS.c
 _Rows: TypeAlias = "Select[str | None, str | None, str | None, str | None, bool]"
 _ROW_LIMIT = 2000
+_NINO_STEM = re.compile(r"^[A-Z]{2}\d{6}$")
 _FUZZY_GIVEN = 0.88
 _FUZZY_FAMILY = 0.87
 _SCHEME_NAMES = {
@@ -237,7 +239,12 @@ def _identifier_hits(session: Session, query: SearchQuery) -> dict[str, _Score]:
     if not raw:
         return {}
     compact = re.sub(r"[\s\-]+", "", raw)
-    values = sorted({raw, compact, compact.upper(), raw.upper()})
+    found = {raw, compact, compact.upper(), raw.upper()}
+    stem = nino_stem(compact)
+    if _NINO_STEM.match(stem):
+        # An NI number finds its holder whether either side wrote the suffix letter or left it off.
+        found.update([stem, *(stem + suffix for suffix in "ABCD")])
+    values = sorted(found)
     statement = (
         select(
             _records.citizen_id,

@@ -111,3 +111,19 @@ def test_by_a_property_reference_a_protected_person_is_not_found(db: Database) -
         "c-open": "M5 4WT",
         "c-moved-on": "M5 4WT",
     }
+
+
+def test_an_ni_number_is_found_with_its_suffix_letter_or_without(db: Database) -> None:
+    """One system keeps the suffix letter, another leaves it off; an agent types either."""
+    with db.unit_of_work() as session:
+        session.execute(
+            insert(Identifier),
+            [
+                {"source_key": "housing/H2", "scheme": "nino", "value": "JG103759A"},
+                {"source_key": "council_tax/C3", "scheme": "nino", "value": "JG103760"},
+            ],
+        )
+    assert set(_search(db, identifier="jg 10 37 59")) == {"c-open"}
+    assert set(_search(db, identifier="JG103759A")) == {"c-open"}
+    assert set(_search(db, identifier="JG103760C")) == {"c-moved-on"}
+    assert set(_search(db, identifier="JG103760")) == {"c-moved-on"}

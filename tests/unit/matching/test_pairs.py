@@ -244,6 +244,22 @@ CASES = [
         "review",
     ),
     (
+        "an NI number with its suffix letter and without: one number (many systems leave the letter off)",
+        person("1", "Ann", "Hale", "1950-03-04", nino="AB 12 34 56 C"),
+        person(
+            "2",
+            "Ann",
+            "Hale",
+            "1950-03-04",
+            system="hb",
+            nino="AB123456",
+            line="9 Low Road",
+            postcode="M6 1AA",
+        ),
+        {"nino": "exact"},
+        "link",
+    ),
+    (
         "twins named in Cyrillic: their first names still differ (as Jack and Harry's do)",
         person("1", "Иван", "Петров", "1988-02-03"),
         person("2", "Мария", "Петрова", "1988-02-03"),
@@ -360,3 +376,10 @@ def test_an_address_held_all_in_its_lines_meets_the_same_address_with_a_postcode
     comparison = ENGINE.compare(lines_only, fielded)
     assert comparison.levels["address"] == "exact"
     assert ENGINE.decide(comparison) == "link"
+
+
+def test_an_ni_number_without_its_suffix_letter_shares_the_blocking_key() -> None:
+    """The NI number key finds a record whose name and address both changed (married and moved)."""
+    with_letter = ENGINE.prepare(person("1", "Ann", "Hale", nino="AB123456C"))
+    without = ENGINE.prepare(person("2", "Ann", "Marsh", system="hb", nino="AB123456", postcode="M6 1AA"))
+    assert "n:AB123456" in set(with_letter.blocking_keys) & set(without.blocking_keys)
