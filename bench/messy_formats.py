@@ -4,6 +4,7 @@ form (as an adaptor or ``citizen-hub match`` would read it). Ours twice on each,
 shipped parameters, and estimated from the input.
 
 - the whole address in its lines, the postcode and town at the end of the last line, no postcode field;
+- no postcodes at all (an older system that never kept them);
 - the whole name in the surname field, surname first (``SMITH, Margaret``), the given name field empty;
 - the title written into the given name field (``Mrs Margaret``);
 - the names written in Cyrillic letters (a system of a service whose residents' documents are in
@@ -41,6 +42,12 @@ def _address_in_lines(data: dict[str, Any]) -> dict[str, Any]:
         tail = " ".join(p for p in (address.pop("town", None), address.pop("postcode", None)) if p)
         if tail:
             address["lines"] = [*address.get("lines", []), tail]
+    return data
+
+
+def _no_postcode(data: dict[str, Any]) -> dict[str, Any]:
+    for address in data.get("addresses", []):
+        address.pop("postcode", None)
     return data
 
 
@@ -98,6 +105,7 @@ def _cyrillic(data: dict[str, Any]) -> dict[str, Any]:
 VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "as generated": ("", lambda data: data),
     "benefits: whole address in the lines, no postcode field": ("benefits", _address_in_lines),
+    "benefits: no postcodes at all (lines and town)": ("benefits", _no_postcode),
     "housing: name surname first in the surname field": ("housing", _surname_first),
     "council tax: title in the given name field": ("council_tax", _title_in_given),
     "housing: names in Cyrillic letters": ("housing", _cyrillic),

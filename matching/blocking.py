@@ -5,7 +5,8 @@ number of candidates per record does not grow with the population: strong identi
 name or first name with the full date of birth; both names (in either order) with the year of birth;
 postcode with the first initial, the phonetic family name, the
 house number or the date of birth; postcode district with the flat, house number and street (the start of
-the street's name and its type: a typo in the postcode's inward code keeps the household together);
+the street's name and its type: a typo in the postcode's inward code keeps the household together); the
+town with the same (an address written with no postcode);
 postcode with the street for an address with no house number; UPRN with the first initial; phone;
 e-mail; and both names alone for a record with neither a postcode nor a UPRN (no address key).
 """
@@ -141,6 +142,16 @@ def _district_street_number(view: RecordView) -> Iterator[str]:
                 yield f"{postcode_district(address[0])}:{address[1]}:{address[2]}:{name[:4]}:{kind}"
 
 
+def _town_street_number(view: RecordView) -> Iterator[str]:
+    """The town with the flat, house number and street: the only address key that reaches a record whose
+    system kept no postcode (an older system, a form that left it blank) from one that did."""
+    for address in view.features.get("a", ()):
+        if address[4] and address[2] and address[3]:
+            name, kind = street_name(address[3])
+            if len(name) > 1:
+                yield f"{address[4]}:{address[1]}:{address[2]}:{name[:4]}:{kind}"
+
+
 def _postcode_street(view: RecordView) -> Iterator[str]:
     for address in view.features.get("a", ()):
         if address[0] and not address[2] and address[3]:
@@ -175,6 +186,7 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("pn", "same postcode, flat and house number", _postcode_number),
     BlockingRule("pd", "same postcode, same date of birth", _postcode_dob),
     BlockingRule("sn", "same postcode district, flat and house number, street", _district_street_number),
+    BlockingRule("tn", "same town, flat and house number, street", _town_street_number),
     BlockingRule("ps", "same postcode, flat and street, no house number", _postcode_street),
     BlockingRule("u", "same UPRN, same first initial", _uprn_initial),
     BlockingRule("p", "same phone number", _plain("p")),

@@ -49,6 +49,7 @@ RULE_FIELDS = {
     "pn": "address",
     "pd": "address",
     "sn": "address",
+    "tn": "address",
     "ps": "address",
     "p": "phone",
 }

@@ -68,3 +68,17 @@ def test_an_address_with_no_house_number_is_blocked_by_postcode_and_street() -> 
     other_street = _keys("4", "Blake", "Moody", None, line="Rose Cottage, Acacia Avenue", postcode="4869")
     assert not {k for k in a & numbered if k.startswith("ps:")}
     assert not {k for k in a & other_street if k.startswith("ps:")}
+
+
+def test_an_address_written_with_no_postcode_meets_the_same_address_by_its_town() -> None:
+    """A system that kept no postcodes: its records shared no address key with the others, and one
+    person's council tax record (no date of birth) and benefits record (no postcode) were never compared."""
+
+    def address(postcode: str | None, town: str) -> list[dict[str, object]]:
+        return [{"lines": ["Flat 1", "10 Hazel Court, Oak Street"], "town": town, "postcode": postcode}]
+
+    council_tax = _keys("1", "Michael", "Burcroft", None, addresses=address("M7 3AA", "Salford"))
+    benefits = _keys("2", "Michael", "Burcroft", "1937-10-16", addresses=address(None, "SALFORD"))
+    assert {k for k in council_tax & benefits if k.startswith("tn:")}
+    elsewhere = _keys("3", "Michael", "Burcroft", "1937-10-16", addresses=address(None, "Bolton"))
+    assert not council_tax & elsewhere
