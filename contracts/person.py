@@ -30,10 +30,24 @@ class DataQualityIssue(_Model):
     rule: str
 
 
+_SCHEME_ALIASES = {
+    "ni": "nino",
+    "ni_number": "nino",
+    "ni_no": "nino",
+    "national_insurance": "nino",
+    "national_insurance_number": "nino",
+    "nhs_number": "nhs",
+    "nhs_no": "nhs",
+}
+"""Other names extracts give the NI and NHS number schemes (``NI Number``, ``NHS No``)."""
+
+
 @lru_cache(maxsize=4096)
 def _scheme_name(scheme: str) -> str:
-    """A scheme's standard name: lower case, words joined by underscores (few schemes, many records)."""
-    return scheme.strip().lower().replace("-", "_").replace(" ", "_")
+    """A scheme's standard name: lower case, words joined by underscores, ``NI Number`` read as ``nino``
+    and ``NHS No`` as ``nhs`` (few schemes, many records)."""
+    name = "_".join(scheme.strip().lower().replace("-", " ").replace(".", " ").split())
+    return _SCHEME_ALIASES.get(name, name)
 
 
 class Identifier(_Model):

@@ -202,3 +202,15 @@ def test_record_with_bad_values_is_kept_and_reports_them() -> None:
     assert rules == ["date.exists", "nino.prefix", "postcode.shape"]
     assert record.valid_identifiers("nino") == []
     assert record.valid_identifiers("nhs") == ["9434765919"]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "standard"),
+    [("NINO", "nino"), ("NI Number", "nino"), ("ni-no", "nino"), ("National Insurance Number", "nino"),
+     ("NHS No.", "nhs"), ("nhs_number", "nhs"), ("Council Tax Account", "council_tax_account")],
+)  # fmt: skip
+def test_scheme_names_extracts_use_are_read_as_the_standard_ones(scheme: str, standard: str) -> None:
+    identifier = Identifier(scheme=scheme, value="AB 12 34 56 C" if standard == "nino" else "943 476 5919")
+    assert identifier.scheme == standard
+    if standard in ("nino", "nhs"):
+        assert identifier.invalid is None
