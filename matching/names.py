@@ -187,8 +187,33 @@ def _surname_first(given: str | None, family: str | None) -> tuple[str | None, s
     return forenames, surname
 
 
+_NOT_A_NAME = frozenset(
+    {
+        "unknown",
+        "not known",
+        "notknown",
+        "unk",
+        "nk",
+        "none",
+        "not given",
+        "not stated",
+        "unnamed",
+        "tbc",
+        "tba",
+    }
+)
+"""What systems write in a name field when they do not know the name: read as no name. Two records of
+"UNKNOWN" agree on nothing, and a newborn's record still unnamed does not differ from the named one."""
+_UNNAMED_GIVEN = _NOT_A_NAME | {"baby", "infant", "newborn"}
+"""The same for a first name, with what hospitals write for a child not yet named ("Baby Smith")."""
+
+
 def _standardise_once(given: str | None, middle: str | None, family: str | None) -> tuple[str, str, str, str]:
     given_t, middle_t, family_t = _tokens(given), _tokens(middle), _tokens(family)
+    if given_t and " ".join(given_t) in _UNNAMED_GIVEN:
+        given_t = []
+    if family_t and " ".join(family_t) in _NOT_A_NAME:
+        family_t = []
     generation = ""
     while given_t and given_t[0] in TITLES and len(given_t) + len(family_t) > 1:
         given_t.pop(0)

@@ -260,6 +260,20 @@ CASES = [
         "link",
     ),
     (
+        "a newborn's record written before the naming ('Baby') and the named one: no first name, not another",
+        person("1", "Baby", "Ashworth", "2024-05-06"),
+        person("2", "Oliver", "Ashworth", "2024-05-06", system="hb"),
+        {"given": "missing", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
+        "UNKNOWN in both first name fields is no first name agreeing (the shipped tables would call it rare)",
+        person("1", "UNKNOWN", "Ashworth", line="3 Elm Close", postcode="B1 1AA"),
+        person("2", "Unknown", "Ashworth", system="hb", line="9 Low Road", postcode="M6 1AA"),
+        {"given": "missing", "family": "exact"},
+        "new",
+    ),
+    (
         "twins named in Cyrillic: their first names still differ (as Jack and Harry's do)",
         person("1", "Иван", "Петров", "1988-02-03"),
         person("2", "Мария", "Петрова", "1988-02-03"),
