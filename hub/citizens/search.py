@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from contracts.api import SearchHit, SearchPage
 from hub.citizens.names import given_variants
 from hub.store.models import Identifier, SourceRecord, citizen_is_protected
+from matching.names import nickname_related
 from matching.rules import simple_name
 from matching.standardise import nino_stem
 
@@ -139,8 +140,8 @@ def _given_reason(wanted: str, variants: frozenset[str], found: str | None) -> t
         return 3.0, "first name"
     if len(wanted) == 1:
         return (1.0, "first initial") if found.startswith(wanted) else (0.0, None)
-    if found in variants:
-        return 2.5, "first name (a nickname or its full form)"
+    if found in variants or nickname_related(wanted, found):
+        return 2.5, "first name (a nickname, its full form or another spelling)"
     if found.startswith(wanted) or wanted.startswith(found):
         return 2.0, "first name (shortened)"
     if JaroWinkler.similarity(wanted, found) >= _FUZZY_GIVEN:

@@ -137,8 +137,11 @@ async def test_a_search_result_shows_the_golden_record_as_the_caller_may_see_it(
         "Margaret", "Smith", "1952-03-04", "M5 4WT"
     )  # fmt: skip
     assert hit["matched_on"] == [
-        "surname", "first name (a nickname or its full form)", "born in the 1950s", "postcode district M5"
-    ]  # fmt: skip
+        "surname",
+        "first name (a nickname, its full form or another spelling)",
+        "born in the 1950s",
+        "postcode district M5",
+    ]
     protected = await hub.client.get(
         "/v1/citizens",
         params={"name": "Doe", "date_of_birth": "1985-11-02"},

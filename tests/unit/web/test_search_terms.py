@@ -6,7 +6,7 @@ import pytest
 
 from contracts import PersonRecord
 from hub.citizens.names import given_variants
-from hub.citizens.search import parse_dob, parse_name, parse_postcode
+from hub.citizens.search import _given_reason, parse_dob, parse_name, parse_postcode
 from hub.worker.records import search_columns
 
 
@@ -78,3 +78,12 @@ def test_postcodes_and_districts(text: str, full: str | None, district: str | No
                                       ("bill", "william"), ("maggie", "peggy")])  # fmt: skip
 def test_nicknames_and_full_forms(a: str, b: str) -> None:
     assert b in given_variants(a)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("mohammed", "muhammad"), ("sean", "shaun"), ("kate", "catherine"), ("alf", "alfred")],
+)
+def test_another_spelling_or_a_uk_diminutive_counts_as_the_first_name(typed: str, stored: str) -> None:
+    score, why = _given_reason(typed, given_variants(typed), stored)
+    assert score == 2.5, why
