@@ -55,7 +55,8 @@ class IncrementalMatcher:
         upsert_keys = {p.key for p in upserts}
 
         held = {bk for p in upserts for bk in p.blocking_keys}
-        blocking_keys = sorted(held)
+        # Sorted for the locks, which writers take in one order; a single writer takes none.
+        blocking_keys = list(held) if store.single_writer else sorted(held)
         versions: dict[str, str] = {}
         known: dict[str, Prepared] = {}
         scored: dict[tuple[str, str], Comparison] = {}
