@@ -111,8 +111,9 @@ def check_uprn(value: str) -> tuple[str, str | None]:
 
 
 NO_SUCH_DAY = "date.exists"
-YEAR_RULE = "date.year"
 """The rule broken by a date whose day does not exist in its month (30 February, 31 June)."""
+YEAR_RULE = "date.year"
+"""The rule broken by a date with no year, or a year out of range (0000-00-00)."""
 
 
 def check_date_parts(year: int | None, month: int | None, day: int | None) -> str | None:

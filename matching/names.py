@@ -175,10 +175,10 @@ _MAX_PASSES = 4
 
 def _surname_first(given: str | None, family: str | None) -> tuple[str | None, str | None]:
     """A whole name written surname first in one field, the other empty (``SMITH, John``, as many legacy
-    systems keep it), as (given, family); anything else as it is. A comma before a suffix alone (``John
-    Smith, Jr``) is not this."""
+    systems keep it; the caller asks only when one is empty), as (given, family); anything else as it
+    is. A comma before a suffix alone (``John Smith, Jr``) is not this."""
     whole = family or given
-    if not whole or "," not in whole or (given and family):
+    if not whole or "," not in whole:
         return given, family
     surname, _, forenames = whole.partition(",")
     after = _tokens(forenames)

@@ -33,7 +33,8 @@ _PERSONAL_SCHEMES = {"nino": "n", "nhs": "h"}
 _ADDRESS_ORDER = {"residential": 0, "correspondence": 1, "property": 2, "previous": 3}
 
 
-_NINO = re.compile(r"^[A-Z]{2}\d{6}[A-D]?$")
+NINO_SHAPE = re.compile(r"^[A-Z]{2}\d{6}[A-D]?$")
+"""An NI number, compacted, with its suffix letter or without."""
 
 
 def nino_stem(value: str) -> str:
@@ -41,7 +42,7 @@ def nino_stem(value: str) -> str:
     which many systems leave off and which does not tell two people apart (``AB 12 34 56 C`` and
     ``AB123456`` are one number); anything else compacted (upper case letters and digits)."""
     code = compact(value)
-    return code[:8] if _NINO.match(code) else code
+    return code[:8] if NINO_SHAPE.match(code) else code
 
 
 def _identifier_value(scheme: str, value: str) -> str:

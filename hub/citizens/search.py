@@ -21,7 +21,7 @@ from hub.citizens.names import given_variants
 from hub.store.models import Identifier, SourceRecord, citizen_is_protected
 from matching.names import nickname_related
 from matching.rules import simple_name
-from matching.standardise import nino_stem
+from matching.standardise import NINO_SHAPE, nino_stem
 
 # The tables' columns, not the mapped classes' attributes: a select of these runs as plain Core (no ORM
 # compile step, no ORM row loading), which was about half of a search's SQLAlchemy time.
@@ -33,7 +33,6 @@ by where they live, not in another."""
 _identifiers = _IDENTIFIERS.c
 _Rows: TypeAlias = "Select[str | None, str | None, str | None, str | None, bool]"
 _ROW_LIMIT = 2000
-_NINO_STEM = re.compile(r"^[A-Z]{2}\d{6}$")
 _FUZZY_GIVEN = 0.88
 _FUZZY_FAMILY = 0.87
 _SCHEME_NAMES = {
@@ -241,9 +240,9 @@ def _identifier_hits(session: Session, query: SearchQuery) -> dict[str, _Score]:
         return {}
     compact = re.sub(r"[\s\-]+", "", raw)
     found = {raw, compact, compact.upper(), raw.upper()}
-    stem = nino_stem(compact)
-    if _NINO_STEM.match(stem):
+    if NINO_SHAPE.match(compact.upper()):
         # An NI number finds its holder whether either side wrote the suffix letter or left it off.
+        stem = nino_stem(compact)
         found.update([stem, *(stem + suffix for suffix in "ABCD")])
     values = sorted(found)
     statement = (
