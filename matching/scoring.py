@@ -18,6 +18,9 @@ from matching.params import Params, log2_ratio
 
 Features = Mapping[str, Any]
 
+_COMMON = 5.0
+"""A name held by at least this many times the rarest share (about five records) is a name in its own
+right, not a typo of another."""
 _MAX_CACHED_WEIGHTS = 262144
 """Term-frequency weights remembered per scorer (one per distinct name; cleared when full)."""
 
@@ -150,6 +153,8 @@ class Scorer:
                 if shown:
                     levels[name] = level
                 continue
+            if level == "somewhat" and term_frequency and self._two_names(term_frequency, a, b):
+                level = "different"
             if term_frequency and level == "exact":
                 weight = self._tf_weight(name, term_frequency, a[term_frequency])
                 if swapped and given_as.get(term_frequency):
@@ -189,6 +194,16 @@ class Scorer:
             total = cap
             capped = conflicts
         return Score(total, levels, field_weights, capped, swapped, names_alone=names_alone)
+
+    def _two_names(self, feature: str, a: Features, b: Features) -> bool:
+        """Whether two names only somewhat alike (first names Charlotte and Charlene, Christopher and
+        Christine; surnames Harris and Harrison) are each a name many records hold: two names, not one
+        mistyped. Only the name tables of parameters trained on the data know enough names."""
+        table = self.params.term_frequencies.get(feature)
+        if not table:
+            return False
+        floor = _COMMON * self.params.term_frequency_floor.get(feature, 1.0)
+        return table.get(a[feature], 0.0) >= floor and table.get(b[feature], 0.0) >= floor
 
     def _names_alone(self, field_weights: Mapping[str, float]) -> bool:
         """Whether the names are all the pair agrees on (no date of birth, identifier, e-mail or household

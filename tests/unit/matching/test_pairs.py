@@ -397,3 +397,21 @@ def test_an_ni_number_without_its_suffix_letter_shares_the_blocking_key() -> Non
     with_letter = ENGINE.prepare(person("1", "Ann", "Hale", nino="AB123456C"))
     without = ENGINE.prepare(person("2", "Ann", "Marsh", system="hb", nino="AB123456", postcode="M6 1AA"))
     assert "n:AB123456" in set(with_letter.blocking_keys) & set(without.blocking_keys)
+
+
+def test_two_first_names_only_somewhat_alike_that_many_records_hold_are_two_names() -> None:
+    """Charlotte and Charlene, Christopher and Christine: in one household, two people. Only where the
+    name tables count both as names in their own right (trained on the data); a rare one may be a typo."""
+    charlotte = person("1", "Charlotte", "Westfield", line="7 Brook Avenue", nino=None)
+    charlene = person("2", "Charlene", "Westfield", system="hb", line="7 Brook Avenue")
+    shipped = ENGINE.compare(ENGINE.prepare(charlotte), ENGINE.prepare(charlene))
+    assert shipped.levels["given"] == "somewhat"
+    tables = dict(ENGINE.params.term_frequencies)
+    tables["g"] = {**tables["g"], "charlotte": 0.004, "charlene": 0.002}
+    trained = FellegiSunterEngine(replace(ENGINE.params, term_frequencies=tables))
+    counted = trained.compare(trained.prepare(charlotte), trained.prepare(charlene))
+    assert counted.levels["given"] == "different"
+    assert trained.decide(counted) != "link"
+    rare = {**tables["g"], "charlene": 0.0002}  # held about once: perhaps a typo of Charlotte
+    typo = FellegiSunterEngine(replace(ENGINE.params, term_frequencies={**tables, "g": rare}))
+    assert typo.compare(typo.prepare(charlotte), typo.prepare(charlene)).levels["given"] == "somewhat"
