@@ -61,7 +61,10 @@ PLACEHOLDERS: dict[str, tuple[str, dict[str, Any]]] = {
         "council_tax",
         {"emails": ["noemail@council.gov.uk"]},
     ),
-    "council tax NI number all AA000000A (found by training)": ("council_tax", {"nino": "AA000000A"}),
+    "council tax NI number all AA000000A (a placeholder the parameters ship)": (
+        "council_tax",
+        {"nino": "AA000000A"},
+    ),
 }
 """Synthetic variants: one system writing a placeholder for every record."""
 

@@ -24,6 +24,9 @@ DEFAULT_PARAMS: dict[str, Any] = {
     # Dates that legacy systems write when they do not know a date of birth: read as no date at all.
     # Training adds any other date held by implausibly many records (matching.training).
     "placeholder_dates_of_birth": ["1800-01-01", "1900-01-01", "1901-01-01"],
+    # NI numbers that systems write for "none given", and the example guidance prints (without
+    # the suffix letter, as the features hold them): read as none, so that they never join strangers.
+    "placeholder_values": {"n": ["AA000000", "QQ123456", "ZZ999999"]},
     "levels": {
         "given": {
             "exact": [0.86, 0.01],

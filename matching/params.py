@@ -123,7 +123,9 @@ class Params:
                 placeholder_dates=placeholders,
                 placeholder_values={
                     str(feature): frozenset(str(v) for v in values)
-                    for feature, values in data.get("placeholder_values", {}).items()
+                    for feature, values in data.get(
+                        "placeholder_values", DEFAULT_PARAMS["placeholder_values"]
+                    ).items()
                     if values
                 },
             )

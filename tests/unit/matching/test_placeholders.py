@@ -67,7 +67,7 @@ def test_the_golden_record_prefers_any_real_date_of_birth_to_a_placeholder() -> 
 
 
 def test_placeholders_training_found_never_win_a_golden_record() -> None:
-    """A trusted system writing 1899-12-31, AA000000A and noemail@council.gov.uk for everyone it does not
+    """A trusted system writing 1899-12-31, AB000000A and noemail@council.gov.uk for everyone it does not
     know: once training has read them as placeholders, the golden record shows the real values."""
     from dataclasses import replace
     from datetime import UTC, datetime
@@ -77,7 +77,7 @@ def test_placeholders_training_found_never_win_a_golden_record() -> None:
 
     real = person("1", "margaret", "smith", "1957-08-02", system="benefits", nino="JG103759A")
     real = real.model_copy(update={"emails": ["peggy.smith@example.org"]})
-    filler = person("2", "margaret", "smith", "1899-12-31", system="ct", nino="AA000000A")
+    filler = person("2", "margaret", "smith", "1899-12-31", system="ct", nino="AB000000A")
     filler = filler.model_copy(
         update={"emails": ["noemail@council.gov.uk"], "updated_at": datetime(2026, 1, 1, tzinfo=UTC)}
     )
@@ -85,11 +85,11 @@ def test_placeholders_training_found_never_win_a_golden_record() -> None:
     shipped = Survivorship(trust).golden([real, filler])
     assert shipped.value("date_of_birth") == "1899-12-31"  # the shipped list does not hold this one
     assert shipped.value("email") == "noemail@council.gov.uk"
-    assert shipped.value("nino") == "AA000000A"
+    assert shipped.value("nino") == "AB000000A"
     trained = replace(
         default_params(),
         placeholder_dates=frozenset({(1899, 12, 31)}),
-        placeholder_values={"n": frozenset({"AA000000A"}), "e": frozenset({"noemail@council.gov.uk"})},
+        placeholder_values={"n": frozenset({"AB000000A"}), "e": frozenset({"noemail@council.gov.uk"})},
     )
     golden = Survivorship(trust, trained).golden([real, filler])
     assert golden.value("date_of_birth") == "1957-08-02"
@@ -139,7 +139,7 @@ def test_an_ni_number_written_for_many_families_is_read_as_none() -> None:
 
     engine = FellegiSunterEngine()
     population = generate_population(people=1500, seed=3)
-    filler = Identifier(scheme="nino", value="AA 00 00 00 A")
+    filler = Identifier(scheme="nino", value="AB 00 00 00 A")
     records = [
         r.model_copy(update={"identifiers": [*r.identifiers, filler]})
         if r.source_system == "council_tax"
@@ -149,7 +149,23 @@ def test_an_ni_number_written_for_many_families_is_read_as_none() -> None:
     ]
     params, report = train([engine.prepare(r) for r in records])
     assert report.placeholders == {
-        "NI number AA000000 (any suffix letter)": sum(r.source_system == "council_tax" for r in records)
+        "NI number AB000000 (any suffix letter)": sum(r.source_system == "council_tax" for r in records)
     }
     council_tax = next(r for r in records if r.source_system == "council_tax")
     assert "n" not in FellegiSunterEngine(params).prepare(council_tax).features
+
+
+def test_the_shipped_parameters_read_the_usual_filler_ni_numbers_as_none() -> None:
+    """AA000000A, HMRC's example QQ123456C and ZZ999999: what systems write for "none given". Before a
+    hub is trained, strangers holding one were one person (synthetic 10k, precision 0.5550)."""
+    engine = FellegiSunterEngine()
+    for filler in ("AA 00 00 00 A", "QQ123456C", "ZZ999999D", "AA000000"):
+        prepared = engine.prepare(person("1", "margaret", "smith", "1957-08-02", nino=filler))
+        assert "n" not in prepared.features, filler
+    real = engine.prepare(person("2", "margaret", "smith", "1957-08-02", nino="JG103759A"))
+    assert real.features["n"] == ("JG103759",)
+    # A parameter file written before, with no list of its own, still reads them as none.
+    old_file = Params.from_dict(
+        {k: v for k, v in default_params().to_dict().items() if k != "placeholder_values"}
+    )
+    assert old_file.placeholder_values == default_params().placeholder_values
