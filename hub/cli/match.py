@@ -153,16 +153,31 @@ def _jsonl_changes(
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _DATE_AND_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?$")
+_MONTH_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]+([A-Za-z]{3,9})\.?[ /.,-]+(\d{4})$")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
+         "aug august", "sep sept september", "oct october", "nov november", "dec december"),
+        start=1,
+    )
+    for name in names.split()
+}  # fmt: skip
 
 
 def _iso_date(text: str) -> tuple[str, bool]:
     """A spreadsheet's date as ISO 8601, and whether it was written day first: ``04/03/1950`` (a UK
     spreadsheet's order) is 4 March 1950; ``1950-03-04 00:00:00`` (a date cell exported with its time)
-    is 1950-03-04. Anything else is returned as it is, for the contracts to judge."""
+    is 1950-03-04; ``4 Mar 1950`` and ``04-Mar-1950`` (a date cell exported as displayed) are
+    1950-03-04 too. Anything else is returned as it is, for the contracts to judge."""
     day_first = _DAY_FIRST.match(text)
     if day_first:
         day, month, year = day_first.groups()
         return f"{year}-{int(month):02d}-{int(day):02d}", True
+    named = _MONTH_NAMED.match(text)
+    if named and named.group(2).lower() in _MONTHS:
+        day, month, year = named.group(1), _MONTHS[named.group(2).lower()], named.group(3)
+        return f"{year}-{month:02d}-{int(day):02d}", False
     with_time = _DATE_AND_TIME.match(text)
     return (with_time.group(1), False) if with_time else (text, False)
 

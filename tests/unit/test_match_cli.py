@@ -289,7 +289,8 @@ def test_a_csv_header_with_nothing_to_match_on_is_an_error(tmp_path: Path) -> No
 
 
 def test_csv_dates_written_day_first_or_with_a_time_are_read(tmp_path: Path) -> None:
-    """UK spreadsheets write 04/03/1950 for 4 March 1950, and export date cells with a time of day."""
+    """UK spreadsheets write 04/03/1950 for 4 March 1950, export date cells with a time of day, or as
+    displayed (4 Mar 1950, 04-Mar-1950)."""
     output, by_id = _match_rows(
         tmp_path,
         [
@@ -297,6 +298,9 @@ def test_csv_dates_written_day_first_or_with_a_time_are_read(tmp_path: Path) -> 
             "1,Margaret,Smith,04/03/1950,M5 4WT",
             "2,Margaret,Smith,1950-03-04 00:00:00,M5 4WT",
             "3,Margaret,Smith,03/04/1950,M5 4WT",
+            "4,Margaret,Smith,4 Mar 1950,M5 4WT",
+            "5,Margaret,Smith,04-Mar-1950,M5 4WT",
+            "6,Margaret,Smith,4th March 1950,M5 4WT",
         ],
     )
     assert "2 dates of birth were written day first (DD/MM/YYYY) and read so" in output
@@ -306,8 +310,11 @@ def test_csv_dates_written_day_first_or_with_a_time_are_read(tmp_path: Path) -> 
         (1950, 3, 4),
         (1950, 3, 4),
         (1950, 4, 3),
+        (1950, 3, 4),
+        (1950, 3, 4),
+        (1950, 3, 4),
     ]
-    assert by_id[("csv", "1")] == by_id[("csv", "2")]
+    assert by_id[("csv", "1")] == by_id[("csv", "2")] == by_id[("csv", "4")] == by_id[("csv", "5")]
 
 
 def test_a_csv_header_with_no_record_ids_is_an_error(tmp_path: Path) -> None:
