@@ -16,6 +16,7 @@ and the reason; the rest are still matched.
 
 from __future__ import annotations
 
+import calendar
 import codecs
 import csv
 import gc
@@ -155,14 +156,11 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _DATE_AND_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?$")
 _MONTH_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]+([A-Za-z]{3,9})\.?[ /.,-]+(\d{4})$")
 _MONTHS = {
-    name: number
-    for number, names in enumerate(
-        ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
-         "aug august", "sep sept september", "oct october", "nov november", "dec december"),
-        start=1,
-    )
-    for name in names.split()
-}  # fmt: skip
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+} | {"sept": 9}
+"""English month names and their abbreviations (the C locale's, as the command never sets another)."""
 
 
 def _iso_date(text: str) -> tuple[str, bool]:
