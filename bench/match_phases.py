@@ -31,7 +31,7 @@ def main() -> None:
     engine = match._estimated_engine(changes, None, None)
     estimated = time.process_time()
     keys = list(dict.fromkeys(change.key for change in changes))
-    store = match.run_match(changes, engine, 1000, show_progress=False)
+    store = match.run_match(changes, engine, match.BATCH, show_progress=False)
     matched = time.process_time()
     citizens = [(key, store.citizen[key]) for key in keys if key in store.citizen]
     fingerprint = hashlib.sha256("".join(f"{k},{c}\n" for k, c in citizens).encode()).hexdigest()[:12]

@@ -170,6 +170,8 @@ class IncrementalMatcher:
         # change our neighbourhood is held by us (another batch must lock one of them to join it).
         link = self.engine.thresholds.link
         nodes = store.neighbourhood(seeds, removed, link)
+        if store.single_writer:  # nothing else writes: a second look would find the same
+            return nodes
         for _ in range(_MAX_LOCK_ROUNDS):
             store.lock_records(sorted(nodes))
             again = store.neighbourhood(seeds, removed, link)

@@ -380,6 +380,12 @@ def _placeholders(report: TrainingReport) -> str:
     return f"values held by implausibly many records or families, read as unknown: {held}"
 
 
+BATCH = 250
+"""Records per incremental batch of ``citizen-hub match``. The citizens do not depend on it; the time
+does, a little: at 100k people batches of 100-250 matched in 4.1 CPU seconds and batches of 1,000 in 4.5,
+a batch's working set being smaller (bench/README, "Session 12")."""
+
+
 def run_match(
     changes: list[RecordChange], engine: FellegiSunterEngine, batch: int, show_progress: bool
 ) -> MemoryStore:
@@ -433,7 +439,7 @@ def _estimated_engine(
             err=True,
         )
         return base
-    with _working("estimating match parameters from the input", showing):
+    with _working("estimating match parameters from the input", showing), _collector_paused():
         params, report = train(prepared, max_block_size=base.max_block_size)
     del prepared
     engine = FellegiSunterEngine(params, link_threshold=link, review_threshold=review)
@@ -485,7 +491,7 @@ def match_command(
     ] = None,
     link_threshold: Annotated[float | None, typer.Option(help="Override the link threshold")] = None,
     review_threshold: Annotated[float | None, typer.Option(help="Override the review threshold")] = None,
-    batch: Annotated[int, typer.Option(min=1, help="Records per incremental batch")] = 1000,
+    batch: Annotated[int, typer.Option(min=1, help="Records per incremental batch")] = BATCH,
 ) -> None:
     """Match person records in memory (``match INPUT --out clusters.csv``), or estimate match
     parameters by EM (``match train INPUT --out params.json``)."""
@@ -508,7 +514,7 @@ def match_command(
     _report(bad)
     if training:
         prepared = [c.prepared for c in changes if c.prepared is not None]
-        with _working("estimating match parameters", showing):
+        with _working("estimating match parameters", showing), _collector_paused():
             trained, report = train(prepared, base=base, max_block_size=engine.max_block_size)
         if report.placeholders:
             typer.echo(_placeholders(report), err=True)
