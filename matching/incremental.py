@@ -54,24 +54,26 @@ class IncrementalMatcher:
         deleted = sorted(k for k, c in latest.items() if c.deletes)
         upsert_keys = {p.key for p in upserts}
 
-        held = {bk for p in upserts for bk in p.blocking_keys}
-        # Sorted for the locks, which writers take in one order; a single writer takes none.
-        blocking_keys = list(held) if store.single_writer else sorted(held)
         versions: dict[str, str] = {}
         known: dict[str, Prepared] = {}
         scored: dict[tuple[str, str], Comparison] = {}
-        if not store.single_writer:
+        if store.single_writer:
+            # No locks to take and nothing to read twice: the keys need neither an order nor to be made
+            # unique (the store reads a key that several records of the batch hold once).
+            blocking_keys = [bk for p in upserts for bk in p.blocking_keys]
+        else:
+            held = {bk for p in upserts for bk in p.blocking_keys}
+            blocking_keys = sorted(held)  # for the locks, which writers take in one order
             # Score against what is stored now, before taking any lock: other batches may change it
             # meanwhile, so once the locks are held only the difference is read and scored again.
             early = store.candidates(blocking_keys, self.engine.max_block_size, versions)
             known = {c.key: c for found in early.values() for c in found if c.key not in latest}
             found_keys = {bk: [c.key for c in found] for bk, found in early.items()}
             self._compare(upserts, found_keys, known, scored)
-
-        # The keys a changed record held before matter too: a batch that read the old version as a
-        # candidate must finish before this one changes it.
-        held_before = store.stored_blocking_keys(sorted(latest))
-        store.lock_blocking_keys(blocking_keys if held_before <= held else sorted(held | held_before))
+            # The keys a changed record held before matter too: a batch that read the old version as a
+            # candidate must finish before this one changes it.
+            held_before = store.stored_blocking_keys(sorted(latest))
+            store.lock_blocking_keys(blocking_keys if held_before <= held else sorted(held | held_before))
         prior = store.citizens_of(deleted) if deleted else {}
         store.remove(deleted)
         store.put_prepared(upserts)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Collection, Iterable, Sequence
+from typing import TypeVar
 
 from matching.model import Constraints, Edge, Prepared, ReclusterPlan
 
@@ -31,23 +31,21 @@ class _Table(dict[str, _V]):
 class MemoryStore:
     """Holds everything in dicts; one writer, so the locks are no-ops.
 
-    A blocking key held by one record (most of them) maps to that record's key in a dict of strings
-    that the garbage collector never walks; one held by a few maps to a tuple, a larger one to a set.
-    A citizen's members are a tuple; a record's features and blocking keys are kept apart, not in a
-    :class:`Prepared` (candidates are built when read). Strings, tuples of strings and dicts of them
-    are not tracked by the collector, which would otherwise walk millions of small containers again and
-    again as the store grows.
+    Each record is kept as the :class:`Prepared` it was put as and handed back as a candidate as it is.
+    A blocking key held by one record (most of them) maps to that record's key; one held by a few maps
+    to a tuple, a larger one to a set. A citizen's members are a tuple. ``citizen-hub match`` pauses the
+    garbage collector while it matches: a large run keeps millions of small objects, which the collector
+    would walk again and again as the store grows and find nothing to free.
     """
 
     single_writer = True
 
     def __init__(self) -> None:
-        self.features: dict[str, Mapping[str, Any]] = _Table()
-        self.blocking: dict[str, tuple[str, ...]] = _Table()
-        self.blocks: dict[str, str] = {}
-        """Blocking keys held by one record, and its key: only strings, so never walked by the collector."""
-        self.shared_blocks: dict[str, tuple[str, ...] | set[str]] = _Table()
-        """Blocking keys held by several records (a few in a tuple, more in a set)."""
+        self.prepared: dict[str, Prepared] = {}
+        """Each stored record as it was put: candidates are handed back as these very objects."""
+        self.index: dict[str, str | tuple[str, ...] | set[str]] = _Table()
+        """Each blocking key's holders: the record's key when one holds it (most keys), a tuple of a few
+        keys, or a set of more."""
         self.edges: dict[str, dict[str, Edge]] = defaultdict(dict)
         self.citizen: dict[str, str] = {}
         self.members: dict[str, tuple[str, ...]] = _Table()
@@ -65,86 +63,74 @@ class MemoryStore:
         return None
 
     def stored_blocking_keys(self, keys: Sequence[str]) -> set[str]:
-        blocking = self.blocking
-        return {bk for k in keys if k in blocking for bk in blocking[k]}
+        prepared = self.prepared
+        return {bk for k in keys if k in prepared for bk in prepared[k].blocking_keys}
 
     def put_prepared(self, records: Sequence[Prepared]) -> None:
-        blocks = self.blocks
-        shared = self.shared_blocks
+        index = self.index
+        stored = self.prepared
         for record in records:
             key = record.key
-            old = self.blocking.get(key)
+            old = stored.get(key)
             if old is not None:
-                self._unblock(key, old)
-            self.features[key] = record.features
-            self.blocking[key] = record.blocking_keys
+                self._unblock(key, old.blocking_keys)
+            stored[key] = record
             for bk in record.blocking_keys:
-                many = shared.get(bk)
-                if many is None:
-                    # A key is in one of the two tables: new ones (most) go in with one look-up.
-                    held = blocks.setdefault(bk, key)
+                # One look-up for a new key (most of them): the stored value is then this very string.
+                held = index.setdefault(bk, key)
+                if held is key:
+                    continue
+                if isinstance(held, str):
                     if held != key:
-                        del blocks[bk]
-                        shared[bk] = (held, key)
-                elif isinstance(many, tuple):
-                    if key not in many:
-                        shared[bk] = many + (key,) if len(many) < _SMALL_BLOCK else {*many, key}
+                        index[bk] = (held, key)
+                elif isinstance(held, tuple):
+                    if key not in held:
+                        index[bk] = held + (key,) if len(held) < _SMALL_BLOCK else {*held, key}
                 else:
-                    many.add(key)
+                    held.add(key)
 
     def _unblock(self, key: str, blocking_keys: Iterable[str]) -> None:
-        blocks = self.blocks
-        shared = self.shared_blocks
+        index = self.index
         for bk in blocking_keys:
-            held = blocks.get(bk)
-            if held is not None:
+            held = index.get(bk)
+            if held is None:
+                continue
+            if isinstance(held, str):
                 if held == key:
-                    del blocks[bk]
-                continue
-            many = shared.get(bk)
-            if many is None:
-                continue
-            if isinstance(many, tuple):
-                if key in many:
-                    shared[bk] = tuple(k for k in many if k != key)
+                    del index[bk]
+            elif isinstance(held, tuple):
+                if key in held:
+                    index[bk] = tuple(k for k in held if k != key)
             else:
-                many.discard(key)
+                held.discard(key)
 
     def remove(self, keys: Sequence[str]) -> None:
         for key in keys:
-            self.features.pop(key, None)
-            old = self.blocking.pop(key, None)
+            old = self.prepared.pop(key, None)
             if old is not None:
-                self._unblock(key, old)
+                self._unblock(key, old.blocking_keys)
         self.replace_edges(keys, [])
 
     def candidates(
         self, blocking_keys: Iterable[str], max_block_size: int, versions: dict[str, str] | None = None
     ) -> dict[str, list[Prepared]]:
         result: dict[str, list[Prepared]] = {}
-        made: dict[str, Prepared] = {}
-        features = self.features
-        blocks = self.blocks
-        shared = self.shared_blocks
+        stored = self.prepared
+        index = self.index
         for bk in blocking_keys:
-            held = blocks.get(bk)
+            held = index.get(bk)
             holders: Collection[str]
-            if held is not None:
+            if not held:
+                continue
+            if isinstance(held, str):
                 if max_block_size < 1:
                     continue
                 holders = (held,)
+            elif len(held) > max_block_size:
+                continue
             else:
-                many = shared.get(bk)
-                if not many or len(many) > max_block_size:
-                    continue
-                holders = many
-            found: list[Prepared] = []
-            for k in holders:
-                prepared = made.get(k)
-                if prepared is None:
-                    prepared = made[k] = Prepared(k, (), features[k])
-                found.append(prepared)
-            result[bk] = found
+                holders = held
+            result[bk] = [stored[k] for k in holders]
             if versions is None:
                 self.comparisons += len(holders)
             else:
@@ -154,19 +140,21 @@ class MemoryStore:
     def holders(self, blocking_keys: Iterable[str], max_block_size: int) -> dict[str, dict[str, str]]:
         """Keys held by one record are left out (most keys: once stored, that is the record itself)."""
         result: dict[str, dict[str, str]] = {}
-        shared = self.shared_blocks
+        index = self.index
         read = 0
         for bk in blocking_keys:
-            many = shared.get(bk)
-            if many and len(many) <= max_block_size:
+            if bk in result:
+                continue
+            many = index.get(bk)
+            if many and not isinstance(many, str) and len(many) <= max_block_size:
                 result[bk] = dict.fromkeys(many, _VERSION)
                 read += len(many)
         self.comparisons += read
         return result
 
     def prepared_of(self, keys: Iterable[str]) -> dict[str, Prepared]:
-        features = self.features
-        return {k: Prepared(k, (), features[k]) for k in keys if k in features}
+        stored = self.prepared
+        return {k: stored[k] for k in keys if k in stored}
 
     def replace_edges(self, keys: Sequence[str], edges: Sequence[Edge]) -> None:
         for key in keys:

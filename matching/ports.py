@@ -40,7 +40,7 @@ class MatchStore(Protocol):
     single_writer: bool
     """True when no other batch can change the store while one is matched (memory): the matcher then
     reads the candidates once, after storing the batch, instead of before the locks and again under
-    them."""
+    them, takes no locks, and may hand :meth:`holders` a key more than once."""
 
     def lock_blocking_keys(self, keys: Sequence[str]) -> None:
         """Serialise batches that could become candidates of each other (no-op with one writer)."""
