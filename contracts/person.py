@@ -77,6 +77,11 @@ _DATE_TEXT = re.compile(r"^(\d{4})(?:([-/.])(\d{1,2})(?:\2(\d{1,2}))?)?$")
 """YYYY, YYYY-MM or YYYY-MM-DD, the parts joined by hyphens (or all by slashes, or all by dots)."""
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 """YYYYMMDD, as many extracts write a date."""
+_WITH_TIME = re.compile(
+    r"^(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+"""A date with a time of day, as a database's date-time column or a JSON serialiser writes a date of birth
+(``1950-03-04T00:00:00``, ``1950-03-04 00:00:00.000``, ``1950-03-04T00:00:00+01:00``)."""
 
 
 class BirthDate(_Model):
@@ -84,7 +89,8 @@ class BirthDate(_Model):
 
     text: str = Field(
         description="As given by the source: YYYY-MM-DD, YYYY-MM or YYYY (also YYYYMMDD, YYYY/MM/DD, "
-        "YYYY.MM.DD; a month or day of 00 is not known)"
+        "YYYY.MM.DD, and a date with a time of day, whose time and offset are dropped; a month or day of "
+        "00 is not known)"
     )
     year: int | None = None
     month: int | None = None
@@ -103,7 +109,10 @@ class BirthDate(_Model):
     @model_validator(mode="after")
     def _parse(self) -> BirthDate:
         if self.year is None and self.month is None and self.day is None and self.invalid is None:
-            match = _DATE_TEXT.match(self.text)
+            # A time of day is dropped, and so is any offset from UTC: a date of birth is the calendar
+            # date as written, never moved into another zone (where 00:00+01:00 would be the day before).
+            with_time = _WITH_TIME.match(self.text)
+            match = _DATE_TEXT.match(with_time.group(1) if with_time else self.text)
             if match:
                 parts = match.group(1, 3, 4)
             elif compact := _COMPACT_DATE.match(self.text):

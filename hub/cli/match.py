@@ -153,7 +153,6 @@ def _jsonl_changes(
 
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_DATE_AND_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?$")
 _MONTH_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]+([A-Za-z]{3,9})\.?[ /.,-]+(\d{4})$")
 _MONTHS = {
     name.lower(): number
@@ -165,9 +164,9 @@ _MONTHS = {
 
 def _iso_date(text: str) -> tuple[str, bool]:
     """A spreadsheet's date as ISO 8601, and whether it was written day first: ``04/03/1950`` (a UK
-    spreadsheet's order) is 4 March 1950; ``1950-03-04 00:00:00`` (a date cell exported with its time)
-    is 1950-03-04; ``4 Mar 1950`` and ``04-Mar-1950`` (a date cell exported as displayed) are
-    1950-03-04 too. Anything else is returned as it is, for the contracts to judge."""
+    spreadsheet's order) is 4 March 1950; ``4 Mar 1950`` and ``04-Mar-1950`` (a date cell exported as
+    displayed) are 1950-03-04 too. Anything else is returned as it is, for the contracts to judge (they
+    read ``1950-03-04 00:00:00``, a date cell exported with its time, as 1950-03-04)."""
     day_first = _DAY_FIRST.match(text)
     if day_first:
         day, month, year = day_first.groups()
@@ -176,8 +175,7 @@ def _iso_date(text: str) -> tuple[str, bool]:
     if named and named.group(2).lower() in _MONTHS:
         day, month, year = named.group(1), _MONTHS[named.group(2).lower()], named.group(3)
         return f"{year}-{month:02d}-{int(day):02d}", False
-    with_time = _DATE_AND_TIME.match(text)
-    return (with_time.group(1), False) if with_time else (text, False)
+    return text, False
 
 
 def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, bool]:

@@ -170,6 +170,16 @@ def test_invalid_uprn(given: str) -> None:
         ("1952-00-00", (1952, None, None), None),
         ("1952-03-00", (1952, 3, None), None),
         ("0000-00-00", None, "date.year"),
+        # A date-time column's or a JSON serialiser's date of birth: the calendar date as written, the time
+        # and any offset dropped (never moved to the day before by a zone).
+        ("1952-03-04T00:00:00", (1952, 3, 4), None),
+        ("1952-03-04 00:00:00.000", (1952, 3, 4), None),
+        ("1952-03-04T00:00:00Z", (1952, 3, 4), None),
+        ("1952-03-04T00:00:00+01:00", (1952, 3, 4), None),
+        ("1952-03-04T23:30-0500", (1952, 3, 4), None),
+        ("1952-02-30T00:00:00", None, "date.exists"),
+        ("1952-03T00:00", None, "date.shape"),
+        ("1952-03-04 noon", None, "date.shape"),
     ],
 )
 def test_birth_dates(given: str, parts: tuple[int, int | None, int | None] | None, rule: str | None) -> None:
