@@ -11,6 +11,7 @@ shipped parameters, and estimated from the input.
   Cyrillic: the other systems hold the same names in Latin letters);
 - the given names as initials (``M A SMITH``);
 - the day and month of birth the other way round (a system that stored dates month first);
+- dates of birth with a time of day (a date-time column, as a JSON serialiser writes it);
 - some first names spelt another way (Mohamed for Muhammad, Muhammad for Mohammed, Steven for Stephen,
   Shaun for Sean).
 
@@ -86,6 +87,13 @@ _OTHER_SPELLINGS = {"muhammad": "Mohamed", "mohammed": "Muhammad", "stephen": "S
                     "catherine": "Kathryn", "aisha": "Ayesha", "yusuf": "Yousef"}  # fmt: skip
 
 
+def _with_time(data: dict[str, Any]) -> dict[str, Any]:
+    dob = data.get("date_of_birth")
+    if dob and dob.get("day") and dob.get("month"):
+        data["date_of_birth"] = f"{dob['year']:04d}-{dob['month']:02d}-{dob['day']:02d}T00:00:00"
+    return data
+
+
 def _other_spelling(data: dict[str, Any]) -> dict[str, Any]:
     name = data["name"]
     given = name.get("given")
@@ -111,6 +119,7 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "housing: names in Cyrillic letters": ("housing", _cyrillic),
     "council tax: given names as initials": ("council_tax", _initials),
     "benefits: day and month of birth the other way round": ("benefits", _month_first),
+    "housing: dates of birth with a time of day (1950-03-04T00:00:00)": ("housing", _with_time),
     "benefits: first names spelt another way (Mohamed, Muhammad, Steven, Shaun)": (
         "benefits",
         _other_spelling,
