@@ -4,6 +4,7 @@ form (as an adaptor or ``citizen-hub match`` would read it). Ours twice on each,
 shipped parameters, and estimated from the input.
 
 - the whole address in its lines, the postcode and town at the end of the last line, no postcode field;
+- the postcode written in the town field (one field for both);
 - no postcodes at all (an older system that never kept them);
 - the whole name in the surname field, surname first (``SMITH, Margaret``), the given name field empty;
 - the title written into the given name field (``Mrs Margaret``);
@@ -43,6 +44,14 @@ def _address_in_lines(data: dict[str, Any]) -> dict[str, Any]:
         tail = " ".join(p for p in (address.pop("town", None), address.pop("postcode", None)) if p)
         if tail:
             address["lines"] = [*address.get("lines", []), tail]
+    return data
+
+
+def _postcode_in_town(data: dict[str, Any]) -> dict[str, Any]:
+    for address in data.get("addresses", []):
+        postcode = address.pop("postcode", None)
+        if postcode:
+            address["town"] = f"{address['town']} {postcode}" if address.get("town") else postcode
     return data
 
 
@@ -113,6 +122,7 @@ def _cyrillic(data: dict[str, Any]) -> dict[str, Any]:
 VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "as generated": ("", lambda data: data),
     "benefits: whole address in the lines, no postcode field": ("benefits", _address_in_lines),
+    "benefits: postcode in the town field (Salford M5 4WT)": ("benefits", _postcode_in_town),
     "benefits: no postcodes at all (lines and town)": ("benefits", _no_postcode),
     "housing: name surname first in the surname field": ("housing", _surname_first),
     "council tax: title in the given name field": ("council_tax", _title_in_given),

@@ -176,10 +176,14 @@ class Address(_Model):
         if country == "GB" and self.postcode_invalid is None:
             if self.postcode:
                 fields["postcode"], fields["postcode_invalid"] = check_uk_postcode(self.postcode)
-            elif self.lines:
-                # No postcode field, but the lines may end with one ("Salford M5 4WT"): without it the
-                # record could not be found by postcode, nor matched on one.
-                fields["lines"], fields["postcode"] = postcode_from_lines(self.lines)
+            else:
+                # No postcode field, but the town or else the lines may end with one ("Salford M5 4WT"):
+                # without it the record could not be found by postcode, nor matched on one.
+                if self.town:
+                    town, fields["postcode"] = postcode_from_lines([self.town])
+                    fields["town"] = town[0] if town else None
+                if self.lines and fields["postcode"] is None:
+                    fields["lines"], fields["postcode"] = postcode_from_lines(self.lines)
         if self.uprn and self.uprn_invalid is None:
             fields["uprn"], fields["uprn_invalid"] = check_uprn(self.uprn)
         return self

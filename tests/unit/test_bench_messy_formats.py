@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from adaptors.population import generate_population
 from bench.messy_formats import VARIANTS, rewritten
 
@@ -15,4 +17,6 @@ def test_each_variant_rewrites_its_system_only() -> None:
         changed = {r.source_system for r, o in zip(records, out, strict=True) if r != o}
         assert changed <= {system}, variant
         if system:
-            assert changed == {system}, variant
+            # The raw form changes (the contracts may read it back as it was: a postcode in the town).
+            raw = [r.model_dump(mode="json", exclude_none=True) for r in records if r.source_system == system]
+            assert any(rewrite(copy.deepcopy(data)) != data for data in raw), variant

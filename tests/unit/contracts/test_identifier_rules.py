@@ -120,6 +120,23 @@ def test_a_postcode_written_in_the_lines_is_read_as_the_postcode(
     assert (address.lines, address.postcode, address.postcode_invalid) == (kept, postcode, None)
 
 
+@pytest.mark.parametrize(
+    ("town", "lines", "kept_town", "kept_lines", "postcode"),
+    [("Salford M5 4WT", ["14 Cross Lane"], "Salford", ["14 Cross Lane"], "M5 4WT"),
+     ("Salford, m54wt", ["14 Cross Lane"], "Salford", ["14 Cross Lane"], "M5 4WT"),
+     ("M5 4WT", ["14 Cross Lane"], None, ["14 Cross Lane"], "M5 4WT"),
+     ("Salford", ["14 Cross Lane", "M5 4WT"], "Salford", ["14 Cross Lane"], "M5 4WT"),
+     ("Salford", ["14 Cross Lane"], "Salford", ["14 Cross Lane"], None)],
+)  # fmt: skip
+def test_a_postcode_written_in_the_town_is_read_as_the_postcode(
+    town: str, lines: list[str], kept_town: str | None, kept_lines: list[str], postcode: str | None
+) -> None:
+    """A system with one field for the town and postcode: the postcode is taken out of it, as out of the
+    last line."""
+    address = Address(lines=lines, town=town)
+    assert (address.town, address.lines, address.postcode) == (kept_town, kept_lines, postcode)
+
+
 def test_a_postcode_field_or_another_country_leaves_the_lines_as_they_are() -> None:
     given = Address(lines=["14 Cross Lane", "Salford M5 4WT"], postcode="M5 4WU")
     assert (given.lines, given.postcode) == (["14 Cross Lane", "Salford M5 4WT"], "M5 4WU")
