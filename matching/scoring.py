@@ -21,6 +21,8 @@ Features = Mapping[str, Any]
 _COMMON = 5.0
 """A name held by at least this many times the rarest share (about five records) is a name in its own
 right, not a typo of another."""
+_SLIPS = frozenset({"close", "somewhat"})
+"""Levels of two names that may yet be two names in their own right (see :meth:`Scorer._two_names`)."""
 _MAX_CACHED_WEIGHTS = 262144
 """Term-frequency weights remembered per scorer (one per distinct name; cleared when full)."""
 
@@ -153,7 +155,7 @@ class Scorer:
                 if shown:
                     levels[name] = level
                 continue
-            if level == "somewhat" and term_frequency and self._two_names(term_frequency, a, b):
+            if term_frequency and level in _SLIPS and self._two_names(term_frequency, level, a, b):
                 level = "different"
             if term_frequency and level == "exact":
                 weight = self._tf_weight(name, term_frequency, a[term_frequency])
@@ -195,10 +197,13 @@ class Scorer:
             capped = conflicts
         return Score(total, levels, field_weights, capped, swapped, names_alone=names_alone)
 
-    def _two_names(self, feature: str, a: Features, b: Features) -> bool:
+    def _two_names(self, feature: str, level: str, a: Features, b: Features) -> bool:
         """Whether two names only somewhat alike (first names Charlotte and Charlene, Christopher and
-        Christine; surnames Harris and Harrison) are each a name many records hold: two names, not one
-        mistyped. Only the name tables of parameters trained on the data know enough names."""
+        Christine; surnames Harris and Harrison), or one keying slip apart in their first letter (Ming and
+        Ling, Mei and Lei: a slip rarely falls there), are each a name many records hold: two names, not
+        one mistyped. Only the name tables of parameters trained on the data know enough names."""
+        if level == "close" and a[feature][0] == b[feature][0]:
+            return False
         table = self.params.term_frequencies.get(feature)
         if not table:
             return False

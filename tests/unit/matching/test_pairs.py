@@ -415,3 +415,24 @@ def test_two_first_names_only_somewhat_alike_that_many_records_hold_are_two_name
     rare = {**tables["g"], "charlene": 0.0002}  # held about once: perhaps a typo of Charlotte
     typo = FellegiSunterEngine(replace(ENGINE.params, term_frequencies={**tables, "g": rare}))
     assert typo.compare(typo.prepare(charlotte), typo.prepare(charlene)).levels["given"] == "somewhat"
+
+
+def test_two_first_names_one_letter_apart_at_the_start_that_many_records_hold_are_two_names() -> None:
+    """Ming and Ling, Mei and Lei: one keying slip apart, but a slip rarely falls on the first letter, and
+    both are names many records hold: two people of one household. Paul and Paula keep the first letter:
+    still close (a name alike in its start is the likelier slip)."""
+    tables = dict(ENGINE.params.term_frequencies)
+    tables["g"] = {**tables["g"], "ming": 0.003, "ling": 0.003, "paul": 0.004, "paula": 0.002}
+    trained = FellegiSunterEngine(replace(ENGINE.params, term_frequencies=tables))
+    ming = person("1", "Ming", "Wang", line="7 Brook Avenue", nino=None)
+    ling = person("2", "Ling", "Wang", system="hb", line="7 Brook Avenue")
+    assert ENGINE.compare(ENGINE.prepare(ming), ENGINE.prepare(ling)).levels["given"] == "close"
+    counted = trained.compare(trained.prepare(ming), trained.prepare(ling))
+    assert counted.levels["given"] == "different"
+    assert trained.decide(counted) != "link"
+    paul = person("1", "Paul", "Wang", line="7 Brook Avenue", nino=None)
+    paula = person("2", "Paula", "Wang", system="hb", line="7 Brook Avenue")
+    assert trained.compare(trained.prepare(paul), trained.prepare(paula)).levels["given"] == "close"
+    rare = {**tables["g"], "ling": 0.0002}  # held about once: perhaps a slip of Ming after all
+    typo = FellegiSunterEngine(replace(ENGINE.params, term_frequencies={**tables, "g": rare}))
+    assert typo.compare(typo.prepare(ming), typo.prepare(ling)).levels["given"] == "close"
