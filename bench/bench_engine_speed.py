@@ -1,5 +1,5 @@
-"""Records per second of the in-memory incremental path (IncrementalMatcher + MemoryStore, batches of
-1,000, as ``citizen-hub match`` runs it), whole path and the engine's own part.
+"""Records per second of the in-memory incremental path (IncrementalMatcher + MemoryStore, batches as
+``citizen-hub match`` runs it), whole path and the engine's own part.
 
 The synthetic population is generated once per size and cached as a pickle (generation takes longer
 than matching). To compare two trees, run the same command with PYTHONPATH pointing at each in turn:

@@ -2,8 +2,9 @@
 
 Speed work on :mod:`matching` must not change any result. This runs the incremental path exactly as
 ``citizen-hub match`` does (:func:`bench.ours.run_ours`'s shape: IncrementalMatcher + MemoryStore,
-batches of 1,000) and writes, per data set: the clusters (source key -> citizen id), every stored edge
-(weight, levels, field weights, summary), the review pairs and the EM-trained parameters' run.
+batches of :data:`hub.cli.match.BATCH`) and writes, per data set: the clusters (source key -> citizen
+id), every stored edge (weight, levels, field weights, summary), the review pairs and the EM-trained
+parameters' run.
 
 PYTHONPATH=. .venv/bin/python -m bench.check_same_clusters record /tmp/same.json
 PYTHONPATH=. .venv/bin/python -m bench.check_same_clusters check /tmp/same.json
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from contracts import PersonRecord
+from hub.cli.match import BATCH
 from matching.engine import FellegiSunterEngine
 from matching.incremental import IncrementalMatcher
 from matching.memory import MemoryStore
@@ -39,8 +41,8 @@ def _digest(
 ) -> dict[str, Any]:
     store = store or MemoryStore()
     matcher = IncrementalMatcher(engine)
-    for i in range(0, len(records), 1000):
-        chunk = records[i : i + 1000]
+    for i in range(0, len(records), BATCH):
+        chunk = records[i : i + BATCH]
         matcher.process(store, [RecordChange(r.source_key, r) for r in chunk])
     edges = {
         f"{e.a}|{e.b}": [e.weight, dict(e.levels), dict(e.field_weights), e.summary]

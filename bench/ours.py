@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from contracts import PersonRecord
+from hub.cli.match import BATCH
 from matching.engine import FellegiSunterEngine
 from matching.incremental import IncrementalMatcher
 from matching.memory import MemoryStore
@@ -73,10 +74,10 @@ class RunResult:
 def run_ours(
     records: Sequence[PersonRecord],
     engine: FellegiSunterEngine | None = None,
-    batch: int = 1000,
+    batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
 ) -> RunResult:
-    """Match ``records`` in arrival order, ``batch`` at a time, and time it."""
+    """Match ``records`` in arrival order, ``batch`` at a time (as ``citizen-hub match``), and time it."""
     base = engine or FellegiSunterEngine()
     counting = CountingEngine(
         base.params,

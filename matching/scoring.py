@@ -109,6 +109,11 @@ class Scorer:
             c.name: params.levels[c.name]["exact"][0] for c in comparators if c.term_frequency
         }
         self._tf_weights: dict[tuple[str, str], float] = {}
+        # A name word's other part (first name <-> surname), for pairs whose names are given the other way.
+        names = [(c.name, c.term_frequency) for c in comparators if c.term_frequency]
+        self._other_reading: dict[str, tuple[str, str]] = {}
+        if len(names) == 2:
+            self._other_reading = {names[0][1]: names[1], names[1][1]: names[0]}
         # Fields whose agreement says more than the names do: a date of birth, an identifier, an e-mail.
         self._beyond_names = tuple(
             c.name
@@ -128,10 +133,14 @@ class Scorer:
             floor: when set, stop as soon as the pair provably weighs less than this; the result is then
                 incomplete (no household levels) and its total an upper bound.
         """
-        swapped = _swapped(a, b)
+        which, one_word = _swapped(a, b)
+        swapped = bool(which)
         given_as = b
-        if swapped:
+        if which == "b":
             b = {**b, "g": b["f"].split()[0], "f": b["g"]}
+        elif which == "a":
+            given_as = a
+            a = {**a, "g": a["f"].split()[0], "f": a["g"]}
         levels: dict[str, str] = {}
         field_weights: dict[str, float] = {}
         params = self.params
@@ -165,6 +174,12 @@ class Scorer:
                     # Lewandowska" looked up a surname among first names, found it nowhere, and weighed
                     # as the rarest of names.)
                     weight = min(weight, self._tf_weight(name, term_frequency, given_as[term_frequency]))
+                    # Where one word alone is alike across, nor is that word's part: "Roberts Gregory"
+                    # against "Naomi Roberts" (one household) agree on "Roberts", to the name tables the
+                    # rarest of first names and a common surname: it weighs as the commoner of the two.
+                    other = self._other_reading.get(term_frequency)
+                    if one_word and other is not None:
+                        weight = min(weight, self._tf_weight(other[0], other[1], a[term_frequency]))
             else:
                 weight = weights[level]
             levels[name] = level
@@ -258,21 +273,26 @@ class Scorer:
         return weight
 
 
-def _swapped(a: Features, b: Features) -> bool:
-    """Whether ``b``'s first name and surname look given the wrong way round relative to ``a``'s."""
+def _swapped(a: Features, b: Features) -> tuple[str, bool]:
+    """Which record's first name and surname look given the wrong way round relative to the other's
+    (``"b"``: read ``b`` the other way; ``"a"``; ``""`` for neither), and whether one word alone is alike
+    across. Then the record holding that word as its surname is read the other way, so that the word is
+    a first name in both (a woman's record given the wrong way round under another surname)."""
     ga, fa, gb, fb = a.get("g"), a.get("f"), b.get("g"), b.get("f")
     if not ga or not fa or not gb or not fb or ga == gb or fa == fb:
-        return False
+        return "", False
     fa, fb = fa.replace(" ", ""), fb.replace(" ", "")
     if ga == fb and fa == gb:
-        return True
+        return "b", False
     if ga == fb or fa == gb:
         cross = jaro_winkler(ga, fb) + jaro_winkler(fa, gb)
-        return cross > jaro_winkler(ga, gb) + jaro_winkler(fa, fb) + 0.3
+        if cross <= jaro_winkler(ga, gb) + jaro_winkler(fa, fb) + 0.3:
+            return "", False
+        return ("b" if ga == fb else "a"), True
     first = jaro_winkler(ga, fb)
     if first < 0.83:
         # Most pairs: the sum of two similarities below 0.83 and at most 1 cannot reach 1.84.
-        return False
+        return "", False
     cross = first + jaro_winkler(fa, gb)
     direct = jaro_winkler(ga, gb) + jaro_winkler(fa, fb)
-    return cross >= 1.84 and cross > direct + 0.3
+    return ("b" if cross >= 1.84 and cross > direct + 0.3 else ""), False

@@ -436,3 +436,32 @@ def test_two_first_names_one_letter_apart_at_the_start_that_many_records_hold_ar
     rare = {**tables["g"], "ling": 0.0002}  # held about once: perhaps a slip of Ming after all
     typo = FellegiSunterEngine(replace(ENGINE.params, term_frequencies={**tables, "g": rare}))
     assert typo.compare(typo.prepare(ming), typo.prepare(ling)).levels["given"] == "close"
+
+
+def test_one_word_alike_across_weighs_as_the_commoner_of_its_two_parts() -> None:
+    """"Roberts Gregory" (Gregory Roberts given the wrong way round) and Naomi Roberts, no date of birth, of
+    one household: read as given the other way round, they agree on a first name "Roberts", which the name
+    tables weighed as the rarest of first names, and linked. "Roberts" is a common surname: the agreement
+    weighs as that, and they do not link. A woman's record given the wrong way round under her maiden name
+    ("Ashton Isobel" against "Isobel Cook", one date of birth) agrees on the first name "Isobel" whichever
+    record comes first."""
+    tables = dict(ENGINE.params.term_frequencies)
+    tables["f"] = {**tables["f"], "roberts": 0.004}
+    trained = FellegiSunterEngine(replace(ENGINE.params, term_frequencies=tables))
+    account = [{"scheme": "council_tax_account", "value": "40014410"}]
+    gregory = person("1", "Roberts", "Gregory", "1961-04-02", identifiers=account)
+    naomi = person("2", "Naomi", "Roberts", identifiers=account)
+    household = trained.compare(trained.prepare(gregory), trained.prepare(naomi))
+    surname = trained.compare(
+        trained.prepare(person("1", "Gregory", "Roberts", "1961-04-02", identifiers=account)),
+        trained.prepare(person("3", "Naomi", "Roberts", identifiers=account)),
+    )
+    assert household.levels["given"] == "exact"
+    assert household.field_weights["given"] <= surname.field_weights["family"]
+    assert trained.decide(household) != "link"
+    for maiden_key, married_key in (("3", "4"), ("4", "3")):
+        maiden = person(maiden_key, "Ashton", "Isobel", "1959-12-30")
+        married = person(married_key, "Isobel", "Cook", "1959-12-30", system="hb")
+        one = ENGINE.compare(ENGINE.prepare(maiden), ENGINE.prepare(married))
+        assert "other way round" in one.summary
+        assert (one.levels["given"], one.levels["family"]) == ("exact", "different")
