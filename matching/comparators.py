@@ -62,6 +62,9 @@ class Comparator:
     usually_missing: bool = False
     """Absent from most records (a Jr/Sr suffix): a missing level is not worth listing, and a link
     between records without it still counts as informed (see :meth:`FellegiSunterEngine.cluster`)."""
+    agreement_weighs: bool = True
+    """Whether agreeing adds weight. Not for a field the names already imply (the sex a title says: two
+    records of one first name are nearly always of one sex), where only a disagreement is evidence."""
     household: bool = False
     """Evidence that members of one household share (address, landline, an account or tenancy reference).
     Such fields are not independent of each other, so the engine counts only the strongest agreement
@@ -156,6 +159,16 @@ class Generation(Comparator):
         if not xa or not xb:
             return MISSING
         return "exact" if xa == xb else "different"
+
+
+class Sex(Comparator):
+    """Sex as the titles say (Mr against Mrs, Miss or Ms): agreeing says little, differing says two people."""
+
+    def level(self, a: Features, b: Features) -> str:
+        sa, sb = a.get("s"), b.get("s")
+        if not sa or not sb:
+            return MISSING
+        return "exact" if sa == sb else "different"
 
 
 class DateOfBirth(Comparator):
@@ -323,6 +336,14 @@ COMPARATORS: tuple[Comparator, ...] = (
         ("exact", "different"),
         conflicts=frozenset({"different"}),
         usually_missing=True,
+    ),
+    Sex(
+        "sex",
+        "sex (by title)",
+        ("exact", "different"),
+        conflicts=frozenset({"different"}),
+        usually_missing=True,
+        agreement_weighs=False,
     ),
     DateOfBirth(
         "dob", "date of birth", ("exact", "close", "partial", "different"), conflicts=frozenset({"different"})

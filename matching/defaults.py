@@ -44,6 +44,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
             "different": [0.04, 0.984],
         },
         "generation": {"exact": [0.98, 0.6], "different": [0.02, 0.4]},
+        "sex": {"exact": [0.99, 0.5], "different": [0.01, 0.5]},
         "dob": {
             "exact": [0.88, 0.00004],
             "close": [0.07, 0.0004],

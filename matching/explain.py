@@ -23,6 +23,7 @@ _SPECIAL: dict[tuple[str, str], str] = {
     ("address", "somewhat"): "address similar (same postcode or street)",
     ("address", "district"): "address in the same area",
     ("generation", "different"): "one is Jr and the other Sr",
+    ("sex", "different"): "the titles say a man and a woman",
     ("email", "close"): "e-mail addresses alike",
 }
 

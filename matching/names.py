@@ -16,6 +16,26 @@ TITLES = frozenset(
 )
 """Words dropped from the front of a given name (``sr`` only there: at the end it means senior)."""
 
+_TITLE_SEX = {"mr": "m", "master": "m", "sir": "m", "lord": "m"} | dict.fromkeys(
+    ("mrs", "miss", "ms", "madam", "dame", "lady"), "f"
+)
+"""Titles that say a man or a woman (``Dr``, ``Rev``, ``Mx`` say neither)."""
+
+
+def title_sex(title: str | None, given: str | None) -> str:
+    """``m`` or ``f`` as the title says (or, with no title field, a title written at the front of the given
+    name field: ``MRS MARGARET``); ``""`` when it says neither. Councils' systems keep a title on most
+    records, and for a name held as initials (``Mr J Smith`` and ``Mrs J Smith`` of one address) it is the
+    only thing that tells two people apart."""
+    for words in (_tokens(title), _tokens(given)[:-1]):
+        for word in words:
+            if word in _TITLE_SEX:
+                return _TITLE_SEX[word]
+            if word not in TITLES:
+                break
+    return ""
+
+
 GENERATIONS = {
     "jr": "jr",
     "jnr": "jr",

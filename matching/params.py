@@ -89,7 +89,8 @@ class Params:
                     if not (0.0 <= m <= 1.0 and 0.0 <= u <= 1.0):
                         raise ParamsError(f"{comparator.name}.{level}: m and u must be probabilities")
                     levels[comparator.name][level] = (m, u)
-                    weights[comparator.name][level] = log2_ratio(m, u)
+                    neutral = level == "exact" and not comparator.agreement_weighs
+                    weights[comparator.name][level] = 0.0 if neutral else log2_ratio(m, u)
             tf = {
                 name: {str(k): float(v) for k, v in table.items()}
                 for name, table in data.get("term_frequencies", DEFAULT_PARAMS["term_frequencies"]).items()

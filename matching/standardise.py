@@ -7,6 +7,7 @@ their meaning):
 =====  ===========================================================
 ``g``  first given name            ``m``  other given names
 ``f``  family name (parts spaced)  ``x``  generational suffix (jr, sr, ii)
+``s``  sex as the title says (m, f)
 ``fo`` other family names          ``go`` other first names
 ``d``  date of birth [y, m, d]     ``n``  NI numbers (no suffix)   ``h``  NHS numbers
 ``i``  other identifiers as ["scheme:value", ...]
@@ -23,7 +24,7 @@ from typing import Any
 from contracts import Address, PersonRecord
 from contracts.rules import NO_SUCH_DAY, YEAR_RULE
 from matching.addresses import parse_address, standard_email, standard_phone, standard_postcode
-from matching.names import standard_name
+from matching.names import standard_name, title_sex
 from matching.text import compact, fold
 
 MAX_ADDRESSES = 3
@@ -84,6 +85,9 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
         feats["f"] = standard.family
     if standard.generation:
         feats["x"] = standard.generation
+    sex = title_sex(name.title, name.given)
+    if sex:
+        feats["s"] = sex
     if record.other_names:
         other_family: list[str] = []
         other_given: list[str] = []

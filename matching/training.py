@@ -567,6 +567,9 @@ def train(
     Returns:
         The trained parameters and a report.
     """
+    # A field whose agreement weighs nothing (the sex a title says) is left out of EM: its agreement, which
+    # the names already imply, would count twice there. It keeps the base parameters.
+    fitted = tuple(c for c in comparators if c.agreement_weighs)
     found = placeholder_dates(prepared)
     found_values = placeholder_values(prepared)
     base = base or default_params()
@@ -595,12 +598,12 @@ def train(
             i, j = rng.randrange(kept), rng.randrange(kept)
             if i != j:
                 sample.append((min(i, j), max(i, j)))
-    patterns = _Patterns(prepared, comparators)
+    patterns = _Patterns(prepared, fitted)
     random_counts = patterns.count(sample)
-    u = _estimate_u(random_counts, comparators)
+    u = _estimate_u(random_counts, fitted)
     observed = {
         c.name
-        for index, c in enumerate(comparators)
+        for index, c in enumerate(fitted)
         if sum(n for pattern, n in random_counts.items() if pattern[index] != "missing") >= 20
     }
     # m is estimated on pairs found by personal keys (identifiers, names with dates of birth): pairs found
@@ -615,19 +618,17 @@ def train(
         rules: tuple[BlockingRule, ...], by_rule: bool
     ) -> tuple[dict[str, dict[str, float]], float, int, dict[str, dict[str, float]], list[tuple[int, int]]]:
         pairs = candidates.of(rules)
-        start = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in comparators}
+        start = {c.name: {lv: base.levels[c.name][lv][0] for lv in c.levels} for c in fitted}
         if len(pairs) < MIN_EM_PAIRS:
             # Nothing to estimate from: the base m, and no opinion on the share of matches, so that the
             # household fields are still told by the base weights of the names and dates of birth.
             return start, 0.5, 0, {}, pairs
         counts = patterns.count(_sample(pairs, max_pairs, seed))
         if not by_rule:
-            m, share, ran, seen = _em(counts, start, u, comparators, iterations)
+            m, share, ran, seen = _em(counts, start, u, fitted, iterations)
             return m, share, ran, seen, pairs
-        m, seen, ran = _em_by_rule(
-            patterns, candidates, rules, start, u, comparators, iterations, max_pairs, seed
-        )
-        return m, _share_of(counts, m, u, comparators, iterations), ran, seen, pairs
+        m, seen, ran = _em_by_rule(patterns, candidates, rules, start, u, fitted, iterations, max_pairs, seed)
+        return m, _share_of(counts, m, u, fitted, iterations), ran, seen, pairs
 
     coincidences = coincidental_pairs(prepared, max_block_size, seed)
 
@@ -650,7 +651,7 @@ def train(
     crowded = coincidences > MAX_COINCIDENCE_SHARE * candidates.total(candidates.of(personal_rules))
     for by_rule in (True,) if crowded else (False, True):
         m, share, ran, seen, pairs = estimate(personal_rules, by_rule)
-        household = _shared_fields(every_pair, m, u, share, comparators, base.household)
+        household = _shared_fields(every_pair, m, u, share, fitted, base.household)
         extra = tuple(r for r in RULES if RULE_FIELDS.get(r.prefix, "") not in household | {""})
         if extra:
             m, share, ran, seen, pairs = estimate(personal_rules + extra, by_rule)
@@ -682,7 +683,12 @@ def train(
             "household": sorted(household),
             "placeholder_dates_of_birth": listed["placeholder_dates_of_birth"],
             "placeholder_values": listed["placeholder_values"],
-            "levels": {c.name: _levels(c, m, u, seen, base, observed) for c in comparators},
+            "levels": {
+                c.name: _levels(c, m, u, seen, base, observed)
+                if c in fitted
+                else {lv: list(mu) for lv, mu in base.levels[c.name].items()}
+                for c in comparators
+            },
             "term_frequencies": tf,
             "term_frequency_floor": floor,
         },

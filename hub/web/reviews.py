@@ -27,7 +27,7 @@ FormText = Annotated[str, Form(max_length=2000)]
 
 LEVELS = {"exact": "Same", "missing": "Not in both records"}
 FIELDS = {"dob": "Date of birth", "nino": "NI number", "nhs": "NHS number", "ids": "Other references",
-          "given": "First name", "family": "Surname"}  # fmt: skip
+          "given": "First name", "family": "Surname", "sex": "Sex (by title)"}  # fmt: skip
 
 
 @router.get("/reviews", response_class=HTMLResponse)

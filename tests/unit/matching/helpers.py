@@ -20,12 +20,13 @@ def person(
     nino: str | None = None,
     line: str | None = "10 High Street",
     postcode: str | None = "M5 4WT",
+    title: str | None = None,
     **extra: Any,
 ) -> PersonRecord:
     data: dict[str, Any] = {
         "source_system": system,
         "source_record_id": rid,
-        "name": {"given": given, "family": family},
+        "name": {"title": title, "given": given, "family": family},
     }
     if dob:
         data["date_of_birth"] = dob

@@ -439,7 +439,7 @@ def test_two_first_names_one_letter_apart_at_the_start_that_many_records_hold_ar
 
 
 def test_one_word_alike_across_weighs_as_the_commoner_of_its_two_parts() -> None:
-    """"Roberts Gregory" (Gregory Roberts given the wrong way round) and Naomi Roberts, no date of birth, of
+    """ "Roberts Gregory" (Gregory Roberts given the wrong way round) and Naomi Roberts, no date of birth, of
     one household: read as given the other way round, they agree on a first name "Roberts", which the name
     tables weighed as the rarest of first names, and linked. "Roberts" is a common surname: the agreement
     weighs as that, and they do not link. A woman's record given the wrong way round under her maiden name
@@ -465,3 +465,28 @@ def test_one_word_alike_across_weighs_as_the_commoner_of_its_two_parts() -> None
         one = ENGINE.compare(ENGINE.prepare(maiden), ENGINE.prepare(married))
         assert "other way round" in one.summary
         assert (one.levels["given"], one.levels["family"]) == ("exact", "different")
+
+
+def test_titles_that_say_a_man_and_a_woman_keep_two_initials_apart() -> None:
+    """Council tax often holds initials: "Mr J Smith" and "Mrs J Smith" of one address and account, a
+    husband and wife, agreed on an initial, the surname, the address and the account, and linked. Their
+    titles say two people. Agreeing titles add nothing (two records of one first name are nearly always of
+    one sex), and a record with no title is not held against one with a title."""
+    account = [{"scheme": "council_tax_account", "value": "40014410"}]
+    mr = person("1", "J", "Smith", title="Mr", identifiers=account)
+    mrs = person("2", "J", "Smith", title="Mrs", identifiers=account)
+    couple = ENGINE.compare(ENGINE.prepare(mr), ENGINE.prepare(mrs))
+    assert (couple.levels["given"], couple.levels["sex"]) == ("initial", "different")
+    assert ENGINE.decide(couple) != "link"
+    assert "the titles say a man and a woman" in couple.summary
+    miss = person("3", "Margaret", "Smith", "1950-03-04", title="Miss")
+    married = person("4", "Margaret", "Smith", "1950-03-04", title="Mrs", system="hb")
+    untitled = person("5", "Margaret", "Smith", "1950-03-04", system="hb")
+    same = ENGINE.compare(ENGINE.prepare(miss), ENGINE.prepare(married))
+    assert same.levels["sex"] == "exact"
+    assert same.field_weights.get("sex", 0.0) == 0.0
+    assert (
+        ENGINE.compare(ENGINE.prepare(miss), ENGINE.prepare(untitled)).levels.get("sex", "missing")
+        == "missing"
+    )
+    assert same.weight == ENGINE.compare(ENGINE.prepare(miss), ENGINE.prepare(untitled)).weight

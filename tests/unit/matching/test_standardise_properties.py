@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts import PersonRecord
 from matching.addresses import parse_address, standard_email, standard_phone, standard_postcode
 from matching.engine import FellegiSunterEngine
-from matching.names import standard_name
+from matching.names import standard_name, title_sex
 from matching.text import fold
 
 ENGINE = FellegiSunterEngine()
@@ -73,3 +74,19 @@ def test_prepare_never_crashes(
         level in ("exact", "missing") or (field, level) == ("given", initial)
         for field, level in comparison.levels.items()
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "given", "sex"),
+    [("Mr", "John", "m"), ("MRS", "J", "f"), ("Miss", None, "f"), ("Ms.", "A", "f"), ("Dr", "Jane", ""),
+     ("Rev Mr", "X", "m"), (None, "MRS MARGARET", "f"), (None, "Master Tom", "m"), (None, "Miss", ""),
+     ("Mx", "Sam", ""), (None, "Margaret", ""), (None, None, "")],
+)  # fmt: skip
+def test_the_sex_a_title_says(title: str | None, given: str | None, sex: str) -> None:
+    """From the title field, or a title at the front of the given name field (not the given name alone)."""
+    assert title_sex(title, given) == sex
+
+
+@given(st.text(max_size=20), st.text(max_size=20))
+def test_title_sex_never_crashes(title: str, given: str) -> None:
+    assert title_sex(title, given) in {"m", "f", ""}

@@ -49,6 +49,10 @@ def test_training_is_deterministic_and_learns_that_names_and_dates_agree_for_one
     assert report.blocked_pairs > 0
     assert report.separated
     _assert_one_persons_records_agree(first)
+    # The sex a title says is not estimated (its agreement, which the names imply, would count twice in
+    # EM): it keeps the base parameters, and only its disagreement weighs.
+    assert first.levels["sex"] == Params.from_dict({}).levels["sex"]
+    assert first.weights["sex"]["exact"] == 0.0 < -first.weights["sex"]["different"]
 
 
 def test_a_large_input_is_estimated_from_a_sample_of_records_that_stands_for_all() -> None:
