@@ -153,22 +153,14 @@ class FamilyName(Comparator):
         return _similarity(ja, jb)
 
 
-class Generation(Comparator):
-    def level(self, a: Features, b: Features) -> str:
-        xa, xb = a.get("x"), b.get("x")
-        if not xa or not xb:
-            return MISSING
-        return "exact" if xa == xb else "different"
-
-
-class Sex(Comparator):
-    """Sex as the titles say (Mr against Mrs, Miss or Ms): agreeing says little, differing says two people."""
+class OneValue(Comparator):
+    """A feature holding one short code (a Jr/Sr suffix, the sex a title says): the same or different."""
 
     def level(self, a: Features, b: Features) -> str:
-        sa, sb = a.get("s"), b.get("s")
-        if not sa or not sb:
+        va, vb = a.get(self.feature), b.get(self.feature)
+        if not va or not vb:
             return MISSING
-        return "exact" if sa == sb else "different"
+        return "exact" if va == vb else "different"
 
 
 class DateOfBirth(Comparator):
@@ -330,18 +322,21 @@ COMPARATORS: tuple[Comparator, ...] = (
         term_frequency="g",
     ),
     FamilyName("family", "surname", ("exact", "other", "close", "somewhat", "different"), term_frequency="f"),
-    Generation(
+    OneValue(
         "generation",
         "Jr/Sr suffix",
         ("exact", "different"),
         conflicts=frozenset({"different"}),
+        feature="x",
         usually_missing=True,
     ),
-    Sex(
+    # Two records of one first name are nearly always of one sex: only titles that differ are evidence.
+    OneValue(
         "sex",
         "sex (by title)",
         ("exact", "different"),
         conflicts=frozenset({"different"}),
+        feature="s",
         usually_missing=True,
         agreement_weighs=False,
     ),
