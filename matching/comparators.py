@@ -109,16 +109,6 @@ def _given_similarity(ga: str, gb: str) -> str:
     return _similarity_of(ga, gb)
 
 
-def names_alike(a: str, b: str) -> bool:
-    """Whether two name words may be one name: the same, an initial of the other, a nickname or another
-    spelling, or a slip apart (any first-name level but ``different``)."""
-    if a == b:
-        return True
-    if len(a) == 1 or len(b) == 1:
-        return a[0] == b[0]
-    return _given_similarity(a, b) != "different"
-
-
 def _similarity_of(a: str, b: str) -> str:
     """``close``, ``somewhat`` or ``different`` for two different names (the callers cache it)."""
     similarity = JaroWinkler.normalized_similarity(a, b, processor=None)

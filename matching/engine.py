@@ -34,9 +34,9 @@ class FellegiSunterEngine:
     stay apart. A conflict (different first names, different dates of birth, Jr against Sr, titles that
     say a man and a woman) caps the weight halfway between the two thresholds unless the same NI or NHS
     number says they are one person: that is what keeps twins, and a father and son of one name at one
-    address, apart. A disagreement only
-    counts as a conflict when its weight is at most ``params.conflict_weight``: where the data show that
-    one person's records often disagree on a field (as trained parameters may), it is mere evidence.
+    address, apart. A disagreement only counts as a conflict when its weight is at most
+    ``params.conflict_weight``: where the data show that one person's records often disagree on a field
+    (as trained parameters may), it is mere evidence.
 
     Args:
         params: m/u parameters, prior, thresholds and term frequencies (default: the shipped set).
