@@ -62,8 +62,8 @@ def summarise(
     differs: list[str] = []
     for comparator in comparators:
         level = levels.get(comparator.name, "missing")
-        if level == "missing":
-            continue
+        if level == "missing" or (level == "exact" and not comparator.agreement_weighs):
+            continue  # (agreeing titles are no reason: the first names already say as much)
         if level == "exact":
             same.append(comparator.label)
         elif (comparator.name, level) in _SPECIAL:

@@ -485,6 +485,7 @@ def test_titles_that_say_a_man_and_a_woman_keep_two_initials_apart() -> None:
     same = ENGINE.compare(ENGINE.prepare(miss), ENGINE.prepare(married))
     assert same.levels["sex"] == "exact"
     assert same.field_weights.get("sex", 0.0) == 0.0
+    assert "sex" not in same.summary  # no reason for an agent to read
     assert (
         ENGINE.compare(ENGINE.prepare(miss), ENGINE.prepare(untitled)).levels.get("sex", "missing")
         == "missing"
