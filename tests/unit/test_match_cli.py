@@ -377,3 +377,23 @@ def test_a_jsonl_line_that_is_not_utf8_is_one_bad_line(tmp_path: Path) -> None:
     assert "line 2: Invalid JSON: invalid unicode" in result.output
     assert "matched 1 record into 1 citizen (1 line not read)" in result.output
     assert [r["source_record_id"] for r in csv.DictReader(out.read_text().splitlines())] == ["1"]
+
+
+def test_a_whole_name_in_the_given_name_column_is_split(tmp_path: Path) -> None:
+    """A spreadsheet with one name column, mapped to given_name as the README says: the last word is the
+    surname (a title dropped), and SMITH, Margaret is surname first."""
+    _output, by_id = _match_rows(
+        tmp_path,
+        [
+            "source_record_id,given_name,family_name,date_of_birth,postcode",
+            "1,Margaret,Smith,1950-03-04,M5 4WT",
+            "2,Mrs Margaret Ann Smith,,1950-03-04,M5 4WT",
+            '3,"SMITH, Margaret",,1950-03-04,M5 4WT',
+        ],
+    )
+    changes, bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    assert not bad
+    assert [(c.prepared.features["g"], c.prepared.features["f"]) for c in changes if c.prepared] == [
+        ("margaret", "smith")
+    ] * 3
+    assert by_id[("csv", "1")] == by_id[("csv", "2")] == by_id[("csv", "3")]
