@@ -147,8 +147,8 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
 
     ``Flat 2, 10 High St`` -> (``2``, ``10``, ``high street``); ``2/10 High Street`` reads the same.
     A flat may be named by a letter (``Flat B, 10 High St`` -> ``b``) or by its floor (``Ground Floor
-    Flat, 10 High St`` -> ``ground``).
-    Abbreviations are expanded (``Rd`` -> ``road``); a house name stays among the street words.
+    Flat, 10 High St`` -> ``ground``). A house number's letter may stand apart (``14 A Cross Lane`` is
+    ``14a``). Abbreviations are expanded (``Rd`` -> ``road``); a house name stays among the street words.
 
     Args:
         lines: the address lines as given.
@@ -188,6 +188,8 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
             saint = word == "st" and not rest and i + 1 < len(words)
             rest.append(word if saint else STREET_WORDS.get(word, word))
         i += 1
+    if number.isdigit() and len(rest) > 1 and len(rest[0]) == 1 and rest[0].isalpha():
+        number += rest.pop(0)  # "14 A Cross Lane": the house 14A, as "14A Cross Lane" writes it
     return flat, number, " ".join(rest)
 
 

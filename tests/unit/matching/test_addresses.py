@@ -19,6 +19,9 @@ from tests.unit.matching.helpers import person
      (("First Floor Flat", "14 Cross Lane"), "first", "14", "cross lane"),
      (("Basement Flat 14 Cross Lane",), "basement", "14", "cross lane"),
      (("14A Cross Lane",), "", "14a", "cross lane"),
+     (("14 A Cross Lane",), "", "14a", "cross lane"),
+     (("Flat 2", "14 b, Cross Lane"), "2", "14b", "cross lane"),
+     (("Cross Lane 14 A",), "", "14", "cross lane a"),
      (("No 5 High St",), "", "5", "high street"),
      (("12 First Avenue",), "", "12", "first avenue"),
      (("No Place Farm",), "", "", "no place farm")],
@@ -36,3 +39,13 @@ def test_two_flats_of_one_house_are_not_one_address() -> None:
     same = engine.prepare(person("3", "Ann", "Hale", system="hb", line="Flat A 14 Cross Ln"))
     assert engine.compare(a, b).levels["address"] != "exact"
     assert engine.compare(a, same).levels["address"] == "exact"
+
+
+def test_a_house_numbers_letter_written_apart_is_the_same_house() -> None:
+    """One system writes 14A, another 14 A: one house, not the house 14 on a street called "A Cross"."""
+    engine = FellegiSunterEngine()
+    joined = engine.prepare(person("1", "Ann", "Hale", line="14A Cross Lane"))
+    apart = engine.prepare(person("2", "Ann", "Hale", system="hb", line="14 A Cross Lane"))
+    other = engine.prepare(person("3", "Ann", "Hale", system="hb", line="14B Cross Lane"))
+    assert engine.compare(joined, apart).levels["address"] == "exact"
+    assert engine.compare(joined, other).levels["address"] != "exact"
