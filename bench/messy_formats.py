@@ -8,6 +8,7 @@ shipped parameters, and estimated from the input.
 - no postcodes at all (an older system that never kept them);
 - the whole name in the surname field, surname first (``SMITH, Margaret``), the given name field empty;
 - the title written into the given name field (``Mrs Margaret``);
+- a previous surname noted in the surname field (``Bradley (nee Stanworth)``), not kept as another name;
 - the names written in Cyrillic letters (a system of a service whose residents' documents are in
   Cyrillic: the other systems hold the same names in Latin letters);
 - the given names as initials (``M A SMITH``);
@@ -111,6 +112,17 @@ def _other_spelling(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _maiden_name_noted(data: dict[str, Any]) -> dict[str, Any]:
+    name = data["name"]
+    others = data.pop("other_names", [])
+    previous = next(
+        (o["family"] for o in others if o.get("family") and o["family"] != name.get("family")), None
+    )
+    if previous and name.get("family"):
+        name["family"] = f"{name['family']} (nee {previous})"
+    return data
+
+
 def _cyrillic(data: dict[str, Any]) -> dict[str, Any]:
     name = data["name"]
     for part in ("given", "middle", "family"):
@@ -127,6 +139,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "housing: name surname first in the surname field": ("housing", _surname_first),
     "council tax: title in the given name field": ("council_tax", _title_in_given),
     "housing: names in Cyrillic letters": ("housing", _cyrillic),
+    "benefits: a previous surname noted in the surname field (Bradley (nee Stanworth))": (
+        "benefits",
+        _maiden_name_noted,
+    ),
     "council tax: given names as initials": ("council_tax", _initials),
     "benefits: day and month of birth the other way round": ("benefits", _month_first),
     "housing: dates of birth with a time of day (1950-03-04T00:00:00)": ("housing", _with_time),

@@ -228,8 +228,34 @@ _UNNAMED_GIVEN = _NOT_A_NAME | {"baby", "infant", "newborn"}
 """The same for a first name, with what hospitals write for a child not yet named ("Baby Smith")."""
 
 
+_OTHER_NAME_FOLLOWS = frozenset({"nee", "formerly", "previously", "aka"})
+"""Words after which a family name field names another family name (``Smith (nee Jones)``, ``Smith formerly
+Jones``, ``Smith aka Jones``): the name before is the current one."""
+_DECEASED = frozenset({"deceased", "decd"})
+"""What systems add to the name of someone who has died (``Smith (Deceased)``, ``Smith Dec'd``)."""
+
+
+def _annotated(family_t: list[str]) -> tuple[list[str], list[str]]:
+    """A family name's own words, and the other family name it names after ``nee`` (or ``formerly``,
+    ``previously``, ``aka``); a note that the person has died is dropped (from every part of a name)."""
+    if len(family_t) > 1 and not _DECEASED.isdisjoint(family_t):
+        family_t = [t for t in family_t if t not in _DECEASED] or family_t
+    for i, token in enumerate(family_t[1:-1], start=1):
+        if token in _OTHER_NAME_FOLLOWS:
+            return family_t[:i], family_t[i + 1 :]
+    return family_t, []
+
+
+def other_family_name(family: str | None) -> str:
+    """The other family name a family name field names (``Smith (nee Jones)`` -> ``jones``), or ``""``."""
+    return " ".join(_annotated(_tokens(family))[1]) if family else ""
+
+
 def _standardise_once(given: str | None, middle: str | None, family: str | None) -> tuple[str, str, str, str]:
-    given_t, middle_t, family_t = _tokens(given), _tokens(middle), _tokens(family)
+    given_t, middle_t, family_t = _tokens(given), _tokens(middle), _annotated(_tokens(family))[0]
+    if not _DECEASED.isdisjoint(given_t) or not _DECEASED.isdisjoint(middle_t):
+        given_t = [t for t in given_t if t not in _DECEASED] or given_t
+        middle_t = [t for t in middle_t if t not in _DECEASED]
     if given_t and " ".join(given_t) in _UNNAMED_GIVEN:
         given_t = []
     if family_t and " ".join(family_t) in _NOT_A_NAME:

@@ -24,7 +24,7 @@ from typing import Any
 from contracts import Address, PersonRecord
 from contracts.rules import NO_SUCH_DAY, YEAR_RULE
 from matching.addresses import parse_address, standard_email, standard_phone, standard_postcode
-from matching.names import standard_name, title_sex
+from matching.names import other_family_name, standard_name, title_sex
 from matching.text import compact, fold
 
 MAX_ADDRESSES = 3
@@ -88,8 +88,9 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
     sex = title_sex(name.title, name.given)
     if sex:
         feats["s"] = sex
-    if record.other_names:
-        other_family: list[str] = []
+    noted = other_family_name(name.family)
+    if record.other_names or noted:
+        other_family: list[str] = [noted] if noted else []
         other_given: list[str] = []
         for other in record.other_names:
             alt = standard_name(other.title, other.given, other.middle, other.family)

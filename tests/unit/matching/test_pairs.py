@@ -274,6 +274,27 @@ CASES = [
         "new",
     ),
     (
+        "a note in the surname field that the person has died is no part of the surname",
+        person("1", "John", "Hartley (Deceased)", "1940-01-02"),
+        person("2", "John", "Hartley", "1940-01-02", system="hb"),
+        {"given": "exact", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
+        "a maiden name noted in the surname field: the surname is the name before it",
+        person("1", "Margaret", "Smith (nee Jones)", "1950-03-04"),
+        person("2", "Margaret", "Smith", "1950-03-04", system="hb"),
+        {"given": "exact", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
+        "a maiden name noted in the surname field meets the record still under it, as a previous name",
+        person("1", "Margaret", "Smith née Jones", "1950-03-04"),
+        person("2", "Margaret", "Jones", "1950-03-04", system="hb", line="9 Low Road", postcode="M6 1AA"),
+        {"given": "exact", "family": "other", "dob": "exact"},
+        "link",
+    ),
+    (
         "twins named in Cyrillic: their first names still differ (as Jack and Harry's do)",
         person("1", "Иван", "Петров", "1988-02-03"),
         person("2", "Мария", "Петрова", "1988-02-03"),

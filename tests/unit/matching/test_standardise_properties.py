@@ -37,6 +37,22 @@ def test_name_is_idempotent(
     assert (again.given, again.middle, again.family) == (once.given, once.middle, once.family)
 
 
+_NAME_WORDS = st.sampled_from(
+    ["smith", "jones", "nee", "née", "formerly", "aka", "deceased", "(deceased)", "decd", "jr", "van", ","]
+)
+_WORDY = st.none() | st.lists(_NAME_WORDS, max_size=5).map(" ".join)
+
+
+@given(_WORDY, _WORDY, _WORDY)
+def test_name_notes_and_suffixes_are_read_idempotently(
+    given_: str | None, middle: str | None, family: str | None
+) -> None:
+    """Random text seldom spells the words standardisation looks for (nee, deceased, Jr): these do."""
+    once = standard_name(None, given_, middle, family)
+    again = standard_name(None, once.given or None, once.middle or None, once.family or None)
+    assert (again.given, again.middle, again.family) == (once.given, once.middle, once.family)
+
+
 @given(st.lists(text, max_size=4))
 def test_address_never_crashes_and_is_stable(lines: list[str]) -> None:
     flat, number, street = parse_address(tuple(lines))
