@@ -122,6 +122,10 @@ _FLOORS = {
 """Words that name a flat by its floor (``Ground Floor Flat``, ``Basement Flat``), as the flat is read."""
 _FLAT_WORDS = frozenset({"flat", "maisonette", "apartment"})
 _SLASHED = re.compile(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b")
+_CARE_OF = re.compile(r"\b(?:c\s*/\s*o|care\s+of)\b", re.IGNORECASE)
+"""``c/o``: whose care a letter goes in, no part of the address."""
+_PO_BOX = re.compile(r"\bp\s*\.?\s*o\s*\.?\s*box\b", re.IGNORECASE)
+"""``PO Box``, ``P.O. Box``, ``P O Box``: one word, whose letters are not a house number's."""
 
 
 @lru_cache(maxsize=262144)
@@ -157,6 +161,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
         The flat (or ``""``), the house number (or ``""``), and the remaining words.
     """
     text = " ".join(lines)
+    text = _PO_BOX.sub(" pobox ", _CARE_OF.sub(" ", text))
     if "/" in text:
         text = _SLASHED.sub(r"flat \1 \2", text)
     words = fold(text).split()
