@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from matching.model import Constraints, Edge
 
@@ -75,7 +75,7 @@ def cluster_average_linkage(
     constraints: Constraints,
     link_threshold: float,
     absent: float,
-    veto: float = math.nan,
+    vetoes: Collection[float] = (),
     informed: Callable[[Edge], bool] = lambda edge: False,
 ) -> list[list[str]]:
     """Greedy average-linkage clustering under supervisors' constraints.
@@ -85,9 +85,11 @@ def cluster_average_linkage(
     average is at or above ``link_threshold`` and no cannot-link pair would end up together. A pair with
     no edge counts as ``absent`` (the review threshold: "no better than uncertain"), so one strong link
     cannot drag a record into a cluster whose other members it does not match: no chaining through one
-    weak link. Two clusters with a pair weighing exactly ``veto`` join only when more of their cross pairs
-    are *informed* links than vetoes: the engine passes the weight at which it caps a conflict (different
-    first names or dates of birth with nothing to override them), and calls a link informed when both of
+    weak link. Two clusters with a pair weighing exactly one of ``vetoes`` join only when more of their
+    cross pairs are *informed* links than vetoes: the engine passes the weights at which it caps a
+    conflict (different first names or dates of birth with nothing to override them; and, below the
+    review threshold, dates of birth far apart or two conflicts with little else agreeing, pairs it finds
+    when it fills in a neighbourhood's missing pairs), and calls a link informed when both of
     its records hold the fields a conflict is read on (a first name and a date of birth). So twins,
     or a father and son, bridged by records that lack a date of birth stay apart however many such
     records there are, while one copy of a person whose date of birth was replaced joins the several
@@ -103,8 +105,8 @@ def cluster_average_linkage(
         constraints: must-link and cannot-link pairs.
         link_threshold: the least average weight at which two clusters join.
         absent: the weight assumed for a pair without an edge.
-        veto: the weight of a capped conflict: clusters with such a cross pair stay apart unless informed
-            links outnumber those pairs.
+        vetoes: the weights of capped conflicts (compared to 4 decimals): clusters with such a cross pair
+            stay apart unless informed links outnumber those pairs.
         informed: whether a link (at or above ``link_threshold``) could have shown a conflict (default:
             never, so any veto keeps two clusters apart).
 
@@ -142,12 +144,12 @@ def cluster_average_linkage(
             cell = sums.setdefault(x, {}).setdefault(y, [0.0, 0.0, 0.0, 0.0])
             cell[0] += weight
             cell[1] += 1.0
-            cell[2] += weight == veto
+            cell[2] += round(weight, 4) in vetoes
             cell[3] += corroborates
 
     def average(x: str, y: str) -> float:
-        total, count, vetoes, links = sums[x][y]
-        if vetoes and vetoes >= links:  # links: informed ones only
+        total, count, vetoed, links = sums[x][y]
+        if vetoed and vetoed >= links:  # links: informed ones only
             return -math.inf
         size = len(partition.members[x]) * len(partition.members[y])
         return (total + absent * (size - count)) / size
@@ -171,13 +173,13 @@ def cluster_average_linkage(
         gone = y if keep == x else x
         merged: dict[str, list[float]] = {}
         for source in (keep, gone):
-            for other, (total, count, vetoes, links) in sums.pop(source, {}).items():
+            for other, (total, count, vetoed, links) in sums.pop(source, {}).items():
                 if other in (keep, gone):
                     continue
                 cell = merged.setdefault(other, [0.0, 0.0, 0.0, 0.0])
                 cell[0] += total
                 cell[1] += count
-                cell[2] += vetoes
+                cell[2] += vetoed
                 cell[3] += links
                 sums[other].pop(source, None)
         version.pop(gone, None)

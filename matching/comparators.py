@@ -65,6 +65,10 @@ class Comparator:
     agreement_weighs: bool = True
     """Whether agreeing adds weight. Not for a field the names already imply (the sex a title says: two
     records of one first name are nearly always of one sex), where only a disagreement is evidence."""
+    conflict_apart: bool = False
+    """Whether a conflict on this field alone says two people, however little else agrees: dates of birth
+    far apart, Jr against Sr. (First names conflict through nicknames and slips, titles through defaults.)
+    See :class:`~matching.scoring.Scorer`."""
     household: bool = False
     """Evidence that members of one household share (address, landline, an account or tenancy reference).
     Such fields are not independent of each other, so the engine counts only the strongest agreement
@@ -319,6 +323,7 @@ COMPARATORS: tuple[Comparator, ...] = (
         conflicts=frozenset({"different"}),
         feature="x",
         usually_missing=True,
+        conflict_apart=True,
     ),
     # Two records of one first name are nearly always of one sex: only titles that differ are evidence.
     OneValue(
@@ -331,7 +336,11 @@ COMPARATORS: tuple[Comparator, ...] = (
         agreement_weighs=False,
     ),
     DateOfBirth(
-        "dob", "date of birth", ("exact", "close", "partial", "different"), conflicts=frozenset({"different"})
+        "dob",
+        "date of birth",
+        ("exact", "close", "partial", "different"),
+        conflicts=frozenset({"different"}),
+        conflict_apart=True,
     ),
     Identifier(
         "nino", "NI number", ("exact", "close", "different"), overrides=frozenset({"exact"}), feature="n"

@@ -67,7 +67,8 @@ class FellegiSunterEngine:
         self.comparators = comparators
         self.rules = rules
         self.conflict_cap = (link + review) / 2.0
-        self._scorer = Scorer(self.params, comparators, self.conflict_cap, review - 1.0, link)
+        self.apart = review - 2.0
+        self._scorer = Scorer(self.params, comparators, self.conflict_cap, review - 1.0, self.apart, link)
         self._decisive = tuple(c.name for c in comparators if c.conflicts and not c.usually_missing)
         self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...], bool], str] = {}
 
@@ -104,7 +105,11 @@ class FellegiSunterEngine:
             if result.total >= review:
                 results.append(explained(result, explain=True))
             else:
-                results.append(Comparison(round(result.total, 4), result.levels, result.field_weights))
+                results.append(
+                    Comparison(
+                        round(result.total, 4), result.levels, result.field_weights, apart=result.apart
+                    )
+                )
         return results
 
     def compare(self, left: Prepared, right: Prepared, *, explain_below: float | None = None) -> Comparison:
@@ -128,7 +133,7 @@ class FellegiSunterEngine:
     def _comparison(self, result: Score, *, explain: bool) -> Comparison:
         weight = round(result.total, 4)
         if not explain:
-            return Comparison(weight, result.levels, result.field_weights)
+            return Comparison(weight, result.levels, result.field_weights, apart=result.apart)
         # The sentence is a function of the levels, the swap and what capped the weight: few combinations.
         key = (tuple(result.levels.items()), result.swapped, result.capped_by, result.names_alone)
         summary = self._summaries.get(key)
@@ -143,7 +148,7 @@ class FellegiSunterEngine:
             if len(self._summaries) >= _MAX_CACHED_SUMMARIES:
                 self._summaries.clear()
             self._summaries[key] = summary
-        return Comparison(weight, result.levels, result.field_weights, summary)
+        return Comparison(weight, result.levels, result.field_weights, summary, result.apart)
 
     def probability(self, weight: float) -> float:
         """The match probability of a total weight (posterior log2 odds)."""
@@ -169,7 +174,7 @@ class FellegiSunterEngine:
             constraints,
             link_threshold=self.thresholds.link,
             absent=self.thresholds.review,
-            veto=round(self.conflict_cap, 4),
+            vetoes=(round(self.conflict_cap, 4), round(self.apart, 4)),
             informed=self._informed,
         )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from matching.model import CitizenPlan, Comparison, Constraints, Edge, Prepared, ReclusterPlan, RecordChange
 from matching.ports import MatchEngine, MatchStore
@@ -262,8 +263,10 @@ class IncrementalMatcher:
         other), that guess can keep a record out of the citizen it matches, or hide a conflict that
         should keep it out. So the pairs two steps apart through links are compared for real before
         clustering. Which pairs these are depends only on the stored edges, so the citizens stay a
-        function of the records, whatever the batches. Only pairs at or above the review threshold are
-        returned, like stored edges; these are used for clustering and not stored.
+        function of the records, whatever the batches. Pairs at or above the review threshold are
+        returned, like stored edges, and so are pairs whose conflicts say two people (a father and son of
+        one name at one address, bridged by a record of no date of birth that links both): these are used
+        for clustering and not stored.
         """
         link = self.engine.thresholds.link
         linked: dict[str, list[str]] = {}
@@ -287,6 +290,7 @@ class IncrementalMatcher:
             return []
         prepared = store.prepared_of(sorted({k for a, bs in wanted.items() for k in (a, *bs)}))
         review = self.engine.thresholds.review
+        apart = self.engine.apart
         filled: list[Edge] = []
         for a in sorted(wanted):
             others = [prepared[b] for b in sorted(wanted[a]) if b in prepared]
@@ -295,6 +299,8 @@ class IncrementalMatcher:
             for other, comparison in zip(others, self.engine.compare_many(prepared[a], others), strict=True):
                 if comparison.weight >= review:
                     filled.append(Edge.of(a, other.key, comparison))
+                elif comparison.apart:
+                    filled.append(Edge.of(a, other.key, replace(comparison, weight=apart)))
         return filled
 
     def _stable_ids(

@@ -30,6 +30,9 @@ class Comparison:
     levels: Mapping[str, str] = field(default_factory=dict)
     field_weights: Mapping[str, float] = field(default_factory=dict)
     summary: str = ""
+    apart: bool = False
+    """Whether the pair's conflicts say two people (dates of birth far apart, say): the engine's
+    ``apart`` weight is what clustering reads for it (see :class:`~matching.ports.MatchEngine`)."""
 
 
 @dataclass(frozen=True, slots=True)

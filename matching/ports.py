@@ -18,6 +18,9 @@ class MatchEngine(Protocol):
 
     thresholds: Thresholds
     max_block_size: int
+    apart: float
+    """The weight of a pair whose conflicts say two people (below the review threshold). Such pairs are not
+    stored, but one found while filling in a neighbourhood's missing pairs is handed to :meth:`cluster`."""
 
     def prepare(self, record: PersonRecord) -> Prepared:
         """Standardise one record and compute its blocking keys."""

@@ -54,6 +54,8 @@ class Score:
     """False when the screen stopped early: ``total`` is then an upper bound below the floor."""
     names_alone: bool = False
     """Held in the review band because nothing but the names agrees (see :class:`Scorer`)."""
+    apart: bool = False
+    """The conflicts say two people (capped at :attr:`Scorer.apart`, whatever the total)."""
 
 
 class Scorer:
@@ -63,7 +65,10 @@ class Scorer:
         params: the parameter set.
         comparators: the comparators, in explanation order.
         conflict_cap: the most a pair with one well-supported conflict can weigh (inside the review band).
-        below_review: the most a pair with an unsupported conflict, or two conflicts, can weigh.
+        below_review: the most a pair with one unsupported conflict can weigh.
+        apart: the most a pair with two conflicts, or one unsupported conflict on a field whose conflict
+            says two people (:attr:`Comparator.conflict_apart`), can weigh (below ``below_review``): the
+            weight clustering reads as "two people" (see :meth:`FellegiSunterEngine.cluster`).
 
     Unless ``params.names_alone_link`` (parameters whose name frequencies were counted on the data
     itself), a pair that agrees on nothing but its names weighs at most :attr:`names_alone_cap`, in the
@@ -77,11 +82,14 @@ class Scorer:
         comparators: tuple[Comparator, ...],
         conflict_cap: float,
         below_review: float,
+        apart: float,
         link: float,
     ) -> None:
         self.params = params
         self.conflict_cap = conflict_cap
         self.below_review = below_review
+        self.apart = apart
+        self._apart_labels = frozenset(c.label for c in comparators if c.conflict_apart)
         weights = params.weights
         shared = params.household
         # What the hot loop reads of each comparator, looked up once here rather than once per pair.
@@ -193,14 +201,18 @@ class Scorer:
                 overridden = True
         cap = None
         if conflicts and not overridden:
-            strong = len(conflicts) == 1 and support >= params.conflict_review_support
-            cap = self.conflict_cap if strong else self.below_review
+            if len(conflicts) > 1:
+                cap = self.apart
+            elif support >= params.conflict_review_support:
+                cap = self.conflict_cap
+            else:
+                cap = self.apart if conflicts[0] in self._apart_labels else self.below_review
         if floor is not None:
             bound = total + self._household_best
             if cap is not None and cap < bound:
                 bound = cap
             if bound < floor:
-                return Score(bound, levels, field_weights, (), swapped, False)
+                return Score(bound, levels, field_weights, (), swapped, False, apart=cap == self.apart)
         total += self._score_household(a, b, levels, field_weights)
         names_alone = False
         if total > self.names_alone_cap and not params.names_alone_link and self._names_alone(field_weights):
@@ -210,7 +222,9 @@ class Scorer:
         if cap is not None and total > cap:
             total = cap
             capped = conflicts
-        return Score(total, levels, field_weights, capped, swapped, names_alone=names_alone)
+        return Score(
+            total, levels, field_weights, capped, swapped, names_alone=names_alone, apart=cap == self.apart
+        )
 
     def _two_names(self, feature: str, level: str, a: Features, b: Features) -> bool:
         """Whether two names only somewhat alike (first names Charlotte and Charlene, Christopher and

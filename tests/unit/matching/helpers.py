@@ -53,4 +53,5 @@ class TableEngine(FellegiSunterEngine):
     def compare_many(self, record: Prepared, candidates: Sequence[Prepared]) -> list[Comparison]:
         pairs = [frozenset((record.key, c.key)) for c in candidates]
         self.compared.extend(pairs)
-        return [Comparison(self.weights[pair]) for pair in pairs]
+        # A weight at or below the engine's ``apart`` stands for a pair whose conflicts say two people.
+        return [Comparison(self.weights[pair], apart=self.weights[pair] <= self.apart) for pair in pairs]

@@ -10,7 +10,9 @@ CAP = 0.0
 
 def _cluster(edges: list[Edge]) -> list[list[str]]:
     nodes = sorted({n for e in edges for n in (e.a, e.b)})
-    return cluster_average_linkage(nodes, edges, Constraints(), link_threshold=4.0, absent=-4.0, veto=CAP)
+    return cluster_average_linkage(
+        nodes, edges, Constraints(), link_threshold=4.0, absent=-4.0, vetoes=(CAP,)
+    )
 
 
 def test_a_weak_pair_counts_in_the_average_and_does_not_keep_a_strong_record_out() -> None:
@@ -38,7 +40,7 @@ def _informed(edge: Edge) -> bool:
 def _cluster_informed(edges: list[Edge]) -> list[list[str]]:
     nodes = sorted({n for e in edges for n in (e.a, e.b)})
     return cluster_average_linkage(
-        nodes, edges, Constraints(), link_threshold=4.0, absent=-4.0, veto=CAP, informed=_informed
+        nodes, edges, Constraints(), link_threshold=4.0, absent=-4.0, vetoes=(CAP,), informed=_informed
     )
 
 

@@ -62,6 +62,21 @@ def test_an_unblocked_conflict_keeps_the_record_out(order: tuple[int, ...], batc
     assert ["ct/a", "ct/b"] in partition
 
 
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+@pytest.mark.parametrize("batch", [1, 2, 3])
+def test_a_pair_below_the_review_threshold_whose_conflicts_say_two_people_keeps_them_apart(
+    order: tuple[int, ...], batch: int
+) -> None:
+    # A father and son of one name at one address (dates of birth decades apart), both linked by an
+    # undated record: their pair weighs below the review threshold, so it is never stored, and counted
+    # as "absent" it let the two links join all three.
+    apart = round(FellegiSunterEngine().apart, 4)
+    partition, engine = _run(_weights(a_b=LINK + 20, b_c=LINK + 8, a_c=apart), order, batch)
+    assert frozenset(("ct/a", "ct/c")) in engine.compared
+    assert ["ct/c"] in partition
+    assert ["ct/a", "ct/b"] in partition
+
+
 def test_records_linked_to_nobody_in_common_are_not_compared() -> None:
     # a-b is below the link threshold, so b does not bring a and c together.
     _partition, engine = _run(_weights(a_b=LINK - 1, b_c=LINK + 20, a_c=LINK + 2), (0, 1, 2), 3)

@@ -488,6 +488,22 @@ def test_one_word_alike_across_weighs_as_the_commoner_of_its_two_parts() -> None
         assert (one.levels["given"], one.levels["family"]) == ("exact", "different")
 
 
+def test_dates_of_birth_far_apart_weigh_as_two_people_and_first_names_alone_do_not() -> None:
+    """A conflict on the date of birth with little else agreeing (a father and son of one common name at
+    one address) says two people, which clustering reads as such; a first name alone may be a nickname
+    or a slip (Danny and Danile): below the review threshold, and no more."""
+    address = {"line": "Flat 10, 21 Laurel Grove", "postcode": "M27 4AA"}
+    father = ENGINE.prepare(person("1", "John", "Smith", "1963-06-09", nino="CL480745C", **address))
+    son = ENGINE.prepare(person("2", "John", "Smith", "2004-04-02", system="hb", nino="BB384944A", **address))
+    assert ENGINE.compare(father, son).apart
+    danny = ENGINE.prepare(person("3", "Danny", "Smith", "1994", **address))
+    danile = ENGINE.prepare(person("4", "Danile", "Smith", "1994-05-13", system="hb", **address))
+    slip = ENGINE.compare(danny, danile)
+    assert slip.levels["given"] == "different"
+    assert slip.weight < ENGINE.thresholds.review
+    assert not slip.apart
+
+
 def test_titles_that_say_a_man_and_a_woman_keep_two_initials_apart() -> None:
     """Council tax often holds initials: "Mr J Smith" and "Mrs J Smith" of one address and account, a
     husband and wife, agreed on an initial, the surname, the address and the account, and linked. Their
