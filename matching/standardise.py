@@ -38,12 +38,24 @@ NINO_SHAPE = re.compile(r"^[A-Z]{2}\d{6}[A-D]?$")
 """An NI number, compacted, with its suffix letter or without."""
 
 
+_DIGIT_SLIPS = str.maketrans("OIL", "011")
+"""Letters typed for the digits they look like (``AB12O456C``: O for 0)."""
+
+
 def nino_stem(value: str) -> str:
     """An NI number as matching compares it: its two letters and six digits, without the suffix letter,
     which many systems leave off and which does not tell two people apart (``AB 12 34 56 C`` and
-    ``AB123456`` are one number); anything else compacted (upper case letters and digits)."""
+    ``AB123456`` are one number); anything else compacted (upper case letters and digits).
+
+    Letters typed among the six digits are read as the digits they look like (``AB12O456C`` is
+    ``AB120456``), and a number that is still not one keeps the shape it has (two letters, six
+    characters) without its suffix letter, so that one slip stays one slip apart from the number."""
     code = compact(value)
-    return code[:8] if NINO_SHAPE.match(code) else code
+    if NINO_SHAPE.match(code):
+        return code[:8]
+    if len(code) in (8, 9) and code[:2].isalpha() and (len(code) == 8 or code[8].isalpha()):
+        return code[:2] + code[2:8].translate(_DIGIT_SLIPS)
+    return code
 
 
 def _identifier_value(scheme: str, value: str) -> str:

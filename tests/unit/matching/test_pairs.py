@@ -167,6 +167,20 @@ CASES = [
         "link",
     ),
     (
+        "an NI number with O typed for 0 is the number, whether its suffix letter is written or not",
+        person("1", "Sam", "Jones", "1970-07-08", nino="AB12O456C", postcode="B1 1AA"),
+        person("2", "Sam", "Jones", "1970-07-08", nino="AB120456", postcode="B2 2BB", line="4 Other Rd"),
+        {"nino": "exact", "address": "different"},
+        "link",
+    ),
+    (
+        "an NI number with a digit mistyped as a letter, its suffix letter written, is one slip away",
+        person("1", "Sam", "Jones", "1970-07-08", nino="AB12O456C", postcode="B1 1AA"),
+        person("2", "Sam", "Jones", "1970-07-08", nino="AB126456", postcode="B2 2BB", line="4 Other Rd"),
+        {"nino": "close", "address": "different"},
+        "link",
+    ),
+    (
         "day and month swapped, Rd/Road, Flat 2/2",
         person("1", "Sam", "Okafor", "1970-07-08", line="Flat 2, 10 High Rd"),
         person("2", "Sam", "Okafor", "1970-08-07", line="2/10 High Road"),

@@ -10,6 +10,7 @@ from contracts import PersonRecord
 from matching.addresses import parse_address, standard_email, standard_phone, standard_postcode
 from matching.engine import FellegiSunterEngine
 from matching.names import standard_name, title_sex
+from matching.standardise import nino_stem
 from matching.text import fold
 
 ENGINE = FellegiSunterEngine()
@@ -20,6 +21,12 @@ maybe = st.none() | text
 @given(text)
 def test_fold_is_idempotent(value: str) -> None:
     assert fold(fold(value)) == fold(value)
+
+
+@given(text)
+def test_ni_number_stem_is_idempotent(value: str) -> None:
+    once = nino_stem(value)
+    assert nino_stem(once) == once
 
 
 @given(text)
