@@ -26,8 +26,11 @@ from matching.params import Params, date_text, default_params, log2_ratio
 Pattern = tuple[str, ...]
 Key = TypeVar("Key", bound=Hashable)
 _SMOOTH = 0.5
-PERSONAL_RULES = frozenset({"n", "h", "fd", "gd", "ny", "e"})
+PERSONAL_RULES = frozenset({"n", "h", "fd", "gd", "ny"})
 """Blocking rules whose pairs train m: they never bring two people together just for living together."""
+SHAREABLE = frozenset({"email"})
+"""Personal fields that one household may yet share (a family's one e-mail address): the data decide, as
+for the declared household fields, and a shared one counts as household evidence."""
 RULE_BLOCKS = {
     "n": ("nino",),
     "h": ("nhs",),
@@ -52,6 +55,7 @@ RULE_FIELDS = {
     "tn": "address",
     "ps": "address",
     "p": "phone",
+    "e": "email",
 }
 """The household field behind each household blocking rule."""
 MIN_LEVEL_EVIDENCE = 5.0
@@ -651,7 +655,7 @@ def train(
     crowded = coincidences > MAX_COINCIDENCE_SHARE * candidates.total(candidates.of(personal_rules))
     for by_rule in (True,) if crowded else (False, True):
         m, share, ran, seen, pairs = estimate(personal_rules, by_rule)
-        household = _shared_fields(every_pair, m, u, share, fitted, base.household)
+        household = _shared_fields(every_pair, m, u, share, fitted, base.household | SHAREABLE)
         extra = tuple(r for r in RULES if RULE_FIELDS.get(r.prefix, "") not in household | {""})
         if extra:
             m, share, ran, seen, pairs = estimate(personal_rules + extra, by_rule)
