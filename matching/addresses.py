@@ -161,7 +161,11 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
         The flat (or ``""``), the house number (or ``""``), and the remaining words.
     """
     text = " ".join(lines)
-    text = _PO_BOX.sub(" pobox ", _CARE_OF.sub(" ", text))
+    lowered = text.lower()
+    if "/" in text or "care" in lowered:
+        text = _CARE_OF.sub(" ", text)
+    if "box" in lowered:
+        text = _PO_BOX.sub(" pobox ", text)
     if "/" in text:
         text = _SLASHED.sub(r"flat \1 \2", text)
     words = fold(text).split()

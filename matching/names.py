@@ -246,6 +246,7 @@ def _annotated(family_t: list[str]) -> tuple[list[str], list[str]]:
     return family_t, []
 
 
+@lru_cache(maxsize=65536)
 def other_family_name(family: str | None) -> str:
     """The other family name a family name field names (``Smith (nee Jones)`` -> ``jones``), or ``""``."""
     return " ".join(_annotated(_tokens(family))[1]) if family else ""
