@@ -53,6 +53,10 @@ class Params:
     placeholder_dates: frozenset[tuple[int, int, int]] = frozenset()
     """Full dates of birth read as no date at all: what a system writes when it does not know one
     (1900-01-01), or any date the training data show held by implausibly many records."""
+    one_system_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Common names (per name feature) that one source system alone holds, where the data hold several:
+    that system's spelling of a name the others write another way (a register kept in another script),
+    never a name in its own right (see :meth:`~matching.scoring.Scorer._two_names`). Found by training."""
     placeholder_values: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Standardised NI numbers (feature ``n``), NHS numbers (``h``), e-mail addresses (``e``) and phone
     numbers (``p``) read as none: what a system writes for "none given" (AA000000A,
@@ -120,6 +124,11 @@ class Params:
                 levels=levels,
                 term_frequencies=tf,
                 term_frequency_floor=floor,
+                one_system_names={
+                    str(feature): frozenset(str(v) for v in names)
+                    for feature, names in data.get("one_system_names", {}).items()
+                    if names
+                },
                 weights=weights,
                 placeholder_dates=placeholders,
                 placeholder_values={
@@ -165,6 +174,7 @@ class Params:
             "levels": {name: {lv: list(mu) for lv, mu in lvls.items()} for name, lvls in self.levels.items()},
             "term_frequencies": {name: dict(table) for name, table in self.term_frequencies.items()},
             "term_frequency_floor": dict(self.term_frequency_floor),
+            "one_system_names": {f: sorted(v) for f, v in sorted(self.one_system_names.items())},
             "placeholder_values": {f: sorted(v) for f, v in sorted(self.placeholder_values.items())},
             "placeholder_dates_of_birth": sorted(date_text(date) for date in self.placeholder_dates),
         }

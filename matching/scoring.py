@@ -18,7 +18,7 @@ from matching.params import Params, log2_ratio
 
 Features = Mapping[str, Any]
 
-_COMMON = 5.0
+COMMON_NAME = 5.0
 """A name held by at least this many times the rarest share (about five records) is a name in its own
 right, not a typo of another."""
 _SLIPS = frozenset({"close", "somewhat"})
@@ -230,14 +230,20 @@ class Scorer:
         """Whether two names only somewhat alike (first names Charlotte and Charlene, Christopher and
         Christine; surnames Harris and Harrison), or one keying slip apart in their first letter (Ming and
         Ling, Mei and Lei: a slip rarely falls there), are each a name many records hold: two names, not
-        one mistyped. Only the name tables of parameters trained on the data know enough names."""
+        one mistyped. Only the name tables of parameters trained on the data know enough names. A name
+        only one system writes, where the data hold several, is that system's spelling of another
+        (``Yames`` in a register kept in Cyrillic letters), not a name of its own."""
         if level == "close" and a[feature][0] == b[feature][0]:
             return False
         table = self.params.term_frequencies.get(feature)
         if not table:
             return False
-        floor = _COMMON * self.params.term_frequency_floor.get(feature, 1.0)
-        return table.get(a[feature], 0.0) >= floor and table.get(b[feature], 0.0) >= floor
+        floor = COMMON_NAME * self.params.term_frequency_floor.get(feature, 1.0)
+        x, y = a[feature], b[feature]
+        if table.get(x, 0.0) < floor or table.get(y, 0.0) < floor:
+            return False
+        spellings = self.params.one_system_names.get(feature)
+        return not spellings or (x not in spellings and y not in spellings)
 
     def _names_alone(self, field_weights: Mapping[str, float]) -> bool:
         """Whether the names are all the pair agrees on (no date of birth, identifier, e-mail or household

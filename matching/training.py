@@ -22,6 +22,7 @@ from matching.coincidence import coincidental_pairs
 from matching.comparators import COMPARATORS, Comparator
 from matching.model import Prepared
 from matching.params import Params, date_text, default_params, log2_ratio
+from matching.scoring import COMMON_NAME
 
 Pattern = tuple[str, ...]
 Key = TypeVar("Key", bound=Hashable)
@@ -463,6 +464,26 @@ def _levels(
     return levels
 
 
+def _one_system_names(
+    prepared: Sequence[Prepared], feature: str, table: Mapping[str, float], least: float
+) -> set[str]:
+    """The names of ``table`` held by at least ``least`` of the records that one source system alone holds,
+    when the records come from several systems (see :attr:`Params.one_system_names`)."""
+    systems: dict[str, set[str]] = {}
+    every: set[str] = set()
+    for p in prepared:
+        value = p.features.get(feature)
+        if value:
+            system = p.key.partition("/")[0]
+            every.add(system)
+            name = str(value).replace(" ", "")
+            if table.get(name, 0.0) >= least:
+                systems.setdefault(name, set()).add(system)
+    if len(every) < 2:
+        return set()
+    return {name for name, held in systems.items() if len(held) == 1}
+
+
 def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> dict[str, float]:
     counts = Counter(str(p.features[feature]).replace(" ", "") for p in prepared if p.features.get(feature))
     total = sum(counts.values())
@@ -676,6 +697,10 @@ def train(
         if c.term_frequency
     }
     floor = {feature: max(1.0 / max(n, 1), 1e-7) for feature in tf}
+    one_system = {
+        feature: sorted(_one_system_names(everyone, feature, table, COMMON_NAME * floor[feature]))
+        for feature, table in tf.items()
+    }
     params = Params.from_dict(
         {
             "prior": log2_ratio(match_share, 1.0 - match_share),
@@ -695,6 +720,7 @@ def train(
             },
             "term_frequencies": tf,
             "term_frequency_floor": floor,
+            "one_system_names": one_system,
         },
         comparators,
     )
