@@ -101,7 +101,17 @@ class GivenName(Comparator):
             or _in_words(gb, a.get("m"))
         ):
             return "nickname"
+        if _run_together(ga, gb, a.get("m")) or _run_together(gb, ga, b.get("m")):
+            return "exact"
         return similar
+
+
+def _run_together(first: str, other: str, middle: str | None) -> bool:
+    """Whether ``other`` is ``first`` and the first of the other given names written as one word
+    (``Maryjane`` for Mary-Jane, ``Jeanpaul`` for Jean Paul)."""
+    if not middle or len(other) <= len(first) or not other.startswith(first):
+        return False
+    return middle.partition(" ")[0] == other[len(first) :]
 
 
 @lru_cache(maxsize=262144)

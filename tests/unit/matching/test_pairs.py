@@ -181,6 +181,13 @@ CASES = [
         "link",
     ),
     (
+        "a double first name written as one word (Mary-Jane, Maryjane) is the same first name",
+        person("1", "Mary-Jane", "Ashworth", "1968-02-14"),
+        person("2", "Maryjane", "Ashworth", "1968-02-14", system="hb"),
+        {"given": "exact", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
         "day and month swapped, Rd/Road, Flat 2/2",
         person("1", "Sam", "Okafor", "1970-07-08", line="Flat 2, 10 High Rd"),
         person("2", "Sam", "Okafor", "1970-08-07", line="2/10 High Road"),
