@@ -57,6 +57,11 @@ class Params:
     """Common names (per name feature) that one source system alone holds, where the data hold several:
     that system's spelling of a name the others write another way (a register kept in another script),
     never a name in its own right (see :meth:`~matching.scoring.Scorer._two_names`). Found by training."""
+    first_name_sex: Mapping[str, str] = field(default_factory=dict)
+    """First names (folded) that the data's titles say are a man's (``m``) or a woman's (``f``): nearly
+    every record of the name with a title saying either says the same. Two such names of opposite sexes
+    one slip apart (Paul and Paula, Louis and Louise: twins, a brother and sister) are two names. Found
+    by training."""
     placeholder_values: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Standardised NI numbers (feature ``n``), NHS numbers (``h``), e-mail addresses (``e``) and phone
     numbers (``p``) read as none: what a system writes for "none given" (AA000000A,
@@ -124,6 +129,9 @@ class Params:
                 levels=levels,
                 term_frequencies=tf,
                 term_frequency_floor=floor,
+                first_name_sex={
+                    str(k): str(v) for k, v in data.get("first_name_sex", {}).items() if v in ("m", "f")
+                },
                 one_system_names={
                     str(feature): frozenset(str(v) for v in names)
                     for feature, names in data.get("one_system_names", {}).items()
@@ -175,6 +183,7 @@ class Params:
             "term_frequencies": {name: dict(table) for name, table in self.term_frequencies.items()},
             "term_frequency_floor": dict(self.term_frequency_floor),
             "one_system_names": {f: sorted(v) for f, v in sorted(self.one_system_names.items())},
+            "first_name_sex": dict(sorted(self.first_name_sex.items())),
             "placeholder_values": {f: sorted(v) for f, v in sorted(self.placeholder_values.items())},
             "placeholder_dates_of_birth": sorted(date_text(date) for date in self.placeholder_dates),
         }

@@ -232,14 +232,19 @@ class Scorer:
         Ling, Mei and Lei: a slip rarely falls there), are each a name many records hold: two names, not
         one mistyped. Only the name tables of parameters trained on the data know enough names. A name
         only one system writes, where the data hold several, is that system's spelling of another
-        (``Yames`` in a register kept in Cyrillic letters), not a name of its own."""
-        if level == "close" and a[feature][0] == b[feature][0]:
-            return False
+        (``Yames`` in a register kept in Cyrillic letters), not a name of its own. First names that the
+        data's titles say are a man's and a woman's (Paul and Paula, Louis and Louise: twins, a brother and
+        sister) are two names however alike."""
+        x, y = a[feature], b[feature]
+        if level == "close" and x[0] == y[0]:
+            if feature != "g":
+                return False
+            sex_x, sex_y = self.params.first_name_sex.get(x), self.params.first_name_sex.get(y)
+            return sex_x is not None and sex_y is not None and sex_x != sex_y
         table = self.params.term_frequencies.get(feature)
         if not table:
             return False
         floor = COMMON_NAME * self.params.term_frequency_floor.get(feature, 1.0)
-        x, y = a[feature], b[feature]
         if table.get(x, 0.0) < floor or table.get(y, 0.0) < floor:
             return False
         spellings = self.params.one_system_names.get(feature)

@@ -29,6 +29,10 @@ Key = TypeVar("Key", bound=Hashable)
 _SMOOTH = 0.5
 PERSONAL_RULES = frozenset({"n", "h", "fd", "gd", "ny"})
 """Blocking rules whose pairs train m: they never bring two people together just for living together."""
+MIN_SEXED_RECORDS = 10
+"""Records with a title saying a sex that a first name needs before training says whose name it is."""
+SEX_DISSENT = 0.05
+"""The most of those records whose title may say the other sex (a mistyped title, a name both use rarely)."""
 SHAREABLE = frozenset({"email"})
 """Personal fields that one household may yet share (a family's one e-mail address): the data decide, as
 for the declared household fields, and a shared one counts as household evidence."""
@@ -484,6 +488,23 @@ def _one_system_names(
     return {name for name, held in systems.items() if len(held) == 1}
 
 
+def _first_name_sex(prepared: Sequence[Prepared], least: int = MIN_SEXED_RECORDS) -> dict[str, str]:
+    """The first names whose records' titles say one sex (``m`` or ``f``) nearly always: at least ``least``
+    records with a title saying either, and no more than :data:`SEX_DISSENT` of them saying the other."""
+    counts: dict[str, Counter[str]] = {}
+    for p in prepared:
+        sex, given = p.features.get("s"), p.features.get("g")
+        if sex and given and len(given) > 1:
+            counts.setdefault(given, Counter())[sex] += 1
+    found: dict[str, str] = {}
+    for given, by_sex in counts.items():
+        total = sum(by_sex.values())
+        sex, most = by_sex.most_common(1)[0]
+        if total >= least and total - most <= SEX_DISSENT * total:
+            found[given] = sex
+    return found
+
+
 def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> dict[str, float]:
     counts = Counter(str(p.features[feature]).replace(" ", "") for p in prepared if p.features.get(feature))
     total = sum(counts.values())
@@ -721,6 +742,7 @@ def train(
             "term_frequencies": tf,
             "term_frequency_floor": floor,
             "one_system_names": one_system,
+            "first_name_sex": _first_name_sex(everyone),
         },
         comparators,
     )

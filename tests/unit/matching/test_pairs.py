@@ -9,6 +9,7 @@ import pytest
 
 from matching.engine import FellegiSunterEngine
 from matching.model import Prepared
+from matching.params import Params
 from tests.unit.matching.helpers import person
 
 ENGINE = FellegiSunterEngine()
@@ -549,3 +550,44 @@ def test_titles_that_say_a_man_and_a_woman_keep_two_initials_apart() -> None:
         == "missing"
     )
     assert same.weight == ENGINE.compare(ENGINE.prepare(miss), ENGINE.prepare(untitled)).weight
+
+
+def test_first_names_the_titles_say_are_a_mans_and_a_womans_are_two_names_however_alike() -> None:
+    """Twins Paul and Paula share a surname, a date of birth and an address, and their first names are one
+    letter apart ("close"): they linked as one person. Where the data's titles say which names are whose
+    (training counts them), a man's name and a woman's are two names; a slip in a name nobody's titles
+    place (Micheal) stays close, and so does a pair when either name's sex is not known."""
+    trained = FellegiSunterEngine(
+        Params.from_dict({"first_name_sex": {"paul": "m", "paula": "f", "michael": "m"}})
+    )
+    paul = trained.prepare(person("1", "Paul", "Cavendish", "2001-05-05"))
+    paula = trained.prepare(person("2", "Paula", "Cavendish", "2001-05-05", system="hb"))
+    twins = trained.compare(paul, paula)
+    assert twins.levels["given"] == "different"
+    assert trained.decide(twins) != "link"
+    michael = trained.prepare(person("3", "Michael", "Cavendish", "2001-05-05"))
+    slip = trained.compare(
+        michael, trained.prepare(person("4", "Micheal", "Cavendish", "2001-05-05", system="hb"))
+    )
+    assert slip.levels["given"] == "close"
+    assert trained.decide(slip) == "link"
+    # The shipped parameters know no one's sex: the twins' names stay close.
+    assert (
+        ENGINE.compare(
+            ENGINE.prepare(person("1", "Paul", "Cavendish", "2001-05-05")),
+            ENGINE.prepare(person("2", "Paula", "Cavendish", "2001-05-05", system="hb")),
+        ).levels["given"]
+        == "close"
+    )
+
+
+def test_training_learns_whose_first_names_the_titles_say() -> None:
+    from adaptors.population import generate_population
+    from matching.training import train
+
+    population = generate_population(people=3000, seed=3)
+    records = [r for s in population.systems for r in population.person_records(s)]
+    params, _ = train([ENGINE.prepare(r) for r in records])
+    assert params.first_name_sex
+    assert set(params.first_name_sex.values()) == {"m", "f"}
+    assert Params.from_dict(params.to_dict()).first_name_sex == params.first_name_sex
