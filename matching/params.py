@@ -60,7 +60,7 @@ class Params:
     first_name_sex: Mapping[str, str] = field(default_factory=dict)
     """First names (folded) that the data's titles say are a man's (``m``) or a woman's (``f``): nearly
     every record of the name with a title saying either says the same. Two such names of opposite sexes
-    one slip apart (Paul and Paula, Louis and Louise: twins, a brother and sister) are two names. Found
+    one slip apart (Paul and Paula, Daniel and Danielle: twins, a brother and sister) are two names. Found
     by training."""
     placeholder_values: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Standardised NI numbers (feature ``n``), NHS numbers (``h``), e-mail addresses (``e``) and phone

@@ -233,7 +233,7 @@ class Scorer:
         one mistyped. Only the name tables of parameters trained on the data know enough names. A name
         only one system writes, where the data hold several, is that system's spelling of another
         (``Yames`` in a register kept in Cyrillic letters), not a name of its own. First names that the
-        data's titles say are a man's and a woman's (Paul and Paula, Louis and Louise: twins, a brother and
+        data's titles say are a man's and a woman's (Paul and Paula, Daniel and Danielle: twins, a brother and
         sister) are two names however alike."""
         x, y = a[feature], b[feature]
         if level == "close" and x[0] == y[0]:
