@@ -237,8 +237,8 @@ class Scorer:
         sister) are two names however alike."""
         x, y = a[feature], b[feature]
         if level == "close" and x[0] == y[0]:
-            if feature != "g":
-                return False
+            if feature != "g" or (a.get("s") and a.get("s") == b.get("s")):
+                return False  # titles saying one sex outweigh what the names say (Mrs Dan: Dawn mistyped)
             sex_x, sex_y = self.params.first_name_sex.get(x), self.params.first_name_sex.get(y)
             return sex_x is not None and sex_y is not None and sex_x != sex_y
         table = self.params.term_frequencies.get(feature)
