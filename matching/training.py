@@ -480,7 +480,7 @@ def _one_system_names(
         if value:
             system = p.key.partition("/")[0]
             every.add(system)
-            name = str(value).replace(" ", "")
+            name = _frequency_key(value)
             if table.get(name, 0.0) >= least:
                 systems.setdefault(name, set()).add(system)
     if len(every) < 2:
@@ -505,8 +505,14 @@ def _first_name_sex(prepared: Sequence[Prepared], least: int = MIN_SEXED_RECORDS
     return found
 
 
+def _frequency_key(value: Any) -> str:
+    """A name as the term-frequency tables hold it: its parts run together (``smith jones`` ->
+    ``smithjones``)."""
+    return str(value).replace(" ", "")
+
+
 def _term_frequencies(prepared: Sequence[Prepared], feature: str, keep: int) -> dict[str, float]:
-    counts = Counter(str(p.features[feature]).replace(" ", "") for p in prepared if p.features.get(feature))
+    counts = Counter(_frequency_key(p.features[feature]) for p in prepared if p.features.get(feature))
     total = sum(counts.values())
     if not total:
         return {}
