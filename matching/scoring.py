@@ -244,6 +244,7 @@ class Scorer:
         table = self.params.term_frequencies.get(feature)
         if not table:
             return False
+        x, y = x.replace(" ", ""), y.replace(" ", "")  # as the tables hold them (``le roux``: ``leroux``)
         floor = COMMON_NAME * self.params.term_frequency_floor.get(feature, 1.0)
         if table.get(x, 0.0) < floor or table.get(y, 0.0) < floor:
             return False

@@ -460,6 +460,18 @@ def test_two_first_names_only_somewhat_alike_that_many_records_hold_are_two_name
     assert typo.compare(typo.prepare(charlotte), typo.prepare(charlene)).levels["given"] == "somewhat"
 
 
+def test_a_surname_of_two_words_is_looked_up_as_the_name_tables_hold_it() -> None:
+    """Van Dijk and Vandyke, each a surname many records hold: two families of one street, not one name
+    mistyped. The tables hold a surname's words run together (``vandijk``), as training counts them."""
+    dijk = person("1", "Ann", "Van Dijk", line="7 Brook Avenue", nino=None)
+    dyke = person("2", "Ann", "Vandyke", system="hb", line="7 Brook Avenue")
+    assert ENGINE.compare(ENGINE.prepare(dijk), ENGINE.prepare(dyke)).levels["family"] == "somewhat"
+    tables = dict(ENGINE.params.term_frequencies)
+    tables["f"] = {**tables["f"], "vandijk": 0.004, "vandyke": 0.004}
+    trained = FellegiSunterEngine(replace(ENGINE.params, term_frequencies=tables))
+    assert trained.compare(trained.prepare(dijk), trained.prepare(dyke)).levels["family"] == "different"
+
+
 def test_two_first_names_one_letter_apart_at_the_start_that_many_records_hold_are_two_names() -> None:
     """Ming and Ling, Mei and Lei: one keying slip apart, but a slip rarely falls on the first letter, and
     both are names many records hold: two people of one household. Paul and Paula keep the first letter:
