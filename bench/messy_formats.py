@@ -15,7 +15,9 @@ shipped parameters, and estimated from the input.
 - the day and month of birth the other way round (a system that stored dates month first);
 - dates of birth with a time of day (a date-time column, as a JSON serialiser writes it);
 - some first names spelt another way (Mohamed for Muhammad, Muhammad for Mohammed, Steven for Stephen,
-  Shaun for Sean).
+  Shaun for Sean);
+- first names in a Welsh, Scottish Gaelic or Irish form (Dafydd for David, Hamish for James, Pádraig for
+  Patrick: a Welsh-language school or service registers a person under the form they use).
 
 .venv/bin/python -m bench.messy_formats             # 10,000 people
 """
@@ -112,6 +114,23 @@ def _other_spelling(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+_LANGUAGE_FORMS = {"david": "Dafydd", "william": "Gwilym", "hugh": "Huw", "thomas": "Tomos", "owen": "Owain",
+                   "james": "Hamish", "kenneth": "Coinneach", "donald": "Domhnall", "alexander": "Alasdair",
+                   "patrick": "Pádraig", "peter": "Peadar", "joseph": "Seosamh", "john": "Eoin",
+                   "richard": "Risteárd", "george": "Seoirse", "mary": "Màiri", "margaret": "Mairéad",
+                   "catherine": "Catrin", "helen": "Eilidh", "janet": "Seonaid", "jane": "Siân",
+                   "elizabeth": "Ealasaid", "bridget": "Bríd", "sheila": "Síle"}  # fmt: skip
+"""One Welsh, Scottish Gaelic or Irish form of each of these English first names, accents as written."""
+
+
+def _language_form(data: dict[str, Any]) -> dict[str, Any]:
+    name = data["name"]
+    given = name.get("given")
+    if given and given.lower() in _LANGUAGE_FORMS:
+        name["given"] = _LANGUAGE_FORMS[given.lower()]
+    return data
+
+
 def _maiden_name_noted(data: dict[str, Any]) -> dict[str, Any]:
     name = data["name"]
     others = data.pop("other_names", [])
@@ -149,6 +168,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "benefits: first names spelt another way (Mohamed, Muhammad, Steven, Shaun)": (
         "benefits",
         _other_spelling,
+    ),
+    "housing: first names in a Welsh, Gaelic or Irish form (Dafydd, Hamish, Pádraig)": (
+        "housing",
+        _language_form,
     ),
 }
 """Each variant: the system whose records are rewritten, and how."""

@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from matching.comparators import Comparator
 
 _SPECIAL: dict[tuple[str, str], str] = {
-    ("given", "nickname"): "first names are two forms of one name (a nickname, an alias or another spelling)",
+    ("given", "nickname"): (
+        "first names are two forms of one name (a nickname, an alias, another spelling or another language's)"
+    ),
     ("given", "initial"): "first name agrees with an initial",
     ("family", "other"): "surname matches a previous, alias or double-barrelled surname",
     ("dob", "close"): "date of birth nearly the same (a digit, or day and month swapped)",

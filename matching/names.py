@@ -123,9 +123,90 @@ would keep one person's records apart as if they were twins. Closer spellings (S
 Phillip) are already a typo apart."""
 _SPELLINGS_OF = {name: group for group in NAME_SPELLINGS for name in group}
 
+UK_LANGUAGE_FORMS: dict[str, tuple[str, ...]] = {
+    # Welsh
+    "dafydd": ("david",),
+    "dewi": ("david",),
+    "gwilym": ("william",),
+    "huw": ("hugh",),
+    "ieuan": ("john", "evan"),
+    "ifan": ("john", "evan"),
+    "sion": ("john",),
+    "tomos": ("thomas",),
+    "gruffydd": ("griffith",),
+    "gruffudd": ("griffith",),
+    "owain": ("owen",),
+    "rhodri": ("roderick",),
+    "emrys": ("ambrose",),
+    "meurig": ("maurice",),
+    "hywel": ("howell",),
+    "iorwerth": ("edward",),
+    "siarl": ("charles",),
+    "sian": ("jane", "jean"),
+    "sioned": ("janet",),
+    "mair": ("mary",),
+    "elen": ("helen", "ellen"),
+    "catrin": ("catherine",),
+    "marged": ("margaret",),
+    "mererid": ("margaret",),
+    # Scottish Gaelic
+    "hamish": ("james",),
+    "seumas": ("james",),
+    "alasdair": ("alexander",),
+    "alastair": ("alexander",),
+    "alistair": ("alexander",),
+    "ruairidh": ("roderick", "rory"),
+    "ruaridh": ("roderick", "rory"),
+    "coinneach": ("kenneth",),
+    "domhnall": ("donald",),
+    "uilleam": ("william",),
+    "raghnall": ("ronald",),
+    "tormod": ("norman",),
+    "iain": ("john",),
+    "mairi": ("mary",),
+    "seonaid": ("janet",),
+    "seonag": ("joan",),
+    "catriona": ("catherine",),
+    "peigi": ("margaret", "peggy"),
+    "eilidh": ("helen",),
+    "ealasaid": ("elizabeth",),
+    # Irish
+    "seamus": ("james",),
+    "padraig": ("patrick",),
+    "padraic": ("patrick",),
+    "eoin": ("john",),
+    "diarmuid": ("dermot",),
+    "diarmaid": ("dermot",),
+    "seosamh": ("joseph",),
+    "peadar": ("peter",),
+    "tomas": ("thomas",),
+    "proinsias": ("francis",),
+    "aodh": ("hugh",),
+    "seoirse": ("george",),
+    "risteard": ("richard",),
+    "eamon": ("edmund",),
+    "eamonn": ("edmund",),
+    "maire": ("mary",),
+    "sile": ("sheila", "cecilia"),
+    "eibhlin": ("eileen", "evelyn"),
+    "brid": ("bridget",),
+    "caitriona": ("catherine",),
+    "mairead": ("margaret",),
+    "maighread": ("margaret",),
+    "treasa": ("teresa",),
+}
+"""Welsh, Scottish Gaelic and Irish forms of first names, with the English names they are (Dafydd/David,
+Hamish/James, Padraig/Patrick): one person may be registered under either, a school or a Welsh-language
+form holding one and a national record the other. Names that are mostly given in their own right now
+(Sean, Liam, Ewan, Caitlin) are left out: a father William and a son Liam are two people. The nicknames
+package (built from US records) knows none of these."""
+
+_UK_FORMS = UK_DIMINUTIVES | UK_LANGUAGE_FORMS
+"""Every UK form this module adds to the nicknames package, with the names each stands for."""
+
 _UK_NICKNAMES_OF = {
-    name: frozenset(short for short, names in UK_DIMINUTIVES.items() if name in names)
-    for names in UK_DIMINUTIVES.values()
+    name: frozenset(short for short, names in _UK_FORMS.items() if name in names)
+    for names in _UK_FORMS.values()
     for name in names
 }
 
@@ -283,7 +364,7 @@ def _standardise_once(given: str | None, middle: str | None, family: str | None)
 
 @lru_cache(maxsize=65536)
 def _canonicals(name: str) -> frozenset[str]:
-    return frozenset(_NAMER.canonicals_of(name)) | frozenset(UK_DIMINUTIVES.get(name, ()))
+    return frozenset(_NAMER.canonicals_of(name)) | frozenset(_UK_FORMS.get(name, ()))
 
 
 @lru_cache(maxsize=65536)

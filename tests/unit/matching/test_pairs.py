@@ -38,6 +38,34 @@ CASES = [
         "link",
     ),
     (
+        "Welsh form Dafydd/David, which the nicknames package lacks",
+        person("1", "David", "Pritchard", "1958-09-12"),
+        person("2", "Dafydd", "Pritchard", "1958-09-12"),
+        {"given": "nickname", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
+        "Scottish Gaelic form Hamish/James, with no date of birth on one",
+        person("1", "James", "Macleod", "1971-05-30"),
+        person("2", "HAMISH", "MacLeod"),
+        {"given": "nickname", "family": "exact", "dob": "missing"},
+        "link",
+    ),
+    (
+        "Irish form Pádraig/Patrick, accent and all",
+        person("1", "Patrick", "Doherty", "1949-01-17"),
+        person("2", "Pádraig", "Doherty", "1949-01-17"),
+        {"given": "nickname", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
+        "a son Liam named after his father William: Liam is a name in its own right",
+        person("1", "William", "Doherty", "1962-03-08"),
+        person("2", "Liam", "Doherty", "1991-10-22"),
+        {"given": "different", "family": "exact", "dob": "different"},
+        "new",
+    ),
+    (
         "nickname Alf/Alfred",
         person("1", "Alfred", "Pennington", "1944-07-21"),
         person("2", "ALF", "Pennington", "1944-07-21"),
@@ -609,3 +637,10 @@ def test_training_learns_whose_first_names_the_titles_say() -> None:
     assert params.first_name_sex
     assert set(params.first_name_sex.values()) == {"m", "f"}
     assert Params.from_dict(params.to_dict()).first_name_sex == params.first_name_sex
+
+
+def test_each_uk_form_of_a_first_name_is_listed_once() -> None:
+    """A form in both tables would silently take one table's names and drop the other's."""
+    from matching.names import UK_DIMINUTIVES, UK_LANGUAGE_FORMS
+
+    assert not set(UK_DIMINUTIVES) & set(UK_LANGUAGE_FORMS)
