@@ -16,6 +16,8 @@ shipped parameters, and estimated from the input.
 - dates of birth with a time of day (a date-time column, as a JSON serialiser writes it);
 - some first names spelt another way (Mohamed for Muhammad, Muhammad for Mohammed, Steven for Stephen,
   Shaun for Sean);
+- UPRNs, account numbers and phone numbers saved as floats by a spreadsheet or a data frame
+  (``100011999993.0``; a phone number loses its leading zero: ``1617452291.0``);
 - first names in a Welsh, Scottish Gaelic or Irish form (Dafydd for David, Hamish for James, Pádraig for
   Patrick: a Welsh-language school or service registers a person under the form they use).
 
@@ -131,6 +133,19 @@ def _language_form(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _as_floats(data: dict[str, Any]) -> dict[str, Any]:
+    for ident in data.get("identifiers", []):
+        if ident["value"].isdigit():
+            ident["value"] += ".0"
+    for address in data.get("addresses", []):
+        if address.get("uprn"):
+            address["uprn"] += ".0"
+    data["phones"] = [
+        "".join(ch for ch in phone if ch.isdigit()).lstrip("0") + ".0" for phone in data.get("phones", [])
+    ]
+    return data
+
+
 def _maiden_name_noted(data: dict[str, Any]) -> dict[str, Any]:
     name = data["name"]
     others = data.pop("other_names", [])
@@ -168,6 +183,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "benefits: first names spelt another way (Mohamed, Muhammad, Steven, Shaun)": (
         "benefits",
         _other_spelling,
+    ),
+    "council tax: numbers saved as floats by a spreadsheet (UPRN 100011999993.0, phone 1617452291.0)": (
+        "council_tax",
+        _as_floats,
     ),
     "housing: first names in a Welsh, Gaelic or Irish form (Dafydd, Hamish, Pádraig)": (
         "housing",

@@ -26,6 +26,18 @@ def _compact(value: str) -> str:
     return re.sub(r"[\s\-]+", "", value).upper()
 
 
+_FLOAT_WRITTEN = re.compile(r"^\s*(\d+)\.0+\s*$")
+
+
+def whole_number(value: str) -> str:
+    """``100011999993.0`` -> ``100011999993``: a number that a spreadsheet or a data frame wrote as a
+    float (a column of numbers with a blank cell becomes one). Any other value is returned as given."""
+    if "." not in value:
+        return value
+    written = _FLOAT_WRITTEN.match(value)
+    return written.group(1) if written else value
+
+
 def check_nino(value: str) -> tuple[str, str | None]:
     """National Insurance number: two prefix letters, six digits, suffix A-D (spaces and case ignored)."""
     compact = _compact(value)
@@ -59,7 +71,7 @@ def nhs_check_digit(nine_digits: str) -> int | None:
 
 def check_nhs_number(value: str) -> tuple[str, str | None]:
     """NHS number: ten digits whose last is the modulus 11 check digit of the first nine."""
-    compact = re.sub(r"[\s\-]+", "", value)
+    compact = re.sub(r"[\s\-]+", "", whole_number(value))
     if not re.fullmatch(r"\d{10}", compact):
         return value.strip(), "nhs.shape: ten digits"
     expected = nhs_check_digit(compact[:9])
@@ -102,9 +114,9 @@ def postcode_from_lines(lines: Sequence[str]) -> tuple[list[str], str | None]:
 
 @lru_cache(maxsize=65536)
 def check_uprn(value: str) -> tuple[str, str | None]:
-    """Unique Property Reference Number: 1 to 12 digits, leading zeros dropped (cached: a property's
-    records share one)."""
-    compact = value.strip()
+    """Unique Property Reference Number: 1 to 12 digits, leading zeros dropped, also when written as a
+    float (``100011999993.0``) (cached: a property's records share one)."""
+    compact = whole_number(value).strip()
     if not _UPRN_SHAPE.match(compact):
         return compact, "uprn.shape: 1 to 12 digits"
     return str(int(compact)), None

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import phonenumbers
 
+from contracts.rules import whole_number
 from matching.text import compact, fold
 
 _UK_POSTCODE = re.compile(r"^(GIR0AA|[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2})$")
@@ -204,7 +205,10 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
 
 @lru_cache(maxsize=65536)
 def standard_phone(value: str, region: str = "GB") -> str:
-    """E.164 when the number parses for the region (``07700 900123`` -> ``+447700900123``), else digits."""
+    """E.164 when the number parses for the region (``07700 900123`` -> ``+447700900123``), else digits.
+    A number a spreadsheet wrote as a float (``7700900123.0``, its leading zero lost) is read as the
+    whole number."""
+    value = whole_number(value)
     digits = "".join(ch for ch in value if ch.isdigit())
     lead = value.lstrip()[:1]
     if region == "GB":
@@ -220,6 +224,21 @@ def standard_phone(value: str, region: str = "GB") -> str:
     except phonenumbers.NumberParseException:
         return "".join(ch for ch in value if ch.isdigit())
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+_PHONE_SEPARATOR = re.compile(r"\s*(?:[/,;&|]|\bor\b|\band\b)\s*", re.IGNORECASE)
+"""What a field holding two numbers puts between them (``0161 745 2291 / 07700 900123``)."""
+
+
+def phone_numbers(value: str, region: str = "GB") -> list[str]:
+    """Every number in one phone field, each as :func:`standard_phone` gives it: a field may hold two
+    (``0161 745 2291 / 07700 900123``, ``home 0161 745 2291, mob 07700 900123``). A field is split only
+    where every part holds a whole number's digits (seven or more), so ``0161/745 2291`` stays one."""
+    if _PHONE_SEPARATOR.search(value):
+        parts = _PHONE_SEPARATOR.split(value)
+        if len(parts) > 1 and all(sum(ch.isdigit() for ch in part) >= 7 for part in parts):
+            return [standard_phone(part, region) for part in parts]
+    return [standard_phone(value, region)]
 
 
 def standard_email(value: str) -> str:

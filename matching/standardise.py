@@ -22,8 +22,8 @@ import re
 from typing import Any
 
 from contracts import Address, PersonRecord
-from contracts.rules import NO_SUCH_DAY, YEAR_RULE
-from matching.addresses import parse_address, standard_email, standard_phone, standard_postcode
+from contracts.rules import NO_SUCH_DAY, YEAR_RULE, whole_number
+from matching.addresses import parse_address, phone_numbers, standard_email, standard_postcode
 from matching.names import other_family_name, standard_name, title_sex
 from matching.text import compact, fold
 
@@ -61,6 +61,7 @@ def nino_stem(value: str) -> str:
 def _identifier_value(scheme: str, value: str) -> str:
     if scheme == "nino":
         return nino_stem(value)
+    value = whole_number(value)  # an account number a spreadsheet wrote as a float: 40000003.0
     if scheme in _PERSONAL_SCHEMES:
         return compact(value)
     return compact(value) or value.strip().lower()
@@ -173,7 +174,7 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
         feats["u"] = tuple(uprns)
 
     if record.phones:
-        phones = sorted({p for p in (standard_phone(raw, region) for raw in record.phones) if len(p) >= 7})
+        phones = sorted({p for raw in record.phones for p in phone_numbers(raw, region) if len(p) >= 7})
         if phones:
             feats["p"] = tuple(phones)
     if record.emails:

@@ -52,11 +52,11 @@ def test_invalid_nino_is_kept_as_given_and_marked(given: str, rule: str) -> None
     assert not ident.valid
 
 
-@pytest.mark.parametrize("given", ["943 476 5919", "9434765919", "401-023-2137"])
+@pytest.mark.parametrize("given", ["943 476 5919", "9434765919", "401-023-2137", "9434765919.0"])
 def test_valid_nhs_number(given: str) -> None:
     ident = Identifier(scheme="nhs", value=given)
     assert ident.invalid is None
-    assert ident.value == given.replace(" ", "").replace("-", "")
+    assert ident.value == given.replace(" ", "").replace("-", "").removesuffix(".0")
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,14 @@ def test_foreign_postcode_kept_as_given() -> None:
 
 @pytest.mark.parametrize(
     ("given", "standard"),
-    [("1", "1"), ("000100023336956", None), ("100023336956", "100023336956"), ("0042", "42")],
+    [
+        ("1", "1"),
+        ("000100023336956", None),
+        ("100023336956", "100023336956"),
+        ("0042", "42"),
+        ("100023336956.0", "100023336956"),  # a spreadsheet's float
+        ("1.00023E+11", None),  # digits lost: nothing to recover
+    ],
 )
 def test_uprn(given: str, standard: str | None) -> None:
     ident = Identifier(scheme="uprn", value=given)
@@ -162,7 +169,7 @@ def test_uprn(given: str, standard: str | None) -> None:
         assert (ident.value, ident.invalid) == (standard, None)
 
 
-@pytest.mark.parametrize("given", ["12a", "-5", "1234567890123"])
+@pytest.mark.parametrize("given", ["12a", "-5", "1234567890123", "42.5", "42.0.0"])
 def test_invalid_uprn(given: str) -> None:
     assert Identifier(scheme="uprn", value=given).invalid is not None
 

@@ -644,3 +644,32 @@ def test_each_uk_form_of_a_first_name_is_listed_once() -> None:
     from matching.names import UK_DIMINUTIVES, UK_LANGUAGE_FORMS
 
     assert not set(UK_DIMINUTIVES) & set(UK_LANGUAGE_FORMS)
+
+
+def test_a_spreadsheets_floats_and_two_numbers_in_one_phone_field_still_agree() -> None:
+    """A council's extract saved through a spreadsheet or a data frame writes a column of numbers with a
+    blank cell as floats (``40000003.0``; a phone number loses its leading zero: ``7700900123.0``); an
+    older system keeps a landline and a mobile in one field. Each number is still the person's own."""
+    extract = ENGINE.prepare(
+        person(
+            "1",
+            "Ann",
+            "Rowe",
+            phones=["7700900123.0"],
+            identifiers=[{"scheme": "council_tax_account", "value": "40000003.0"}],
+        )
+    )
+    system = ENGINE.prepare(
+        person(
+            "2",
+            "Ann",
+            "Rowe",
+            system="hb",
+            phones=["0161 745 2291 / 07700 900123"],
+            identifiers=[{"scheme": "council_tax_account", "value": "40000003"}],
+        )
+    )
+    assert system.features["p"] == ("+441617452291", "+447700900123")
+    comparison = ENGINE.compare(extract, system)
+    assert (comparison.levels["phone"], comparison.levels["ids"]) == ("exact", "exact")
+    assert "p:+447700900123" in set(extract.blocking_keys) & set(system.blocking_keys)

@@ -7,7 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts import PersonRecord
-from matching.addresses import parse_address, standard_email, standard_phone, standard_postcode
+from matching.addresses import (
+    parse_address,
+    phone_numbers,
+    standard_email,
+    standard_phone,
+    standard_postcode,
+)
 from matching.engine import FellegiSunterEngine
 from matching.names import standard_name, title_sex
 from matching.standardise import nino_stem
@@ -71,6 +77,8 @@ def test_address_never_crashes_and_is_stable(lines: list[str]) -> None:
 def test_phone_and_email_never_crash(value: str) -> None:
     phone = standard_phone(value)
     assert standard_phone(phone) == phone or not phone.startswith("+44")
+    for number in phone_numbers(value):  # a field holding several numbers: each read on its own
+        assert standard_phone(number) == number or not number.startswith("+44")
     email = standard_email(value)
     assert standard_email(email) == email
 
