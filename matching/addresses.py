@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import phonenumbers
@@ -224,6 +225,37 @@ def standard_phone(value: str, region: str = "GB") -> str:
     except phonenumbers.NumberParseException:
         return "".join(ch for ch in value if ch.isdigit())
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+_NO_ADDRESS = frozenset(
+    {
+        "nofixedabode",
+        "nofixedaddress",
+        "nfa",
+        "noaddress",
+        "addressunknown",
+        "addressnotknown",
+        "unknownaddress",
+        "notknown",
+        "unknown",
+        "homeless",
+        "none",
+        "na",
+        "tba",
+        "tbc",
+    }
+)
+"""What systems write in the address lines of a person with no address (``No Fixed Abode``, ``NFA``,
+``N/A``), its letters alone."""
+PSEUDO_POSTCODE = "ZZ99"
+"""The start of the NHS's pseudo-postcodes (``ZZ99 3VZ`` no fixed abode, ``ZZ99 3WZ`` address not known,
+``ZZ99 3CZ`` England, not otherwise stated): they name no place."""
+
+
+def says_no_address(lines: Sequence[str]) -> bool:
+    """Whether address lines say the person has no address (``No Fixed Abode``, ``NFA``, ``N/A``) rather
+    than give one: two homeless people of one common name would otherwise agree on their "address"."""
+    return "".join(ch for ch in "".join(lines).lower() if ch.isalpha()) in _NO_ADDRESS
 
 
 _PHONE_SEPARATOR = re.compile(r"\s*(?:[/,;&|]|\bor\b|\band\b)\s*", re.IGNORECASE)

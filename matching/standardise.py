@@ -23,7 +23,14 @@ from typing import Any
 
 from contracts import Address, PersonRecord
 from contracts.rules import NO_SUCH_DAY, YEAR_RULE, whole_number
-from matching.addresses import parse_address, phone_numbers, standard_email, standard_postcode
+from matching.addresses import (
+    PSEUDO_POSTCODE,
+    parse_address,
+    phone_numbers,
+    says_no_address,
+    standard_email,
+    standard_postcode,
+)
 from matching.names import other_family_name, standard_name, title_sex
 from matching.text import compact, fold
 
@@ -158,7 +165,11 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
         ordered = sorted(given, key=_address_rank) if len(given) > 1 else given
         for address in ordered[:MAX_ADDRESSES]:
             flat, number, street = parse_address(tuple(address.lines))
+            if street and not number and not flat and says_no_address(address.lines):
+                street = ""  # "No Fixed Abode": no address, which two homeless namesakes do not share
             postcode = standard_postcode(address.postcode) if address.postcode else ""
+            if postcode.startswith(PSEUDO_POSTCODE):
+                postcode = ""
             town = fold(address.town) if address.town else ""
             if postcode or number or street or town:
                 addresses.append((postcode, flat, number, street, town))

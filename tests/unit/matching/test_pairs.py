@@ -673,3 +673,18 @@ def test_a_spreadsheets_floats_and_two_numbers_in_one_phone_field_still_agree() 
     comparison = ENGINE.compare(extract, system)
     assert (comparison.levels["phone"], comparison.levels["ids"]) == ("exact", "exact")
     assert "p:+447700900123" in set(extract.blocking_keys) & set(system.blocking_keys)
+
+
+def test_no_fixed_abode_is_no_address_that_two_namesakes_share() -> None:
+    """Two homeless John Smiths, no date of birth: housing writes "No Fixed Abode", benefits "NFA" and the
+    NHS's pseudo-postcode for it (ZZ99 3VZ). They agreed on that "address" and linked. A named house with
+    no number is still an address."""
+    housing = ENGINE.prepare(person("1", "John", "Smith", line="No Fixed Abode", postcode=None))
+    benefits = ENGINE.prepare(person("2", "John", "Smith", system="hb", line="N.F.A.", postcode="ZZ99 3VZ"))
+    assert "a" not in housing.features
+    assert "a" not in benefits.features
+    comparison = ENGINE.compare(housing, benefits)
+    assert comparison.levels["address"] == "missing"
+    assert ENGINE.decide(comparison) != "link"
+    cottage = ENGINE.prepare(person("3", "John", "Smith", line="Rose Cottage, Mill Lane", postcode=None))
+    assert cottage.features["a"] == (("", "", "", "rose cottage mill lane", ""),)
