@@ -68,6 +68,12 @@ class Params:
     noemail@council.gov.uk), found by training among many families' records. NI numbers are held as the
     features hold them, without the suffix letter (AA000000)."""
 
+    placeholder_addresses: frozenset[tuple[str, str, str, str]] = frozenset()
+    """Addresses (postcode, flat, house number, street and locality words, as the features hold them) read
+    as none: one that records of many different family names hold is no household's (a hostel, the
+    council's own offices written for "not known", a block whose flat numbers a system dropped), and two
+    namesakes there agree on nothing. Found by training."""
+
     def __post_init__(self) -> None:
         held = self.placeholder_values.get("n")
         if held and any(nino_stem(v) != v for v in held):
@@ -146,6 +152,9 @@ class Params:
                     ).items()
                     if values
                 },
+                placeholder_addresses=frozenset(
+                    _address_parts(parts) for parts in data.get("placeholder_addresses", ())
+                ),
             )
         except (KeyError, TypeError, IndexError, AttributeError) as error:
             raise ParamsError(f"match parameters are malformed: {error!r}") from error
@@ -156,11 +165,21 @@ class Params:
         date = features.get("d")
         drop_date = date is not None and tuple(date) in self.placeholder_dates
         values = self.placeholder_values
-        if not drop_date and (
-            not values or all(v.isdisjoint(features.get(f, ())) for f, v in values.items())
+        nowhere = self.placeholder_addresses
+        drop_address = bool(nowhere) and any(tuple(a[:4]) in nowhere for a in features.get("a", ()))
+        if (
+            not drop_date
+            and not drop_address
+            and (not values or all(v.isdisjoint(features.get(f, ())) for f, v in values.items()))
         ):
             return features
         clean = {k: v for k, v in features.items() if k != "d" or not drop_date}
+        if drop_address:
+            kept = tuple(a for a in features["a"] if tuple(a[:4]) not in nowhere)
+            if kept:
+                clean["a"] = kept
+            else:
+                del clean["a"]
         for feature, placeholders in values.items():
             held = tuple(v for v in clean.get(feature, ()) if v not in placeholders)
             if held:
@@ -186,6 +205,7 @@ class Params:
             "first_name_sex": dict(sorted(self.first_name_sex.items())),
             "placeholder_values": {f: sorted(v) for f, v in sorted(self.placeholder_values.items())},
             "placeholder_dates_of_birth": sorted(date_text(date) for date in self.placeholder_dates),
+            "placeholder_addresses": [list(parts) for parts in sorted(self.placeholder_addresses)],
         }
 
 
@@ -193,6 +213,21 @@ def date_text(date: tuple[int, int, int]) -> str:
     """A (year, month, day) placeholder date as YYYY-MM-DD, as parameter files hold it."""
     year, month, day = date
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _address_parts(parts: Any) -> tuple[str, str, str, str]:
+    """(postcode, flat, house number, street) of a placeholder address as parameter files hold it."""
+    if isinstance(parts, str) or len(parts) != 4:
+        raise ParamsError(f"placeholder address {parts!r} is not [postcode, flat, number, street]")
+    postcode, flat, number, street = (str(p) for p in parts)
+    return postcode, flat, number, street
+
+
+def address_text(parts: tuple[str, str, str, str]) -> str:
+    """A placeholder address as a person reads it: ``flat 2, 1 civic centre, M27 5AW``."""
+    postcode, flat, number, street = parts
+    house = " ".join(p for p in (number, street) if p)
+    return ", ".join(p for p in (f"flat {flat}" if flat else "", house, postcode) if p)
 
 
 def _date_parts(text: str) -> tuple[int, int, int]:

@@ -21,7 +21,7 @@ from matching.blocking import RULES, BlockingRule, blocking_keys
 from matching.coincidence import coincidental_pairs
 from matching.comparators import COMPARATORS, Comparator
 from matching.model import Prepared
-from matching.params import Params, date_text, default_params, log2_ratio
+from matching.params import Params, address_text, date_text, default_params, log2_ratio
 from matching.scoring import COMMON_NAME
 
 Pattern = tuple[str, ...]
@@ -126,10 +126,11 @@ class TrainingReport:
     """How many of the records m, u and the share of matches were estimated from: all of them, up to
     :data:`MAX_TRAINING_RECORDS`; the counts of pairs above are of these."""
     placeholders: dict[str, int] = field(default_factory=dict)
-    """Dates of birth, NI and NHS numbers, e-mail addresses and phone numbers found to be placeholders (see
-    :func:`placeholder_dates` and :func:`placeholder_values`), as "date of birth 1899-12-31" or "e-mail
-    noemail@council.gov.uk", each with the number of records holding it; they are read as no value at
-    all, also when the base parameters are kept."""
+    """Dates of birth, NI and NHS numbers, e-mail addresses, phone numbers and addresses found to be
+    placeholders (see :func:`placeholder_dates`, :func:`placeholder_values` and
+    :func:`placeholder_addresses`), as "date of birth 1899-12-31", "e-mail noemail@council.gov.uk" or
+    "address 1 civic centre, M27 5AW", each with the number of records holding it; they are read as no
+    value at all, also when the base parameters are kept."""
 
 
 class _Patterns:
@@ -578,6 +579,23 @@ def placeholder_values(prepared: Sequence[Prepared]) -> dict[tuple[str, str], in
     }
 
 
+def _address_places(features: Mapping[str, Any]) -> Iterator[tuple[str, str, str, str]]:
+    for address in features.get("a", ()):
+        if address[0] or address[3]:  # a town alone names no household to begin with
+            yield address[0], address[1], address[2], address[3]
+
+
+def placeholder_addresses(prepared: Sequence[Prepared]) -> dict[tuple[str, str, str, str], int]:
+    """Addresses (postcode, flat, house number, street) held by records of at least
+    :data:`MIN_PLACEHOLDER_NAMES` different family names: a hostel, the council's offices written for "not
+    known", a block whose flat numbers a system dropped; no household's. Each with the records holding it."""
+    return {
+        key: count
+        for key, (count, families) in _spread(prepared, _address_places, MIN_PLACEHOLDER_NAMES).items()
+        if families >= MIN_PLACEHOLDER_NAMES
+    }
+
+
 def _without_placeholders(record: Prepared, params: Params) -> Prepared:
     """The record with the placeholders of ``params`` left out of its features and blocking keys."""
     clean = params.without_placeholders(record.features)
@@ -624,6 +642,7 @@ def train(
     fitted = tuple(c for c in comparators if c.agreement_weighs)
     found = placeholder_dates(prepared)
     found_values = placeholder_values(prepared)
+    found_addresses = placeholder_addresses(prepared)
     base = base or default_params()
     values = {f: set(v) for f, v in base.placeholder_values.items()}
     for feature, value in found_values:
@@ -632,6 +651,7 @@ def train(
         base,
         placeholder_dates=base.placeholder_dates | frozenset(found),
         placeholder_values={f: frozenset(v) for f, v in values.items()},
+        placeholder_addresses=base.placeholder_addresses | frozenset(found_addresses),
     )
     prepared = everyone = [_without_placeholders(record, base) for record in prepared]
     listed = base.to_dict()
@@ -640,6 +660,7 @@ def train(
         f"{PLACEHOLDER_FEATURES[f]} {v}{' (any suffix letter)' if f == 'n' else ''}": count
         for (f, v), count in found_values.items()
     }
+    shown |= {f"address {address_text(parts)}": count for parts, count in found_addresses.items()}
     n = len(prepared)
     prepared = _sampled(prepared, max_records)
     kept = len(prepared)
@@ -739,6 +760,7 @@ def train(
             "household": sorted(household),
             "placeholder_dates_of_birth": listed["placeholder_dates_of_birth"],
             "placeholder_values": listed["placeholder_values"],
+            "placeholder_addresses": listed["placeholder_addresses"],
             "levels": {
                 c.name: _levels(c, m, u, seen, base, observed)
                 if c in fitted

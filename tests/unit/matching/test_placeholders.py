@@ -9,7 +9,7 @@ from adaptors.population import generate_population
 from contracts.person import BirthDate
 from matching.engine import FellegiSunterEngine
 from matching.params import Params, default_params
-from matching.training import placeholder_dates, placeholder_values, train
+from matching.training import placeholder_addresses, placeholder_dates, placeholder_values, train
 from tests.unit.matching.helpers import person
 
 
@@ -169,3 +169,28 @@ def test_the_shipped_parameters_read_the_usual_filler_ni_numbers_as_none() -> No
         {k: v for k, v in default_params().to_dict().items() if k != "placeholder_values"}
     )
     assert old_file.placeholder_values == default_params().placeholder_values
+
+
+def test_an_address_that_many_families_hold_is_no_households() -> None:
+    """A hostel (or the council's offices written for "address not known"): residents of a dozen family
+    names, two John Smiths among them with no date of birth, who agreed on that "address" and linked. A
+    household's address, held by a family or two, stays an address."""
+    engine = FellegiSunterEngine()
+    hostel = {"line": "Salvation Army, 2 Hope Street", "postcode": "M3 4AA"}
+    residents = [person(f"r{i}", "Ann", f"family{i}", f"19{60 + i}-01-02", **hostel) for i in range(10)]
+    smiths = [person("s1", "John", "Smith", **hostel), person("s2", "John", "Smith", system="hb", **hostel)]
+    family = [person(f"f{i}", name, "Cole", line="7 Brook Avenue", postcode="M5 4WT") for i, name in
+              enumerate(("Ann", "Ben", "Cara", "Dan"))]  # fmt: skip
+    prepared = [engine.prepare(r) for r in residents + smiths + family]
+    place = ("M3 4AA", "", "2", "salvation army hope street")
+    assert placeholder_addresses(prepared) == {place: 12}
+    assert placeholder_addresses(prepared[:8] + prepared[10:]) == {}  # eight family names and Smith
+    params, report = train(prepared)
+    assert place in params.placeholder_addresses
+    assert report.placeholders["address 2 salvation army hope street, M3 4AA"] == 12
+    assert Params.from_dict(params.to_dict()) == params
+    trained = FellegiSunterEngine(params)
+    one, other = (trained.prepare(r) for r in smiths)
+    assert "a" not in one.features
+    assert trained.compare(one, other).levels["address"] == "missing"
+    assert trained.prepare(family[0]).features["a"] == (("M5 4WT", "", "7", "brook avenue", ""),)
