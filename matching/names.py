@@ -301,12 +301,24 @@ _NOT_A_NAME = frozenset(
         "unnamed",
         "tbc",
         "tba",
+        "occupier",
+        "occupiers",
+        "the occupier",
+        "the occupiers",
+        "the owner",
+        "the owners",
+        "the resident",
+        "the residents",
+        "the householder",
     }
 )
 """What systems write in a name field when they do not know the name: read as no name. Two records of
-"UNKNOWN" agree on nothing, and a newborn's record still unnamed does not differ from the named one."""
-_UNNAMED_GIVEN = _NOT_A_NAME | {"baby", "infant", "newborn"}
-"""The same for a first name, with what hospitals write for a child not yet named ("Baby Smith")."""
+"UNKNOWN" agree on nothing, and a newborn's record still unnamed does not differ from the named one. A
+council tax account of an empty or newly let property is in the name of "The Occupier": no one's name,
+which two such accounts would otherwise share."""
+_UNNAMED_GIVEN = _NOT_A_NAME | {"baby", "infant", "newborn", "the"}
+"""The same for a first name, with what hospitals write for a child not yet named ("Baby Smith"), and the
+"The" of "The Occupier" written across the two fields."""
 
 
 _OTHER_NAME_FOLLOWS = frozenset({"nee", "formerly", "previously", "aka"})
@@ -338,6 +350,8 @@ def _standardise_once(given: str | None, middle: str | None, family: str | None)
     if not _DECEASED.isdisjoint(given_t) or not _DECEASED.isdisjoint(middle_t):
         given_t = [t for t in given_t if t not in _DECEASED] or given_t
         middle_t = [t for t in middle_t if t not in _DECEASED]
+    if given_t and family_t and " ".join(given_t + family_t) in _NOT_A_NAME:
+        given_t, family_t = [], []  # "The" and "Owner", one in each field
     if given_t and " ".join(given_t) in _UNNAMED_GIVEN:
         given_t = []
     if family_t and " ".join(family_t) in _NOT_A_NAME:

@@ -324,6 +324,13 @@ CASES = [
         "new",
     ),
     (
+        "two council tax accounts of empty properties in one street, each in the name of 'The Occupier'",
+        person("1", "The", "Occupier", line="3 Elm Close", postcode="B1 1AA"),
+        person("2", None, "THE OCCUPIERS", line="5 Elm Close", postcode="B1 1AA"),
+        {"given": "missing", "family": "missing"},
+        "new",
+    ),
+    (
         "a note in the surname field that the person has died is no part of the surname",
         person("1", "John", "Hartley (Deceased)", "1940-01-02"),
         person("2", "John", "Hartley", "1940-01-02", system="hb"),
