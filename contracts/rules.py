@@ -14,7 +14,9 @@ from functools import lru_cache
 # HMRC: first letter never D F I Q U V; second letter never D F I Q U V or O.
 _NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
 _NINO_SECOND = "ABCEGHJKLMNPRSTWXYZ"
-_NINO_UNISSUED_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+NINO_UNISSUED_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+"""Prefixes never issued: ``TN`` starts the DWP's temporary references (TN, the date of birth as DDMMYY, M or
+F), which every man or woman born that day shares; ``ZZ`` fills the field when the number is not known."""
 _NINO_SHAPE = re.compile(r"^([A-Z]{2})(\d{6})([A-Z]?)$")
 
 # UK postcode shapes: A9 9AA, A99 9AA, A9A 9AA, AA9 9AA, AA99 9AA, AA9A 9AA, and GIR 0AA.
@@ -49,7 +51,7 @@ def check_nino(value: str) -> tuple[str, str | None]:
         return value.strip(), "nino.prefix: first letter is never D, F, I, Q, U or V"
     if prefix[1] not in _NINO_SECOND:
         return value.strip(), "nino.prefix: second letter is never D, F, I, Q, U, V or O"
-    if prefix in _NINO_UNISSUED_PREFIXES:
+    if prefix in NINO_UNISSUED_PREFIXES:
         return value.strip(), f"nino.prefix: prefix {prefix} is not issued"
     if suffix and suffix not in "ABCD":
         return value.strip(), "nino.suffix: suffix letter is A, B, C or D"

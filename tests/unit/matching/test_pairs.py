@@ -331,6 +331,13 @@ CASES = [
         "new",
     ),
     (
+        "two strangers born one day, each with the DWP's temporary reference (TN010150M): no NI number",
+        person("1", "John", "Smith", "1950-01-01", nino="TN010150M", line="3 Elm Close", postcode="B1 1AA"),
+        person("2", "Peter", "Jones", "1950-01-01", nino="TN 01 01 50 M", system="hb", postcode="M6 1AA"),
+        {"nino": "missing", "dob": "exact"},
+        "new",
+    ),
+    (
         "a note in the surname field that the person has died is no part of the surname",
         person("1", "John", "Hartley (Deceased)", "1940-01-02"),
         person("2", "John", "Hartley", "1940-01-02", system="hb"),
