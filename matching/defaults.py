@@ -26,7 +26,12 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "placeholder_dates_of_birth": ["1800-01-01", "1900-01-01", "1901-01-01"],
     # NI numbers that systems write for "none given", and the example guidance prints (without
     # the suffix letter, as the features hold them): read as none, so that they never join strangers.
-    "placeholder_values": {"n": ["AA000000", "QQ123456", "ZZ999999"]},
+    # NHS numbers of one digit ten times (0000000000, 9999999999) are fillers too: every one of them
+    # passes the modulus 11 check, and none is issued.
+    "placeholder_values": {
+        "n": ["AA000000", "QQ123456", "ZZ999999"],
+        "h": [str(digit) * 10 for digit in range(10)],
+    },
     "levels": {
         "given": {
             "exact": [0.86, 0.01],

@@ -164,6 +164,12 @@ def test_the_shipped_parameters_read_the_usual_filler_ni_numbers_as_none() -> No
         assert "n" not in prepared.features, filler
     real = engine.prepare(person("2", "margaret", "smith", "1957-08-02", nino="JG103759A"))
     assert real.features["n"] == ("JG103759",)
+    # An NHS number of one digit ten times passes the check digit, and is no one's.
+    nhs = [{"scheme": "nhs", "value": "999 999 9999"}]
+    assert "h" not in engine.prepare(person("3", "margaret", "smith", identifiers=nhs)).features
+    assert engine.prepare(
+        person("4", "margaret", "smith", identifiers=[{"scheme": "nhs", "value": "9434765919"}])
+    ).features["h"] == ("9434765919",)
     # A parameter file written before, with no list of its own, still reads them as none.
     old_file = Params.from_dict(
         {k: v for k, v in default_params().to_dict().items() if k != "placeholder_values"}
