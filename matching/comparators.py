@@ -133,7 +133,8 @@ def _similarity_of(a: str, b: str) -> str:
     return "different"
 
 
-_similarity = lru_cache(maxsize=262144)(_similarity_of)
+spelling_level = lru_cache(maxsize=262144)(_similarity_of)
+"""``close``, ``somewhat`` or ``different`` for two different names, by spelling alone (cached)."""
 
 
 def _in_words(word: str, words: str | None) -> bool:
@@ -154,7 +155,7 @@ class FamilyName(Comparator):
             names_b = {jb, *fb.split(), *(o.replace(" ", "") for o in b.get("fo", ()))}
             if not names_a.isdisjoint(names_b):
                 return "other"
-        return _similarity(ja, jb)
+        return spelling_level(ja, jb)
 
 
 class OneValue(Comparator):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from matching.comparators import MISSING, Comparator, jaro_winkler
+from matching.comparators import MISSING, Comparator, jaro_winkler, spelling_level
 from matching.params import Params, log2_ratio
 
 Features = Mapping[str, Any]
@@ -174,6 +174,8 @@ class Scorer:
                 continue
             if term_frequency and level in _SLIPS and self._two_names(term_frequency, level, a, b):
                 level = "different"
+            elif level == "nickname" and self._twins_names(a, b):
+                level = "different"
             if term_frequency and level == "exact":
                 weight = self._tf_weight(name, term_frequency, a[term_frequency])
                 if swapped and given_as.get(term_frequency):
@@ -237,10 +239,7 @@ class Scorer:
         sister) are two names however alike."""
         x, y = a[feature], b[feature]
         if level == "close" and x[0] == y[0]:
-            if feature != "g" or (a.get("s") and a.get("s") == b.get("s")):
-                return False  # titles saying one sex outweigh what the names say (Mrs Dan: Dawn mistyped)
-            sex_x, sex_y = self.params.first_name_sex.get(x), self.params.first_name_sex.get(y)
-            return sex_x is not None and sex_y is not None and sex_x != sex_y
+            return feature == "g" and self._sexes_differ(a, b)
         table = self.params.term_frequencies.get(feature)
         if not table:
             return False
@@ -250,6 +249,21 @@ class Scorer:
             return False
         spellings = self.params.one_system_names.get(feature)
         return not spellings or (x not in spellings and y not in spellings)
+
+    def _sexes_differ(self, a: Features, b: Features) -> bool:
+        """Whether the data's titles say the two first names are a man's and a woman's, and the records'
+        own titles do not both say one sex (titles saying one sex outweigh the names: ``Mrs Dan`` is Dawn
+        mistyped)."""
+        if a.get("s") and a.get("s") == b.get("s"):
+            return False
+        sex_a, sex_b = self.params.first_name_sex.get(a["g"]), self.params.first_name_sex.get(b["g"])
+        return sex_a is not None and sex_b is not None and sex_a != sex_b
+
+    def _twins_names(self, a: Features, b: Features) -> bool:
+        """Whether two first names that the nicknames tables relate are, all the same, a man's and a woman's
+        spelt alike (Louis and Louise, each listed as the other's nickname): twins' names, as Paul and
+        Paula are. A diminutive unlike its full name in spelling (Sandy, Alexander) stays a nickname."""
+        return spelling_level(a["g"], b["g"]) == "close" and self._sexes_differ(a, b)
 
     def _names_alone(self, field_weights: Mapping[str, float]) -> bool:
         """Whether the names are all the pair agrees on (no date of birth, identifier, e-mail or household

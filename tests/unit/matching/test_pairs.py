@@ -631,6 +631,19 @@ def test_first_names_the_titles_say_are_a_mans_and_a_womans_are_two_names_howeve
     dan = titled.prepare(person("5", "Dan", "Webb", "1961-11-30", title="Mrs"))
     dawn = titled.prepare(person("6", "Dawn", "Webb", "1961-11-30", system="hb", title="Ms"))
     assert titled.compare(dan, dawn).levels["given"] == "close"
+    # Louis and Louise, each the other's nickname in the nicknames package, are twins' names too; Sandy,
+    # which the data's titles may say is a woman's (Sandra), stays a nickname of Alexander.
+    sexed = FellegiSunterEngine(
+        Params.from_dict({"first_name_sex": {"louis": "m", "louise": "f", "sandy": "f", "alexander": "m"}})
+    )
+    louis = sexed.prepare(person("7", "Louis", "Cavendish", "2001-05-05"))
+    louise = sexed.prepare(person("8", "Louise", "Cavendish", "2001-05-05", system="hb"))
+    assert ENGINE.compare(louis, louise).levels["given"] == "nickname"
+    assert sexed.compare(louis, louise).levels["given"] == "different"
+    assert sexed.decide(sexed.compare(louis, louise)) != "link"
+    sandy = sexed.prepare(person("9", "Sandy", "Cavendish", "2001-05-05"))
+    alexander = sexed.prepare(person("10", "Alexander", "Cavendish", "2001-05-05", system="hb"))
+    assert sexed.compare(sandy, alexander).levels["given"] == "nickname"
     # The shipped parameters know no one's sex: the twins' names stay close.
     assert (
         ENGINE.compare(
