@@ -27,10 +27,13 @@ DEFAULT_PARAMS: dict[str, Any] = {
     # NI numbers that systems write for "none given", and the example guidance prints (without
     # the suffix letter, as the features hold them): read as none, so that they never join strangers.
     # NHS numbers of one digit ten times (0000000000, 9999999999) are fillers too: every one of them
-    # passes the modulus 11 check, and none is issued.
+    # passes the modulus 11 check, and none is issued. So are the phone numbers forms take for "none"
+    # (00000 000000, 01234 567890), as the features hold them (E.164).
     "placeholder_values": {
         "n": ["AA000000", "QQ123456", "ZZ999999"],
         "h": [str(digit) * 10 for digit in range(10)],
+        "p": [f"+44{digit * 10}" for digit in "0123456789"]
+        + ["+44000000000", "+441234567890", "+44123456789"],
     },
     "levels": {
         "given": {
