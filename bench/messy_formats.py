@@ -108,12 +108,17 @@ def _with_time(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _other_spelling(data: dict[str, Any]) -> dict[str, Any]:
-    name = data["name"]
-    given = name.get("given")
-    if given and given.lower() in _OTHER_SPELLINGS:
-        name["given"] = _OTHER_SPELLINGS[given.lower()]
-    return data
+def _first_names_from(table: dict[str, str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A rewrite giving each first name that ``table`` lists (lower case) as the table writes it."""
+
+    def rewrite(data: dict[str, Any]) -> dict[str, Any]:
+        name = data["name"]
+        given = name.get("given")
+        if given and given.lower() in table:
+            name["given"] = table[given.lower()]
+        return data
+
+    return rewrite
 
 
 _LANGUAGE_FORMS = {"david": "Dafydd", "william": "Gwilym", "hugh": "Huw", "thomas": "Tomos", "owen": "Owain",
@@ -123,14 +128,6 @@ _LANGUAGE_FORMS = {"david": "Dafydd", "william": "Gwilym", "hugh": "Huw", "thoma
                    "catherine": "Catrin", "helen": "Eilidh", "janet": "Seonaid", "jane": "Siân",
                    "elizabeth": "Ealasaid", "bridget": "Bríd", "sheila": "Síle"}  # fmt: skip
 """One Welsh, Scottish Gaelic or Irish form of each of these English first names, accents as written."""
-
-
-def _language_form(data: dict[str, Any]) -> dict[str, Any]:
-    name = data["name"]
-    given = name.get("given")
-    if given and given.lower() in _LANGUAGE_FORMS:
-        name["given"] = _LANGUAGE_FORMS[given.lower()]
-    return data
 
 
 def _as_floats(data: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +179,7 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "housing: dates of birth with a time of day (1950-03-04T00:00:00)": ("housing", _with_time),
     "benefits: first names spelt another way (Mohamed, Muhammad, Steven, Shaun)": (
         "benefits",
-        _other_spelling,
+        _first_names_from(_OTHER_SPELLINGS),
     ),
     "council tax: numbers saved as floats by a spreadsheet (UPRN 100011999993.0, phone 1617452291.0)": (
         "council_tax",
@@ -190,7 +187,7 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     ),
     "housing: first names in a Welsh, Gaelic or Irish form (Dafydd, Hamish, Pádraig)": (
         "housing",
-        _language_form,
+        _first_names_from(_LANGUAGE_FORMS),
     ),
 }
 """Each variant: the system whose records are rewritten, and how."""
