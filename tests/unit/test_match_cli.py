@@ -397,3 +397,28 @@ def test_a_whole_name_in_the_given_name_column_is_split(tmp_path: Path) -> None:
         ("margaret", "smith")
     ] * 3
     assert by_id[("csv", "1")] == by_id[("csv", "2")] == by_id[("csv", "3")]
+
+
+def test_a_csv_saved_through_a_spreadsheet_reads_its_numbers_whole(tmp_path: Path) -> None:
+    """A council's extract saved from Excel or a data frame writes a numbers column with a blank cell as
+    floats: the UPRN, the NHS number, a phone that lost its leading zero. Two records of one person with
+    no name or date of birth in common beyond a slip still share every one of those numbers."""
+    header = "source_system,source_record_id,given_name,family_name,uprn,id:nhs,phone,postcode"
+    _output, by_id = _match_rows(
+        tmp_path,
+        [
+            header,
+            "ct,1,Margaret,Smith,100011999993.0,9434765919.0,1617452291.0,",
+            "hb,2,Margret,Smith,100011999993,943 476 5919,0161 745 2291 / 07700 900123,M5 4WT",
+            "ct,3,Margaret,Smith,100011999994.0,,,",
+        ],
+    )
+    changes, bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    assert not bad
+    first = next(c.prepared for c in changes if c.key == "ct/1" and c.prepared)
+    assert (first.features["u"], first.features["h"], first.features["p"]) == (
+        ("100011999993",),
+        ("9434765919",),
+        ("+441617452291",),
+    )
+    assert by_id[("ct", "1")] == by_id[("hb", "2")] != by_id[("ct", "3")]
