@@ -34,6 +34,20 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "h": [str(digit) * 10 for digit in range(10)],
         "p": [f"+44{digit * 10}" for digit in "0123456789"]
         + ["+44000000000", "+441234567890", "+44123456789"],
+        # E-mail addresses forms take for "none" (a council's own, noemail@council.gov.uk, training finds).
+        "e": [
+            "a@a.com",
+            "na@na.com",
+            "no@email.com",
+            "no@no.com",
+            "noemail@email.com",
+            "noemail@noemail.com",
+            "none@none.co.uk",
+            "none@none.com",
+            "test@test.com",
+            "unknown@unknown.com",
+            "x@x.com",
+        ],
     },
     "levels": {
         "given": {

@@ -164,7 +164,8 @@ def test_the_shipped_parameters_read_the_usual_filler_ni_numbers_as_none() -> No
         assert "n" not in prepared.features, filler
     real = engine.prepare(person("2", "margaret", "smith", "1957-08-02", nino="JG103759A"))
     assert real.features["n"] == ("JG103759",)
-    # Phone numbers forms take for "none".
+    # E-mail addresses and phone numbers forms take for "none".
+    assert "e" not in engine.prepare(person("7", "margaret", "smith", emails=["None@None.com "])).features
     for filler in ("00000 000000", "01234 567890", "+44 (0)1111 111111"):
         assert "p" not in engine.prepare(person("5", "margaret", "smith", phones=[filler])).features, filler
     assert engine.prepare(person("6", "margaret", "smith", phones=["0161 745 2291"])).features["p"]
