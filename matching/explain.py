@@ -12,7 +12,7 @@ from matching.comparators import Comparator
 
 _SPECIAL: dict[tuple[str, str], str] = {
     ("given", "nickname"): (
-        "first names are two forms of one name (a nickname, an alias, another spelling or another language's)"
+        "first names are two forms of one name (a nickname, an alias, another spelling or another language)"
     ),
     ("given", "initial"): "first name agrees with an initial",
     ("family", "other"): "surname matches a previous, alias or double-barrelled surname",
