@@ -178,10 +178,16 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
         word = words[i]
         if not flat and word in _FLOORS:
             # "ground floor flat, 14 ...": the floor names the flat, and the number after is the house's.
-            after = i + 2 if i + 1 < len(words) and words[i + 1] == "floor" else i + 1
+            floor = i + 1 < len(words) and words[i + 1] == "floor"
+            after = i + 2 if floor else i + 1
             if after < len(words) and words[after] in _FLAT_WORDS:
                 flat = _FLOORS[word]
                 i = after + 1
+                continue
+            if after < len(words) and not number and not rest and (floor or _NUMBER.match(words[after])):
+                # "Ground Floor, 14 ...", "Basement, 14 ...": the flat named by its floor alone.
+                flat = _FLOORS[word]
+                i = after
                 continue
         if word == "no" and not number and i + 1 < len(words) and _NUMBER.match(words[i + 1]):
             number = words[i + 1]  # "No 5 High Street": the house number
@@ -196,12 +202,25 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
         if not number and _NUMBER.match(word):
             number = word
         elif word not in _SECONDARY:
-            saint = word == "st" and not rest and i + 1 < len(words)
-            rest.append(word if saint else STREET_WORDS.get(word, word))
+            if (word == "st" or word == "saint") and _names_a_saint(words, i, not rest):
+                rest.append("st")  # "St Mary's Road", "Saint Mary's Road": one street
+            else:
+                rest.append(STREET_WORDS.get(word, word))
         i += 1
     if number.isdigit() and len(rest) > 1 and len(rest[0]) == 1 and rest[0].isalpha():
         number += rest.pop(0)  # "14 A Cross Lane": the house 14A, as "14A Cross Lane" writes it
     return flat, number, " ".join(rest)
+
+
+def _names_a_saint(words: list[str], i: int, first: bool) -> bool:
+    """Whether ``st`` (or ``saint``) at ``words[i]`` is a saint's: the first street word with a word after
+    it (``St Mary's Road``, ``St Helens``), or a word and a thoroughfare type after it (``Rose Cottage, St
+    Mary's Road``); otherwise ``st`` is a street (``14 High St, Salford``)."""
+    if i + 1 >= len(words):
+        return False
+    if first:
+        return True
+    return i + 2 < len(words) and STREET_WORDS.get(words[i + 2], words[i + 2]) in _THOROUGHFARES
 
 
 @lru_cache(maxsize=65536)

@@ -250,6 +250,11 @@ def _address_pair(x: Sequence[str], y: Sequence[str]) -> str:
     pb, flat_b, num_b, street_b, town_b = y
     same_postcode = bool(pa) and pa == pb
     same_number = bool(num_a) and num_a == num_b and flat_a == flat_b
+    if not same_number and street_a == street_b and bool(street_a):
+        # "Flat 2, Mill House" against "2 Mill House": one number, which only one system calls a flat's.
+        same_number = (not num_a and not flat_b and flat_a == num_b != "") or (
+            not num_b and not flat_a and flat_b == num_a != ""
+        )
     if same_postcode or same_number:
         street = _street_similarity(street_a, street_b)
         if same_number and street >= 90 and (same_postcode or (not pa or not pb) and town_a == town_b):

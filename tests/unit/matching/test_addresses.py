@@ -27,7 +27,13 @@ from tests.unit.matching.helpers import person
      (("P O Box 14",), "", "14", "pobox"),
      (("No 5 High St",), "", "5", "high street"),
      (("12 First Avenue",), "", "12", "first avenue"),
-     (("No Place Farm",), "", "", "no place farm")],
+     (("No Place Farm",), "", "", "no place farm"),
+     (("Basement, 14 Cross Lane",), "basement", "14", "cross lane"),
+     (("Ground floor", "14 Cross Lane"), "ground", "14", "cross lane"),
+     (("Upper Brook Street",), "", "", "upper brook street"),
+     (("14 Saint Mary's Road",), "", "14", "st marys road"),
+     (("Rose Cottage, St Marys Rd",), "", "", "rose cottage st marys road"),
+     (("14 High St, Salford",), "", "14", "high street salford")],
 )  # fmt: skip
 def test_lines(lines: tuple[str, ...], flat: str, number: str, street: str) -> None:
     assert parse_address(lines) == (flat, number, street)
@@ -52,3 +58,22 @@ def test_a_house_numbers_letter_written_apart_is_the_same_house() -> None:
     other = engine.prepare(person("3", "Ann", "Hale", system="hb", line="14B Cross Lane"))
     assert engine.compare(joined, apart).levels["address"] == "exact"
     assert engine.compare(joined, other).levels["address"] != "exact"
+
+
+def test_one_address_written_three_ways_is_the_same_address() -> None:
+    """A flat in a named building written with and without "Flat", a saint's street written out, and a
+    flat named by its floor alone: each pair was 'somewhat' (the postcode only) or 'close'."""
+    engine = FellegiSunterEngine()
+
+    def level(x: str, y: str) -> str:
+        a = engine.prepare(person("1", "Ann", "Hale", line=x))
+        b = engine.prepare(person("2", "Ann", "Hale", system="hb", line=y))
+        return engine.compare(a, b).levels["address"]
+
+    assert level("Apartment 2, Mill House, Cross Lane", "2 Mill House, Cross Lane") == "exact"
+    assert level("14 Saint Mary's Road", "14 St Marys Rd") == "exact"
+    assert level("Basement, 14 Cross Lane", "Basement Flat, 14 Cross Lane") == "exact"
+    # The house 2 and flat 2 of the house 14 are not one address, nor are flat 2 of Mill House and the
+    # house 2 on the street it stands in.
+    assert level("Flat 2, 14 Cross Lane", "2 Cross Lane") != "exact"
+    assert level("Flat 2, Mill House, Cross Lane", "2 Cross Lane") != "exact"
