@@ -88,7 +88,7 @@ they stand for (Kate/Catherine, Alf/Alfred, Rab/Robert, Dai/David)."""
 NAME_SPELLINGS: tuple[frozenset[str], ...] = tuple(
     frozenset(group.split())
     for group in (
-        "muhammad mohammed mohammad mohamed muhammed mohamad mohamud muhamad mohammod mohd",
+        "muhammad mohammed mohammad mohamed muhammed mohamad mohamud muhamad mohammod mohd md muhd mhd",
         "hussain hussein husain hossain husein",
         "aisha ayesha aysha aishah ayisha",
         "yusuf yousef yusef yousuf youssef yousif",
@@ -201,7 +201,31 @@ form holding one and a national record the other. Names that are mostly given in
 (Sean, Liam, Ewan, Caitlin) are left out: a father William and a son Liam are two people. The nicknames
 package (built from US records) knows none of these."""
 
-_UK_FORMS = UK_DIMINUTIVES | UK_LANGUAGE_FORMS
+ABBREVIATED_FIRST_NAMES: dict[str, tuple[str, ...]] = {
+    "alexr": ("alexander",),
+    "benj": ("benjamin",),
+    "chas": ("charles",),
+    "danl": ("daniel",),
+    "edwd": ("edward",),
+    "eliz": ("elizabeth",),
+    "fredk": ("frederick",),
+    "geo": ("george",),
+    "hy": ("henry",),
+    "jas": ("james",),
+    "jno": ("john",),
+    "jos": ("joseph",),
+    "margt": ("margaret",),
+    "richd": ("richard",),
+    "robt": ("robert",),
+    "saml": ("samuel",),
+    "thos": ("thomas",),
+    "wm": ("william",),
+    "xtopher": ("christopher",),
+}
+"""Clerks' abbreviations of first names (Wm for William, Chas for Charles, Thos for Thomas), which old
+registers and the records typed from them still hold. (Md for Mohammed is among :data:`NAME_SPELLINGS`.)"""
+
+_UK_FORMS = UK_DIMINUTIVES | UK_LANGUAGE_FORMS | ABBREVIATED_FIRST_NAMES
 """Every UK form this module adds to the nicknames package, with the names each stands for."""
 
 _UK_NICKNAMES_OF = {
