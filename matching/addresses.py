@@ -139,6 +139,49 @@ def standard_postcode(value: str) -> str:
     return code
 
 
+_OUTWARD_SHAPES = ("A9", "A99", "A9A", "AA9", "AA99", "AA9A")
+"""The shapes of a UK postcode's outward code (A a letter, 9 a digit); the inward code is 9AA."""
+
+
+def _fitted(text: str, shape: str) -> str:
+    """``text`` read into ``shape`` with a letter O typed for a zero or a zero for an O put right; ``""``
+    when it does not fit."""
+    out = []
+    for ch, kind in zip(text, shape, strict=True):
+        if kind == "A" and not ch.isalpha():
+            if ch != "0":
+                return ""
+            ch = "O"
+        elif kind == "9" and not ch.isdigit():
+            if ch != "O":
+                return ""
+            ch = "0"
+        out.append(ch)
+    return "".join(out)
+
+
+def _one_reading(text: str, shapes: Sequence[str]) -> str:
+    """``text`` as it is when it has one of ``shapes``, else its only reading with O and 0 put right."""
+    readings = {_fitted(text, shape) for shape in shapes if len(shape) == len(text)} - {""}
+    if text in readings:
+        return text
+    return readings.pop() if len(readings) == 1 else ""
+
+
+@lru_cache(maxsize=65536)
+def repaired_uk_postcode(postcode: str) -> str:
+    """A UK postcode that breaks the shape because a letter O was typed for a zero or the other way round
+    (``BLO 9AB`` for BL0 9AB, ``0L1 1AA`` for OL1 1AA, ``SW1A OAA``), put right where only one reading
+    fits; any other value as :func:`standard_postcode` gives it."""
+    code = compact(postcode)
+    if 5 <= len(code) <= 7:
+        outward = _one_reading(code[:-3], _OUTWARD_SHAPES)
+        inward = _one_reading(code[-3:], ("9AA",))
+        if outward and inward:
+            return f"{outward} {inward}"
+    return standard_postcode(postcode)
+
+
 def postcode_parts(postcode: str) -> tuple[str, str] | None:
     """(district, sector) of a standard UK postcode, e.g. (``SW1A``, ``SW1A 1``); None otherwise."""
     if " " not in postcode:

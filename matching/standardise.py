@@ -27,6 +27,7 @@ from matching.addresses import (
     PSEUDO_POSTCODE,
     parse_address,
     phone_numbers,
+    repaired_uk_postcode,
     says_no_address,
     standard_email,
     standard_postcode,
@@ -169,7 +170,12 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
             flat, number, street = parse_address(tuple(address.lines))
             if street and not number and not flat and says_no_address(address.lines):
                 street = ""  # "No Fixed Abode": no address, which two homeless namesakes do not share
-            postcode = standard_postcode(address.postcode) if address.postcode else ""
+            if not address.postcode:
+                postcode = ""
+            elif address.postcode_invalid:  # a UK postcode of no UK shape: an O for a zero, say
+                postcode = repaired_uk_postcode(address.postcode)
+            else:
+                postcode = standard_postcode(address.postcode)
             if postcode.startswith(PSEUDO_POSTCODE):
                 postcode = ""
             town = fold(address.town) if address.town else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.addresses import parse_address
+from matching.addresses import parse_address, repaired_uk_postcode
 from matching.engine import FellegiSunterEngine
 from tests.unit.matching.helpers import person
 
@@ -77,3 +77,28 @@ def test_one_address_written_three_ways_is_the_same_address() -> None:
     # house 2 on the street it stands in.
     assert level("Flat 2, 14 Cross Lane", "2 Cross Lane") != "exact"
     assert level("Flat 2, Mill House, Cross Lane", "2 Cross Lane") != "exact"
+
+
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [("BLO 9AB", "BL0 9AB"),
+     ("0L1 1AA", "OL1 1AA"),
+     ("S014 2AA", "SO14 2AA"),
+     ("SW1A OAA", "SW1A 0AA"),
+     ("BL0 9AB", "BL0 9AB"),
+     ("M5 4WT Salford", "M54WTSALFORD"),
+     ("OOO OOO", "OOOOOO")],
+)  # fmt: skip
+def test_a_uk_postcode_with_an_o_for_a_zero_is_put_right(given: str, read: str) -> None:
+    """Only where one reading fits the shapes: ``OOO OOO`` has none."""
+    assert repaired_uk_postcode(given) == read
+
+
+def test_a_postcode_typed_with_an_o_for_a_zero_is_the_same_address() -> None:
+    """The record keeps the postcode as given and marked invalid; matching reads it put right."""
+    engine = FellegiSunterEngine()
+    typed = person("1", "Ann", "Hale", line="14 Cross Lane", postcode="BLO 9AB")
+    assert typed.addresses[0].postcode_invalid
+    right = person("2", "Ann", "Hale", system="hb", line="14 Cross Lane", postcode="BL0 9AB")
+    comparison = engine.compare(engine.prepare(typed), engine.prepare(right))
+    assert comparison.levels["address"] == "exact"
