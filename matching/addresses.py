@@ -124,6 +124,9 @@ _FLOORS = {
 """Words that name a flat by its floor (``Ground Floor Flat``, ``Basement Flat``), as the flat is read."""
 _FLAT_WORDS = frozenset({"flat", "maisonette", "apartment"})
 _SLASHED = re.compile(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b")
+_RANGE = re.compile(r"\b(\d+[A-Za-z]?)\s*-\s*\d+[A-Za-z]?\b")
+"""A range of house numbers (``14-16 Cross Lane``), read as its first; after a flat's word (``Flat 2-14``)
+the flat and the house."""
 _CARE_OF = re.compile(r"\b(?:c\s*/\s*o|care\s+of)\b", re.IGNORECASE)
 """``c/o``: whose care a letter goes in, no part of the address."""
 _PO_BOX = re.compile(r"\bp\s*\.?\s*o\s*\.?\s*box\b", re.IGNORECASE)
@@ -194,7 +197,8 @@ def postcode_parts(postcode: str) -> tuple[str, str] | None:
 def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
     """Split address lines into (flat, house number, street and locality words).
 
-    ``Flat 2, 10 High St`` -> (``2``, ``10``, ``high street``); ``2/10 High Street`` reads the same.
+    ``Flat 2, 10 High St`` -> (``2``, ``10``, ``high street``); ``2/10 High Street`` and ``2, 10 High
+    Street`` read the same.
     A flat may be named by a letter (``Flat B, 10 High St`` -> ``b``) or by its floor (``Ground Floor
     Flat, 10 High St`` -> ``ground``). A house number's letter may stand apart (``14 A Cross Lane`` is
     ``14a``). Abbreviations are expanded (``Rd`` -> ``road``); a house name stays among the street words.
@@ -213,8 +217,11 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
         text = _PO_BOX.sub(" pobox ", text)
     if "/" in text:
         text = _SLASHED.sub(r"flat \1 \2", text)
+    if "-" in text:
+        text = _RANGE.sub(_first_of_range, text)
     words = fold(text).split()
     flat, number = "", ""
+    plain = False
     rest: list[str] = []
     i = 0
     while i < len(words):
@@ -234,6 +241,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
                 continue
         if word == "no" and not number and i + 1 < len(words) and _NUMBER.match(words[i + 1]):
             number = words[i + 1]  # "No 5 High Street": the house number
+            plain = True
             i += 2
             continue
         if word in _SECONDARY and i + 1 < len(words) and not flat:
@@ -244,26 +252,42 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
                 continue
         if not number and _NUMBER.match(word):
             number = word
+            plain = True  # only words without digits since the house number
+        elif plain and not flat and _NUMBER.match(word) and i + 1 < len(words) and words[i + 1][0].isalpha():
+            # A second number before the street (``2, 14 High Street``, ``2 Ash House, 52 Station Road``):
+            # the first was the flat's, which only another system calls "Flat 2".
+            flat, number = number, word
         elif word not in _SECONDARY:
-            if (word == "st" or word == "saint") and _names_a_saint(words, i, not rest):
-                rest.append("st")  # "St Mary's Road", "Saint Mary's Road": one street
-            else:
-                rest.append(STREET_WORDS.get(word, word))
+            plain = plain and word.isalpha()
+            rest.append(word if word in _SAINT else STREET_WORDS.get(word, word))
         i += 1
     if number.isdigit() and len(rest) > 1 and len(rest[0]) == 1 and rest[0].isalpha():
         number += rest.pop(0)  # "14 A Cross Lane": the house 14A, as "14A Cross Lane" writes it
+    if not _SAINT.isdisjoint(rest):
+        for j in range(len(rest) - 1, -1, -1):  # from the end: each reads the words after it as read
+            if rest[j] in _SAINT:
+                rest[j] = _saint_or_street(rest, j)
     return flat, number, " ".join(rest)
 
 
-def _names_a_saint(words: list[str], i: int, first: bool) -> bool:
-    """Whether ``st`` (or ``saint``) at ``words[i]`` is a saint's: the first street word with a word after
-    it (``St Mary's Road``, ``St Helens``), or a word and a thoroughfare type after it (``Rose Cottage, St
-    Mary's Road``); otherwise ``st`` is a street (``14 High St, Salford``)."""
-    if i + 1 >= len(words):
-        return False
-    if first:
-        return True
-    return i + 2 < len(words) and STREET_WORDS.get(words[i + 2], words[i + 2]) in _THOROUGHFARES
+def _first_of_range(found: re.Match[str]) -> str:
+    before = found.string[: found.start()].split()
+    if before and before[-1].strip(",.").lower() in _SECONDARY:
+        return found.group(0)
+    return found.group(1)
+
+
+_SAINT = frozenset({"st", "saint"})
+
+
+def _saint_or_street(words: list[str], j: int) -> str:
+    """``st`` for a saint (``St Mary's Road``, ``Saint Mary's Road``: the first street word with a name
+    after it, or a name and a thoroughfare type after it, as in ``Rose Cottage, St Mary's Road``), else
+    ``street`` for ``st`` (``14 High St, Salford``) and ``saint`` as it is."""
+    named = j + 1 < len(words) and words[j + 1].isalpha()
+    if named and (j == 0 or (j + 2 < len(words) and words[j + 2] in _THOROUGHFARES)):
+        return "st"
+    return STREET_WORDS.get(words[j], words[j])
 
 
 @lru_cache(maxsize=65536)

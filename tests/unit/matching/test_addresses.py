@@ -33,7 +33,14 @@ from tests.unit.matching.helpers import person
      (("Upper Brook Street",), "", "", "upper brook street"),
      (("14 Saint Mary's Road",), "", "14", "st marys road"),
      (("Rose Cottage, St Marys Rd",), "", "", "rose cottage st marys road"),
-     (("14 High St, Salford",), "", "14", "high street salford")],
+     (("14 High St, Salford",), "", "14", "high street salford"),
+     (("2, 14 Cross Lane",), "2", "14", "cross lane"),
+     (("2", "14 Cross Lane"), "2", "14", "cross lane"),
+     (("2 Ash House", "52 Station Road"), "2", "52", "ash house station road"),
+     (("14-16 Cross Lane",), "", "14", "cross lane"),
+     (("Ash House, 14-16 Cross Lane",), "", "14", "ash house cross lane"),
+     (("Flat 2-14 Cross Lane",), "2", "14", "cross lane"),
+     (("14 Cross Lane, 2",), "", "14", "cross lane 2")],
 )  # fmt: skip
 def test_lines(lines: tuple[str, ...], flat: str, number: str, street: str) -> None:
     assert parse_address(lines) == (flat, number, street)
@@ -60,9 +67,9 @@ def test_a_house_numbers_letter_written_apart_is_the_same_house() -> None:
     assert engine.compare(joined, other).levels["address"] != "exact"
 
 
-def test_one_address_written_three_ways_is_the_same_address() -> None:
-    """A flat in a named building written with and without "Flat", a saint's street written out, and a
-    flat named by its floor alone: each pair was 'somewhat' (the postcode only) or 'close'."""
+def test_one_address_written_several_ways_is_the_same_address() -> None:
+    """A flat written with and without "Flat", a saint's street written out, and a flat named by its floor
+    alone: each pair was 'somewhat' (the postcode only) or 'close'."""
     engine = FellegiSunterEngine()
 
     def level(x: str, y: str) -> str:
@@ -71,6 +78,9 @@ def test_one_address_written_three_ways_is_the_same_address() -> None:
         return engine.compare(a, b).levels["address"]
 
     assert level("Apartment 2, Mill House, Cross Lane", "2 Mill House, Cross Lane") == "exact"
+    assert level("Flat 2, 14 Cross Lane", "2, 14 Cross Lane") == "exact"
+    assert level("Flat 2, Ash House, 52 Station Road", "2 Ash House, 52 Station Road") == "exact"
+    assert level("14-16 Cross Lane", "14 Cross Lane") == "exact"
     assert level("14 Saint Mary's Road", "14 St Marys Rd") == "exact"
     assert level("Basement, 14 Cross Lane", "Basement Flat, 14 Cross Lane") == "exact"
     # The house 2 and flat 2 of the house 14 are not one address, nor are flat 2 of Mill House and the
