@@ -19,7 +19,10 @@ shipped parameters, and estimated from the input.
 - UPRNs, account numbers and phone numbers saved as floats by a spreadsheet or a data frame
   (``100011999993.0``; a phone number loses its leading zero: ``1617452291.0``);
 - first names in a Welsh, Scottish Gaelic or Irish form (Dafydd for David, Hamish for James, Pádraig for
-  Patrick: a Welsh-language school or service registers a person under the form they use).
+  Patrick: a Welsh-language school or service registers a person under the form they use);
+- flats written without the word "Flat" (``2, 14 Cross Lane``; ``4 Ash House, 52 Station Road``), as
+  another system writes ``Flat 2``;
+- postcodes typed with a letter O for a zero and a zero for an O (``BLO 9AB``, ``0L1 1AA``).
 
 .venv/bin/python -m bench.messy_formats             # 10,000 people
 """
@@ -143,6 +146,26 @@ def _as_floats(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _flat_without_word(data: dict[str, Any]) -> dict[str, Any]:
+    for address in data.get("addresses", []):
+        lines = address.get("lines", [])
+        if len(lines) >= 2 and lines[0].lower().startswith("flat "):
+            flat = lines[0][5:].strip()
+            joined = f"{flat}, {lines[1]}" if len(lines) == 2 else f"{flat} {lines[1]}"
+            address["lines"] = [joined, *lines[2:]]
+    return data
+
+
+def _o_for_zero(data: dict[str, Any]) -> dict[str, Any]:
+    for address in data.get("addresses", []):
+        if address.get("postcode"):
+            address["postcode"] = address["postcode"].translate(_O_AND_ZERO)
+    return data
+
+
+_O_AND_ZERO = str.maketrans({"0": "O", "O": "0"})
+
+
 def _maiden_name_noted(data: dict[str, Any]) -> dict[str, Any]:
     name = data["name"]
     others = data.pop("other_names", [])
@@ -189,6 +212,11 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
         "housing",
         _first_names_from(_LANGUAGE_FORMS),
     ),
+    "housing: flats without the word Flat (2, 14 Cross Lane; 4 Ash House, 52 Station Road)": (
+        "housing",
+        _flat_without_word,
+    ),
+    "benefits: postcodes typed with an O for a zero and a zero for an O (BLO 9AB)": ("benefits", _o_for_zero),
 }
 """Each variant: the system whose records are rewritten, and how."""
 
