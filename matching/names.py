@@ -11,12 +11,12 @@ from nicknames import NickNamer
 from matching.text import fold
 
 TITLES = frozenset(
-    "mr mrs ms miss mx master dr doctor prof professor sir dame lady lord rev revd reverend fr father "
-    "sr sister capt captain col colonel maj major lt cllr councillor hon".split()
+    "mr mrs ms miss mx master mstr madam dr doctor prof professor sir dame lady lord rev revd reverend fr "
+    "father sr sister capt captain col colonel maj major lt sgt cllr councillor rt hon".split()
 )
 """Words dropped from the front of a given name (``sr`` only there: at the end it means senior)."""
 
-_TITLE_SEX = {"mr": "m", "master": "m", "sir": "m", "lord": "m"} | dict.fromkeys(
+_TITLE_SEX = {"mr": "m", "master": "m", "mstr": "m", "sir": "m", "lord": "m"} | dict.fromkeys(
     ("mrs", "miss", "ms", "madam", "dame", "lady"), "f"
 )
 """Titles that say a man or a woman (``Dr``, ``Rev``, ``Mx`` say neither)."""
@@ -381,8 +381,12 @@ def _standardise_once(given: str | None, middle: str | None, family: str | None)
     if family_t and " ".join(family_t) in _NOT_A_NAME:
         family_t = []
     generation = ""
-    while given_t and given_t[0] in TITLES and len(given_t) + len(family_t) > 1:
-        given_t.pop(0)
+    while (
+        given_t
+        and len(given_t) + len(family_t) > 1
+        and (given_t[0] in TITLES or (given_t[0] == "and" and len(given_t) > 1 and given_t[1] in TITLES))
+    ):
+        given_t.pop(0)  # "Mr and Mrs John": a joint account's titles, read as its first-named person's
     for part in (family_t, given_t, middle_t):
         while part and (part[-1] in GENERATIONS or part[-1] in _HONOURS) and len(part) > 1:
             token = part.pop()

@@ -111,7 +111,8 @@ def test_prepare_never_crashes(
     ("title", "given", "sex"),
     [("Mr", "John", "m"), ("MRS", "J", "f"), ("Miss", None, "f"), ("Ms.", "A", "f"), ("Dr", "Jane", ""),
      ("Rev Mr", "X", "m"), (None, "MRS MARGARET", "f"), (None, "Master Tom", "m"), (None, "Miss", ""),
-     ("Mx", "Sam", ""), (None, "Margaret", ""), (None, None, "")],
+     ("Mx", "Sam", ""), (None, "Margaret", ""), (None, None, ""), (None, "MSTR TOM", "m"),
+     (None, "Madam Jane", "f")],
 )  # fmt: skip
 def test_the_sex_a_title_says(title: str | None, given: str | None, sex: str) -> None:
     """From the title field, or a title at the front of the given name field (not the given name alone)."""
@@ -121,3 +122,22 @@ def test_the_sex_a_title_says(title: str | None, given: str | None, sex: str) ->
 @given(st.text(max_size=20), st.text(max_size=20))
 def test_title_sex_never_crashes(title: str, given: str) -> None:
     assert title_sex(title, given) in {"m", "f", ""}
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "Mstr Tom",
+        "Madam Tom",
+        "Sgt Tom",
+        "Rt Hon Tom",
+        "Cllr Tom",
+        "Revd Tom",
+        "Mr and Mrs Tom",
+        "Mr & Mrs Tom",
+    ],
+)
+def test_titles_at_the_front_of_the_given_name_are_no_name(given: str) -> None:
+    """``Mstr`` (a boy's title in some systems), ``Madam``, ``Sgt``, ``Rt Hon``, and a joint account's
+    ``Mr and Mrs`` (read as its first-named person's) were read as the first name."""
+    assert standard_name(None, given, None, "Hale").given == "tom"
