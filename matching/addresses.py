@@ -221,7 +221,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
         text = _RANGE.sub(_first_of_range, text)
     words = fold(text).split()
     flat, number = "", ""
-    plain = False
+    plain, since = False, 0
     rest: list[str] = []
     i = 0
     while i < len(words):
@@ -241,7 +241,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
                 continue
         if word == "no" and not number and i + 1 < len(words) and _NUMBER.match(words[i + 1]):
             number = words[i + 1]  # "No 5 High Street": the house number
-            plain = True
+            plain, since = True, len(rest)
             i += 2
             continue
         if word in _SECONDARY and i + 1 < len(words) and not flat:
@@ -252,8 +252,15 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
                 continue
         if not number and _NUMBER.match(word):
             number = word
-            plain = True  # only words without digits since the house number
-        elif plain and not flat and _NUMBER.match(word) and i + 1 < len(words) and words[i + 1][0].isalpha():
+            plain, since = True, len(rest)  # whether only words without digits follow the house number
+        elif (
+            plain
+            and not flat
+            and _NUMBER.match(word)
+            and i + 1 < len(words)
+            and words[i + 1][0].isalpha()
+            and _a_building(rest[since + _joined_letter(number, rest, since) :])
+        ):
             # A second number before the street (``2, 14 High Street``, ``2 Ash House, 52 Station Road``):
             # the first was the flat's, which only another system calls "Flat 2".
             flat, number = number, word
@@ -268,6 +275,24 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
             if rest[j] in _SAINT:
                 rest[j] = _saint_or_street(rest, j)
     return flat, number, " ".join(rest)
+
+
+_BUILDINGS = frozenset(
+    "house court lodge point heights mansions tower towers buildings block hall mews cottages chambers "
+    "apartments flats".split()
+)
+"""Words that end the name of a building of flats (``Ash House``, ``Derby Point``, ``Hazel Heights``)."""
+
+
+def _a_building(between: list[str]) -> bool:
+    """Whether the words between two numbers leave the first a flat's: none (``2, 14 High Street``), or a
+    building's name (``2 Ash House, 52 Station Road``), not a street (``74 Finniss Crescent, Sec 478``)."""
+    return not between or (between[-1] in _BUILDINGS and _THOROUGHFARES.isdisjoint(between[:-1]))
+
+
+def _joined_letter(number: str, rest: list[str], since: int) -> int:
+    """1 when the first street word is a letter that will join the house number (``14 A``), else 0."""
+    return int(since == 0 and number.isdigit() and len(rest) > 0 and len(rest[0]) == 1 and rest[0].isalpha())
 
 
 def _first_of_range(found: re.Match[str]) -> str:

@@ -40,7 +40,10 @@ from tests.unit.matching.helpers import person
      (("14-16 Cross Lane",), "", "14", "cross lane"),
      (("Ash House, 14-16 Cross Lane",), "", "14", "ash house cross lane"),
      (("Flat 2-14 Cross Lane",), "2", "14", "cross lane"),
-     (("14 Cross Lane, 2",), "", "14", "cross lane 2")],
+     (("14 Cross Lane, 2",), "", "14", "cross lane 2"),
+     (("2 Mill Court, 5 Cross Lane",), "2", "5", "mill court cross lane"),
+     (("74 Finniss Crescent", "Sec 478 Hd Paringa"), "", "74", "finniss crescent sec 478 hd paringa"),
+     (("9 Locn 24 Dookie Street",), "", "9", "locn 24 dookie street")],
 )  # fmt: skip
 def test_lines(lines: tuple[str, ...], flat: str, number: str, street: str) -> None:
     assert parse_address(lines) == (flat, number, street)

@@ -119,6 +119,20 @@ def test_the_sex_a_title_says(title: str | None, given: str | None, sex: str) ->
     assert title_sex(title, given) == sex
 
 
+_ADDRESS_WORDS = st.sampled_from(
+    ["0", "2", "14", "14a", "3b", "a", "flat", "Unit", "-", "1-2", "/", ",", "st", "Saint", "Rd", "road",
+     "lane", "court", "house", "Ground", "floor", "basement", "no", "2nd", "x"]
+)  # fmt: skip
+
+
+@given(st.lists(st.lists(_ADDRESS_WORDS, max_size=6).map(" ".join), max_size=3))
+def test_address_words_are_read_stably(lines: list[str]) -> None:
+    """As above, from the words addresses are made of: flats, ranges, saints and streets in any order."""
+    flat, number, street = parse_address(tuple(lines))
+    rebuilt = " ".join(p for p in (f"flat {flat}" if flat else "", number, street) if p)
+    assert parse_address((rebuilt,)) == (flat, number, street)
+
+
 @given(st.text(max_size=20), st.text(max_size=20))
 def test_title_sex_never_crashes(title: str, given: str) -> None:
     assert title_sex(title, given) in {"m", "f", ""}
