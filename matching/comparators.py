@@ -90,7 +90,12 @@ class GivenName(Comparator):
             # missing from the frequency tables weighed as the rarest of names.
             return "exact" if len(ga) > 1 else "initial"
         if len(ga) == 1 or len(gb) == 1:
-            return "initial" if ga[0] == gb[0] else "different"
+            if ga[0] == gb[0]:
+                return "initial"
+            # Known by the middle name, the first written as an initial: "J David" and "David". (An initial
+            # against the other's middle name is not taken: "M A Smith" and her daughter Anne.)
+            full, other = (gb, a) if len(ga) == 1 else (ga, b)
+            return "nickname" if len(full) > 1 and _in_words(full, other.get("m")) else "different"
         similar = _given_similarity(ga, gb)
         if similar == "nickname":
             return similar

@@ -73,6 +73,20 @@ CASES = [
         "link",
     ),
     (
+        "known by the middle name, the first written as an initial",
+        person("1", "J David", "Pemberton", "1960-03-04"),
+        person("2", "David", "Pemberton", "1960-03-04", postcode="LS1 1AA", line="9 Mill Street"),
+        {"given": "nickname", "family": "exact", "dob": "exact", "address": "different"},
+        "link",
+    ),
+    (
+        "an initial against the other's middle name is not taken: a mother M A and her daughter Anne",
+        person("1", "M A", "Pemberton", None, title="Mrs"),
+        person("2", "Anne", "Pemberton", "1990-03-04", title="Miss"),
+        {"given": "different", "family": "exact", "address": "exact"},
+        "new",
+    ),
+    (
         "a son Liam named after his father William: Liam is a name in its own right",
         person("1", "William", "Doherty", "1962-03-08"),
         person("2", "Liam", "Doherty", "1991-10-22"),
