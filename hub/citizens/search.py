@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from contracts.api import SearchHit, SearchPage
 from hub.citizens.names import given_variants
 from hub.store.models import Identifier, SourceRecord, citizen_is_protected
+from matching.addresses import repaired_uk_postcode
 from matching.names import nickname_related
 from matching.rules import simple_name
 from matching.standardise import NINO_SHAPE, nino_stem
@@ -127,6 +128,9 @@ def parse_postcode(text: str) -> tuple[str | None, str | None]:
     compact = re.sub(r"\s+", "", text.upper())
     if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}", compact):
         return f"{compact[:-3]} {compact[-3:]}", None
+    repaired = repaired_uk_postcode(compact)  # an O typed for a zero, or the other way round: BLO 9AB
+    if " " in repaired:
+        return repaired, None
     if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?", compact):
         return None, compact
     return None, None

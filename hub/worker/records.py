@@ -12,9 +12,10 @@ from pydantic_core import from_json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import PersonRecord, PersonRecordEvent, ServiceEventEvent, SourceRecordDeletedEvent
+from contracts import Address, PersonRecord, PersonRecordEvent, ServiceEventEvent, SourceRecordDeletedEvent
 from hub.store.bulk import chunks, delete_where_in, insert_rows, one_of, upsert_rows
 from hub.store.models import DataQualityIssue, Identifier, ServiceEventRow, SourceRecord
+from matching.addresses import repaired_uk_postcode
 from matching.model import RecordChange
 from matching.names import standard_name
 from matching.rules import simple_name
@@ -43,7 +44,7 @@ def search_columns(record: PersonRecord) -> dict[str, Any]:
     (titles dropped, ``SMITH, John`` in one field read as John Smith, the first given name alone), in
     letters only."""
     dob = record.date_of_birth
-    postcode = next((a.postcode for a in record.addresses if a.postcode and not a.postcode_invalid), None)
+    postcode = next(filter(None, map(_search_postcode, record.addresses)), None)
     name = standard_name(record.name.title, record.name.given, record.name.middle, record.name.family)
     return {
         "family_norm": simple_name(name.family) or None,
@@ -53,6 +54,19 @@ def search_columns(record: PersonRecord) -> dict[str, Any]:
         "postcode": postcode,
         "postcode_district": re.sub(r"\s.*$", "", postcode) if postcode else None,
     }
+
+
+def _search_postcode(address: Address) -> str | None:
+    """The address's UK postcode as agents search for it: as given when it has the shape, put right when
+    an O was typed for a zero or the other way round (``BLO 9AB``), else none."""
+    if not address.postcode:
+        return None
+    if not address.postcode_invalid:
+        return address.postcode
+    if address.country != "GB":
+        return None
+    repaired = repaired_uk_postcode(address.postcode)
+    return repaired if " " in repaired else None
 
 
 def record_row(

@@ -47,6 +47,32 @@ def test_a_stored_name_is_found_as_an_agent_types_it(
 
 
 @pytest.mark.parametrize(
+    ("postcode", "country", "stored"),
+    [
+        ("M5 4WT", "GB", "M5 4WT"),
+        ("BLO 9AB", "GB", "BL0 9AB"),
+        ("not known", "GB", None),
+        ("2148", "AU", "2148"),
+    ],
+)
+def test_a_stored_postcode_is_found_as_an_agent_types_it(
+    postcode: str, country: str, stored: str | None
+) -> None:
+    """A UK postcode typed with an O for a zero is stored for searching put right, as the agent would type
+    it (the record keeps it as given, marked invalid); one with no reading is not stored; another country's
+    is stored as given."""
+    record = PersonRecord.model_validate(
+        {
+            "source_system": "housing",
+            "source_record_id": "H1",
+            "name": {"family": "Hale"},
+            "addresses": [{"lines": ["14 Cross Lane"], "postcode": postcode, "country": country}],
+        }
+    )
+    assert search_columns(record)["postcode"] == stored
+
+
+@pytest.mark.parametrize(
     ("text", "exact", "swapped", "years"),
     [("1952-03-04", "1952-03-04", "1952-04-03", None), ("4/3/1952", "1952-03-04", "1952-04-03", None),
      ("12/12/1952", "1952-12-12", None, None), ("25/12/1952", "1952-12-25", None, None),
@@ -68,7 +94,7 @@ def test_a_date_that_is_not_one() -> None:
 @pytest.mark.parametrize(
     ("text", "full", "district"),
     [("m5 4wt", "M5 4WT", None), ("M54WT", "M5 4WT", None), ("M5", None, "M5"), ("SW1A", None, "SW1A"),
-     ("EC1A 1BB", "EC1A 1BB", None), ("nonsense", None, None)],
+     ("EC1A 1BB", "EC1A 1BB", None), ("nonsense", None, None), ("blo 9ab", "BL0 9AB", None)],
 )  # fmt: skip
 def test_postcodes_and_districts(text: str, full: str | None, district: str | None) -> None:
     assert parse_postcode(text) == (full, district)
