@@ -12,7 +12,8 @@ from matching.comparators import Comparator
 
 _SPECIAL: dict[tuple[str, str], str] = {
     ("given", "nickname"): (
-        "first names are two forms of one name (a nickname, an alias, another spelling or another language)"
+        "first names are two forms of one name (a nickname, an alias, a middle name the person goes by, "
+        "another spelling or another language)"
     ),
     ("given", "initial"): "first name agrees with an initial",
     ("family", "other"): "surname matches a previous, alias or double-barrelled surname",

@@ -433,6 +433,13 @@ def test_pair(left, right, levels, decision):  # type: ignore[no-untyped-def]
     assert ENGINE.compare(a, tripped) == comparison
 
 
+def test_a_middle_name_the_person_goes_by_is_named_in_the_sentence() -> None:
+    """An agent reading why "J David Pemberton" is David Pemberton sees the middle name named as a reason."""
+    a = ENGINE.prepare(person("1", "J David", "Pemberton", "1960-03-04"))
+    b = ENGINE.prepare(person("2", "David", "Pemberton", "1960-03-04", system="hb"))
+    assert "a middle name the person goes by" in ENGINE.compare(a, b).summary
+
+
 def test_summary_reads_like_a_sentence() -> None:
     a = ENGINE.prepare(person("1", "Sam", "Jones", "1970-07-08", nino="AB123456C"))
     b = ENGINE.prepare(
