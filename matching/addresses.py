@@ -175,14 +175,14 @@ def _one_reading(text: str, shapes: Sequence[str]) -> str:
 def repaired_uk_postcode(postcode: str) -> str:
     """A UK postcode that breaks the shape because a letter O was typed for a zero or the other way round
     (``BLO 9AB`` for BL0 9AB, ``0L1 1AA`` for OL1 1AA, ``SW1A OAA``), put right where only one reading
-    fits; any other value as :func:`standard_postcode` gives it."""
+    fits (a postcode of the shape as it is); ``""`` where none does."""
     code = compact(postcode)
     if 5 <= len(code) <= 7:
         outward = _one_reading(code[:-3], _OUTWARD_SHAPES)
         inward = _one_reading(code[-3:], ("9AA",))
         if outward and inward:
             return f"{outward} {inward}"
-    return standard_postcode(postcode)
+    return ""
 
 
 def postcode_parts(postcode: str) -> tuple[str, str] | None:

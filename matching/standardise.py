@@ -173,7 +173,7 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
             if not address.postcode:
                 postcode = ""
             elif address.postcode_invalid:  # a UK postcode of no UK shape: an O for a zero, say
-                postcode = repaired_uk_postcode(address.postcode)
+                postcode = repaired_uk_postcode(address.postcode) or standard_postcode(address.postcode)
             else:
                 postcode = standard_postcode(address.postcode)
             if postcode.startswith(PSEUDO_POSTCODE):

@@ -128,8 +128,7 @@ def parse_postcode(text: str) -> tuple[str | None, str | None]:
     compact = re.sub(r"\s+", "", text.upper())
     if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}", compact):
         return f"{compact[:-3]} {compact[-3:]}", None
-    repaired = repaired_uk_postcode(compact)  # an O typed for a zero, or the other way round: BLO 9AB
-    if " " in repaired:
+    if repaired := repaired_uk_postcode(compact):  # an O typed for a zero, or the other way round: BLO 9AB
         return repaired, None
     if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?", compact):
         return None, compact

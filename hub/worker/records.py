@@ -59,14 +59,9 @@ def search_columns(record: PersonRecord) -> dict[str, Any]:
 def _search_postcode(address: Address) -> str | None:
     """The address's UK postcode as agents search for it: as given when it has the shape, put right when
     an O was typed for a zero or the other way round (``BLO 9AB``), else none."""
-    if not address.postcode:
-        return None
-    if not address.postcode_invalid:
+    if not address.postcode or not address.postcode_invalid:
         return address.postcode
-    if address.country != "GB":
-        return None
-    repaired = repaired_uk_postcode(address.postcode)
-    return repaired if " " in repaired else None
+    return repaired_uk_postcode(address.postcode) or None
 
 
 def record_row(

@@ -99,8 +99,8 @@ def test_one_address_written_several_ways_is_the_same_address() -> None:
      ("S014 2AA", "SO14 2AA"),
      ("SW1A OAA", "SW1A 0AA"),
      ("BL0 9AB", "BL0 9AB"),
-     ("M5 4WT Salford", "M54WTSALFORD"),
-     ("OOO OOO", "OOOOOO")],
+     ("M5 4WT Salford", ""),
+     ("OOO OOO", "")],
 )  # fmt: skip
 def test_a_uk_postcode_with_an_o_for_a_zero_is_put_right(given: str, read: str) -> None:
     """Only where one reading fits the shapes: ``OOO OOO`` has none."""
