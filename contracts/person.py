@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -78,10 +79,24 @@ _DATE_TEXT = re.compile(r"^(\d{4})(?:([-/.])(\d{1,2})(?:\2(\d{1,2}))?)?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 """YYYYMMDD, as many extracts write a date."""
 _WITH_TIME = re.compile(
-    r"^(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
+    r"^(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}):(\d{2})(?::\d{2}(?:[.,]\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
 """A date with a time of day, as a database's date-time column or a JSON serialiser writes a date of birth
 (``1950-03-04T00:00:00``, ``1950-03-04 00:00:00.000``, ``1950-03-04T00:00:00+01:00``)."""
+_UTC = frozenset({"Z", "+00", "+0000", "+00:00", "-00", "-0000", "-00:00"})
+_UK = ZoneInfo("Europe/London")
+
+
+def _uk_date_of(day: str, hour: str, minute: str) -> str:
+    """The UK calendar date of a moment written in UTC (``1980-06-14T23:00:00Z`` -> ``1980-06-15``): a
+    system that keeps dates as moments writes a date of birth entered in British Summer Time as 23:00 UTC
+    the day before. ``day`` as it is when it names no day."""
+    year, month, of_month = (int(part) for part in day.split("-"))
+    try:
+        moment = datetime(year, month, of_month, int(hour), int(minute), tzinfo=UTC)
+    except ValueError:
+        return day
+    return moment.astimezone(_UK).date().isoformat()
 
 
 class BirthDate(_Model):
@@ -89,8 +104,8 @@ class BirthDate(_Model):
 
     text: str = Field(
         description="As given by the source: YYYY-MM-DD, YYYY-MM or YYYY (also YYYYMMDD, YYYY/MM/DD, "
-        "YYYY.MM.DD, and a date with a time of day, whose time and offset are dropped; a month or day of "
-        "00 is not known)"
+        "YYYY.MM.DD, and a date with a time of day, whose time and offset are dropped, but a time in UTC "
+        "(Z) is read as the UK date of that moment; a month or day of 00 is not known)"
     )
     year: int | None = None
     month: int | None = None
@@ -109,10 +124,17 @@ class BirthDate(_Model):
     @model_validator(mode="after")
     def _parse(self) -> BirthDate:
         if self.year is None and self.month is None and self.day is None and self.invalid is None:
-            # A time of day is dropped, and so is any offset from UTC: a date of birth is the calendar
-            # date as written, never moved into another zone (where 00:00+01:00 would be the day before).
+            # A time of day is dropped, and so is any offset from UTC but UTC's own: a date of birth is
+            # the calendar date as written, never moved into another zone (where 00:00+01:00 would be the
+            # day before), but a moment in UTC is read as the UK date it was (23:00Z in summer time is
+            # midnight of the next day).
             with_time = _WITH_TIME.match(self.text)
-            match = _DATE_TEXT.match(with_time.group(1) if with_time else self.text)
+            if with_time is None:
+                match = _DATE_TEXT.match(self.text)
+            elif with_time.group(4) in _UTC:
+                match = _DATE_TEXT.match(_uk_date_of(*with_time.group(1, 2, 3)))
+            else:
+                match = _DATE_TEXT.match(with_time.group(1))
             if match:
                 parts = match.group(1, 3, 4)
             elif compact := _COMPACT_DATE.match(self.text):

@@ -201,6 +201,14 @@ def test_invalid_uprn(given: str) -> None:
         ("1952-03-04T00:00:00Z", (1952, 3, 4), None),
         ("1952-03-04T00:00:00+01:00", (1952, 3, 4), None),
         ("1952-03-04T23:30-0500", (1952, 3, 4), None),
+        # ... but a moment in UTC is the UK date it was: a CRM or a JavaScript form keeps a date of birth
+        # entered in British Summer Time as 23:00 UTC the day before (in GMT, the same day).
+        ("1980-06-14T23:00:00Z", (1980, 6, 15), None),
+        ("1980-06-14T23:00:00.000Z", (1980, 6, 15), None),
+        ("1980-06-14 23:00:00+00:00", (1980, 6, 15), None),
+        ("1980-1-14T23:00:00Z", (1980, 1, 14), None),
+        ("1980-06-14T23:00:00", (1980, 6, 14), None),
+        ("1980-02-30T23:00:00Z", None, "date.exists"),
         ("1952-02-30T00:00:00", None, "date.exists"),
         ("1952-03T00:00", None, "date.shape"),
         ("1952-03-04 noon", None, "date.shape"),
