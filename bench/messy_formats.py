@@ -22,7 +22,9 @@ shipped parameters, and estimated from the input.
   Patrick: a Welsh-language school or service registers a person under the form they use);
 - flats written without the word "Flat" (``2, 14 Cross Lane``; ``4 Ash House, 52 Station Road``), as
   another system writes ``Flat 2``;
-- postcodes typed with a letter O for a zero and a zero for an O (``BLO 9AB``, ``0L1 1AA``).
+- postcodes typed with a letter O for a zero and a zero for an O (``BLO 9AB``, ``0L1 1AA``);
+- dates of birth kept as moments in UTC, as a CRM or a JavaScript form keeps a date entered in the UK
+  (``1980-06-14T23:00:00.000Z`` for 15 June 1980, entered in British Summer Time).
 
 .venv/bin/python -m bench.messy_formats             # 10,000 people
 """
@@ -31,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bench.run import HEADER, _ours
 from contracts import PersonRecord
@@ -108,6 +112,14 @@ def _with_time(data: dict[str, Any]) -> dict[str, Any]:
     dob = data.get("date_of_birth")
     if dob and dob.get("day") and dob.get("month"):
         data["date_of_birth"] = f"{dob['year']:04d}-{dob['month']:02d}-{dob['day']:02d}T00:00:00"
+    return data
+
+
+def _as_utc_moments(data: dict[str, Any]) -> dict[str, Any]:
+    dob = data.get("date_of_birth")
+    if dob and dob.get("day") and dob.get("month") and not dob.get("invalid"):
+        midnight = datetime(dob["year"], dob["month"], dob["day"], tzinfo=ZoneInfo("Europe/London"))
+        data["date_of_birth"] = midnight.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     return data
 
 
@@ -217,6 +229,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
         _flat_without_word,
     ),
     "benefits: postcodes typed with an O for a zero and a zero for an O (BLO 9AB)": ("benefits", _o_for_zero),
+    "housing: dates of birth kept as moments in UTC (1980-06-14T23:00:00.000Z for 15 June, summer time)": (
+        "housing",
+        _as_utc_moments,
+    ),
 }
 """Each variant: the system whose records are rewritten, and how."""
 
