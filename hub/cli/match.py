@@ -23,10 +23,11 @@ import gc
 import json
 import re
 import sys
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -152,7 +153,14 @@ def _jsonl_changes(
                 yield number, BadRow(number, _reason(error))
 
 
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+_DAY_NUMBER = re.compile(r"^(\d{5})(?:\.0*)?$")
+"""A spreadsheet's day number (days since 30 December 1899): a date cell saved as a number, ``28215``.
+Five digits only, 1927 to 2173: four would be a year."""
+_SPREADSHEET_EPOCH = date(1899, 12, 30)
+DAY_FIRST = "written day first (DD/MM/YYYY)"
+TWO_DIGIT_YEAR = "written day first with a two-digit year (DD/MM/YY: the latest such year not after this one)"
+DAY_NUMBER = "a spreadsheet's day numbers (18326 is 1950-03-04)"
 _MONTH_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]+([A-Za-z]{3,9})\.?[ /.,-]+(\d{4})$")
 _MONTHS = {
     name.lower(): number
@@ -162,25 +170,35 @@ _MONTHS = {
 """English month names and their abbreviations (the C locale's, as the command never sets another)."""
 
 
-def _iso_date(text: str) -> tuple[str, bool]:
-    """A spreadsheet's date as ISO 8601, and whether it was written day first: ``04/03/1950`` (a UK
-    spreadsheet's order) is 4 March 1950; ``4 Mar 1950`` and ``04-Mar-1950`` (a date cell exported as
-    displayed) are 1950-03-04 too. Anything else is returned as it is, for the contracts to judge (they
+def _iso_date(text: str) -> tuple[str, str]:
+    """A spreadsheet's date as ISO 8601, and how it was read when that is worth telling (``""`` else).
+
+    ``04/03/1950`` (a UK spreadsheet's order) is 4 March 1950, and so is ``04/03/50`` (a two-digit year is
+    the latest not after this year's: ``04/03/19`` is 2019, ``04/03/30`` 1930); ``4 Mar 1950`` and
+    ``04-Mar-1950`` (a date cell exported as displayed) are 1950-03-04 too, and so is ``18326`` (a date
+    cell saved as its day number). Anything else is returned as it is, for the contracts to judge (they
     read ``1950-03-04 00:00:00``, a date cell exported with its time, as 1950-03-04)."""
     day_first = _DAY_FIRST.match(text)
     if day_first:
         day, month, year = day_first.groups()
-        return f"{year}-{int(month):02d}-{int(day):02d}", True
+        if len(year) == 4:
+            return f"{year}-{int(month):02d}-{int(day):02d}", DAY_FIRST
+        this_year = date.today().year
+        full = this_year - (this_year - int(year)) % 100
+        return f"{full:04d}-{int(month):02d}-{int(day):02d}", TWO_DIGIT_YEAR
     named = _MONTH_NAMED.match(text)
     if named and named.group(2).lower() in _MONTHS:
         day, month, year = named.group(1), _MONTHS[named.group(2).lower()], named.group(3)
-        return f"{year}-{month:02d}-{int(day):02d}", False
-    return text, False
+        return f"{year}-{month:02d}-{int(day):02d}", ""
+    number = _DAY_NUMBER.match(text)
+    if number:
+        return (_SPREADSHEET_EPOCH + timedelta(days=int(number.group(1)))).isoformat(), DAY_NUMBER
+    return text, ""
 
 
-def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, bool]:
-    """A CSV row (its non-empty cells by column) as a record, and whether its date of birth was written
-    day first."""
+def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, str]:
+    """A CSV row (its non-empty cells by column) as a record, and how its date of birth was read when
+    that is worth telling (see :func:`_iso_date`)."""
     record_id = cell.get("source_record_id")
     if not record_id:
         raise ValueError("source_record_id: no source record id")
@@ -190,9 +208,9 @@ def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, bool]:
         "source_record_id": record_id,
         "name": {field: cell[column] for column, field in _NAME_COLUMNS.items() if column in cell},
     }
-    day_first = False
+    reading = ""
     if "date_of_birth" in cell:
-        data["date_of_birth"], day_first = _iso_date(cell["date_of_birth"])
+        data["date_of_birth"], reading = _iso_date(cell["date_of_birth"])
     lines = [cell[c] for c in _ADDRESS_LINES if c in cell]
     if lines or "town" in cell or "postcode" in cell or "uprn" in cell:
         address: dict[str, Any] = {"lines": lines, "country": get("country") or "GB"}
@@ -209,7 +227,7 @@ def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, bool]:
         for column, value in cell.items()
         if column.startswith("id:") and len(column) > 3
     ]
-    return PersonRecord.model_validate(data), day_first
+    return PersonRecord.model_validate(data), reading
 
 
 def _csv_changes(
@@ -230,21 +248,22 @@ def _csv_changes(
         # A short row (spreadsheets drop trailing empty cells) lacks the rest; cells past the header are
         # not read.
         columns = [_column(h) if h else "" for h in headers]
-        day_first = 0
+        readings: Counter[str] = Counter()
         for row in reader:
             number = reader.line_num
             if not row:
                 continue
             cell = {c: v.strip() for c, v in zip(columns, row, strict=False) if c and v and not v.isspace()}
             try:
-                record, turned = _csv_record(cell)
+                record, reading = _csv_record(cell)
             except (ValueError, ValidationError) as error:
                 yield number, BadRow(number, _reason(error))
                 continue
-            day_first += turned
+            readings[reading] += 1
             yield number, RecordChange(record.source_key, record)
-    if day_first:
-        typer.echo(f"{day_first} dates of birth were written day first (DD/MM/YYYY) and read so", err=True)
+    for reading, count in readings.items():
+        if reading:
+            typer.echo(f"{count} dates of birth were {reading} and read so", err=True)
 
 
 def _csv_encoding(path: Path) -> str:

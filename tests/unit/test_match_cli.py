@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -315,6 +316,34 @@ def test_csv_dates_written_day_first_or_with_a_time_are_read(tmp_path: Path) -> 
         (1950, 3, 4),
     ]
     assert by_id[("csv", "1")] == by_id[("csv", "2")] == by_id[("csv", "4")] == by_id[("csv", "5")]
+
+
+def test_csv_dates_with_a_two_digit_year_or_saved_as_day_numbers_are_read(tmp_path: Path) -> None:
+    """Some exports write DD/MM/YY; a date column formatted as a number saves each date as its day number
+    (days since 30 December 1899). A two-digit year is the latest not after this year's; four digits are
+    still a year (1950), never a day number. The command says how many it read each way."""
+    this_year = date.today().year % 100
+    output, _ = _match_rows(
+        tmp_path,
+        [
+            "source_record_id,given_name,family_name,date_of_birth",
+            "1,Margaret,Smith,04/03/50",
+            f"2,Ann,Hale,01/02/{this_year:02d}",
+            f"3,Ann,Hale,01/02/{(this_year + 1) % 100:02d}",
+            "4,Margaret,Smith,18326",
+            "5,Margaret,Smith,18326.0",
+            "6,Margaret,Smith,1950",
+        ],
+    )
+    assert "3 dates of birth were written day first with a two-digit year" in output
+    assert "2 dates of birth were a spreadsheet's day numbers (18326 is 1950-03-04) and read so" in output
+    changes, bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    assert not bad
+    dates = [c.prepared.features["d"] for c in changes if c.prepared]
+    assert [dates[0], *dates[3:]] == [(1950, 3, 4), (1950, 3, 4), (1950, 3, 4), (1950, None, None)]
+    this, next_ = dates[1][0], dates[2][0]
+    assert (this, next_ % 100) == (date.today().year, (this_year + 1) % 100)
+    assert date.today().year - 100 < next_ < date.today().year
 
 
 def test_a_csv_header_with_no_record_ids_is_an_error(tmp_path: Path) -> None:
