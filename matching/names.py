@@ -325,6 +325,10 @@ _NOT_A_NAME = frozenset(
         "unnamed",
         "tbc",
         "tba",
+        "n a",
+        "xx",
+        "xxx",
+        "xxxx",
         "occupier",
         "occupiers",
         "the occupier",
@@ -337,10 +341,11 @@ _NOT_A_NAME = frozenset(
     }
 )
 """What systems write in a name field when they do not know the name: read as no name. Two records of
-"UNKNOWN" agree on nothing, and a newborn's record still unnamed does not differ from the named one. A
+"UNKNOWN" (or "N/A", or "XXX") agree on nothing, and a newborn's record still unnamed ("Baby", "Baby
+Girl") does not differ from the named one. A
 council tax account of an empty or newly let property is in the name of "The Occupier": no one's name,
 which two such accounts would otherwise share."""
-_UNNAMED_GIVEN = _NOT_A_NAME | {"baby", "infant", "newborn", "the"}
+_UNNAMED_GIVEN = _NOT_A_NAME | {"baby", "infant", "newborn", "the", "baby boy", "baby girl"}
 """The same for a first name, with what hospitals write for a child not yet named ("Baby Smith"), and the
 "The" of "The Occupier" written across the two fields."""
 

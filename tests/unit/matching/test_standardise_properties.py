@@ -155,3 +155,15 @@ def test_titles_at_the_front_of_the_given_name_are_no_name(given: str) -> None:
     """``Mstr`` (a boy's title in some systems), ``Madam``, ``Sgt``, ``Rt Hon``, and a joint account's
     ``Mr and Mrs`` (read as its first-named person's) were read as the first name."""
     assert standard_name(None, given, None, "Hale").given == "tom"
+
+
+@pytest.mark.parametrize("given", ["N/A", "XXX", "Baby Girl", "baby boy", "Unknown"])
+def test_what_systems_write_for_no_first_name_is_none(given: str) -> None:
+    """``N/A`` was read as the initials N and A, ``XXX`` as a name that two records would share, and a
+    newborn's ``Baby Girl`` as the first name "girl", a conflict with the name she is given later."""
+    assert standard_name(None, given, None, "Hale").given == ""
+
+
+@pytest.mark.parametrize("family", ["N/A", "XXX", "Unknown"])
+def test_what_systems_write_for_no_surname_is_none(family: str) -> None:
+    assert standard_name(None, "Ann", None, family).family == ""
