@@ -16,6 +16,9 @@ TITLES = frozenset(
 )
 """Words dropped from the front of a given name (``sr`` only there: at the end it means senior)."""
 
+_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "mx"})
+"""The titles never part of a surname (``Major``, ``Lord`` and ``Sir`` are surnames too)."""
+
 _TITLE_SEX = {"mr": "m", "master": "m", "mstr": "m", "sir": "m", "lord": "m"} | dict.fromkeys(
     ("mrs", "miss", "ms", "madam", "dame", "lady"), "f"
 )
@@ -385,6 +388,11 @@ def _standardise_once(given: str | None, middle: str | None, family: str | None)
         given_t = []
     if family_t and " ".join(family_t) in _NOT_A_NAME:
         family_t = []
+    if len(family_t) > 1 and (family_t[0] in _COURTESY or family_t[-1] in _COURTESY):
+        if not given_t and family_t[0] in _COURTESY and len(family_t) > 2:
+            given_t, family_t = family_t, []  # "Mrs Margaret Smith", the whole name in the surname field
+        else:  # "Mrs Smith", "Smith (Mrs)": the title written into the surname field
+            family_t = [t for t in family_t if t not in _COURTESY] or family_t
     generation = ""
     while (
         given_t

@@ -167,3 +167,19 @@ def test_what_systems_write_for_no_first_name_is_none(given: str) -> None:
 @pytest.mark.parametrize("family", ["N/A", "XXX", "Unknown"])
 def test_what_systems_write_for_no_surname_is_none(family: str) -> None:
     assert standard_name(None, "Ann", None, family).family == ""
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "read"),
+    [(None, "Mrs Margaret Smith", ("margaret", "smith")), ("Margaret", "Mrs Smith", ("margaret", "smith")),
+     ("Margaret", "Smith (Mrs)", ("margaret", "smith")), (None, "Mrs Smith", ("", "smith")),
+     ("John", "Major", ("john", "major")), (None, "Major Smith", ("", "major smith"))],
+)  # fmt: skip
+def test_a_title_written_into_the_surname_field(
+    given: str | None, family: str, read: tuple[str, str]
+) -> None:
+    """A title in the surname field is no part of the surname, and a title at its front with two words or
+    more after it says the whole name is there. Only the titles no surname holds: Major, Lord and Sir are
+    surnames too."""
+    name = standard_name(None, given, None, family)
+    assert (name.given, name.family) == read
