@@ -160,7 +160,20 @@ class FamilyName(Comparator):
             names_b = {jb, *fb.split(), *(o.replace(" ", "") for o in b.get("fo", ()))}
             if not names_a.isdisjoint(names_b):
                 return "other"
+        if ("mc" in ja or "mc" in jb) and _gaelic(fa) == _gaelic(fb):
+            return "exact"
         return spelling_level(ja, jb)
+
+
+@lru_cache(maxsize=65536)
+def _gaelic(family: str) -> str:
+    """A family name with each ``Mac`` of a Gaelic patronymic written ``Mc``, run together: MacDonald,
+    McDonald and Mc Donald are one name, which clerks write either way (``mac`` is read so only before
+    three letters or more: Mack and Macey are names of their own)."""
+    words = family.split()
+    if len(words) > 1 and words[-2] in ("mc", "mac"):  # "Mc Donald", written apart
+        words[-2:] = [words[-2] + words[-1]]
+    return "".join("mc" + w[3:] if w.startswith("mac") and len(w) > 5 else w for w in words)
 
 
 class OneValue(Comparator):

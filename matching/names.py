@@ -56,7 +56,7 @@ GENERATIONS = {
 
 _ABBREVIATED_GENERATIONS = frozenset({"jr", "jnr", "snr", "ii", "iii", "iv"})
 _HONOURS = frozenset("obe mbe cbe kbe dbe qc kc jp mp phd msc bsc ba ma esq".split())
-_PARTICLES = frozenset("de del della der di du la le van von st".split())
+_PARTICLES = frozenset("de del della der di du la le van von st saint".split())
 
 _NAMER = NickNamer()
 
@@ -412,6 +412,8 @@ def _standardise_once(given: str | None, middle: str | None, family: str | None)
             family_t.insert(0, given_t.pop())
     if not given_t and middle_t:
         given_t = [middle_t.pop(0)]
+    if "saint" in family_t[:-1]:  # "Saint John" is the family name St John
+        family_t = ["st" if t == "saint" else t for t in family_t[:-1]] + family_t[-1:]
     first = given_t[0] if given_t else ""
     others = given_t[1:] + middle_t
     return first, " ".join(others), " ".join(family_t), generation
