@@ -5,6 +5,9 @@ shipped parameters, and estimated from the input.
 
 - the whole address in its lines, the postcode and town at the end of the last line, no postcode field;
 - the postcode written in the town field (one field for both);
+- the town written in the postcode field, after the postcode (one field for both, the other way round);
+- the whole address block in the lines, town and postcode each on a line and the country on the last
+  (``United Kingdom``), as a CRM or a web form exports it;
 - no postcodes at all (an older system that never kept them);
 - the whole name in the surname field, surname first (``SMITH, Margaret``), the given name field empty;
 - the title written into the given name field (``Mrs Margaret``);
@@ -64,6 +67,21 @@ def _postcode_in_town(data: dict[str, Any]) -> dict[str, Any]:
         postcode = address.pop("postcode", None)
         if postcode:
             address["town"] = f"{address['town']} {postcode}" if address.get("town") else postcode
+    return data
+
+
+def _town_in_postcode(data: dict[str, Any]) -> dict[str, Any]:
+    for address in data.get("addresses", []):
+        town = address.pop("town", None)
+        if address.get("postcode") and town:
+            address["postcode"] = f"{address['postcode']} {town}"
+    return data
+
+
+def _country_after_postcode(data: dict[str, Any]) -> dict[str, Any]:
+    for address in data.get("addresses", []):
+        tail = [p for p in (address.pop("town", None), address.pop("postcode", None)) if p]
+        address["lines"] = [*address.get("lines", []), *tail, "United Kingdom"]
     return data
 
 
@@ -201,6 +219,14 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "as generated": ("", lambda data: data),
     "benefits: whole address in the lines, no postcode field": ("benefits", _address_in_lines),
     "benefits: postcode in the town field (Salford M5 4WT)": ("benefits", _postcode_in_town),
+    "housing: the town in the postcode field after the postcode (M5 4WT Salford)": (
+        "housing",
+        _town_in_postcode,
+    ),
+    "council tax: an address block in the lines ending with the country (Salford, M5 4WT, United Kingdom)": (
+        "council_tax",
+        _country_after_postcode,
+    ),
     "benefits: no postcodes at all (lines and town)": ("benefits", _no_postcode),
     "housing: name surname first in the surname field": ("housing", _surname_first),
     "council tax: title in the given name field": ("council_tax", _title_in_given),

@@ -15,6 +15,7 @@ from contracts.rules import (
     check_date_parts,
     check_uk_postcode,
     check_uprn,
+    postcode_and_place,
     postcode_from_lines,
 )
 
@@ -198,6 +199,10 @@ class Address(_Model):
         if country == "GB" and self.postcode_invalid is None:
             if self.postcode:
                 fields["postcode"], fields["postcode_invalid"] = check_uk_postcode(self.postcode)
+                held = postcode_and_place(self.postcode) if fields["postcode_invalid"] else None
+                if held is not None:  # "M5 4WT Salford": one field for the postcode and the town
+                    fields["postcode"], fields["postcode_invalid"] = held[0], None
+                    fields["town"] = self.town or held[1] or None
             else:
                 # No postcode field, but the town or else the lines may end with one ("Salford M5 4WT"):
                 # without it the record could not be found by postcode, nor matched on one.

@@ -92,26 +92,57 @@ def check_uk_postcode(value: str) -> tuple[str, str | None]:
     return f"{compact[:-3]} {compact[-3:]}", None
 
 
-_POSTCODE_AT_END = re.compile(
-    r"^(.*?)[\s,]*\b(GIR\s*0AA|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})[\s.,]*$", re.IGNORECASE
+_POSTCODE = r"GIR\s*0AA|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
+_POSTCODE_AT_END = re.compile(rf"^(.*?)[\s,]*\b({_POSTCODE})[\s.,]*$", re.IGNORECASE)
+_POSTCODE_WITHIN = re.compile(rf"(?<![A-Z0-9])({_POSTCODE})(?![A-Z0-9])", re.IGNORECASE)
+_COUNTRY_AT_END = re.compile(
+    r"(?:^|[\s,]+)(?:UK|U\.K|United\s+Kingdom|GB|G\.B|Great\s+Britain|England|Wales|Scotland|"
+    r"Northern\s+Ireland)[\s.,]*$",
+    re.IGNORECASE,
 )
+"""The United Kingdom or one of its countries at the end of a line, as a CRM's or a web form's address
+block ends (``Salford M5 4WT, United Kingdom``; ``UK`` on a line of its own)."""
 
 
 def postcode_from_lines(lines: Sequence[str]) -> tuple[list[str], str | None]:
     """A UK postcode written at the end of the last address line, taken out of it: ``["14 Cross Lane",
     "Salford M5 4WT"]`` -> (``["14 Cross Lane", "Salford"]``, ``"M5 4WT"``). Extracts often hold the
-    whole address in its lines, with no postcode field; ``(lines, None)`` when the last line does not end
-    with one."""
-    if not lines:
-        return list(lines), None
-    found = _POSTCODE_AT_END.match(lines[-1])
+    whole address in its lines, with no postcode field. A country written after the postcode (``M5 4WT,
+    UK``; ``United Kingdom`` on a line of its own) goes with it. ``(lines, None)`` when the last line
+    does not end with a postcode."""
+    found = _ending_postcode(lines)
     if found is None:
-        return list(lines), None
+        country = _COUNTRY_AT_END.search(lines[-1]) if lines else None
+        if country is not None:
+            rest = lines[-1][: country.start()].strip(" ,")
+            found = _ending_postcode([*lines[:-1], rest] if rest else lines[:-1])
+    return found if found is not None else (list(lines), None)
+
+
+def _ending_postcode(lines: Sequence[str]) -> tuple[list[str], str] | None:
+    """The lines without the UK postcode that ends the last of them, and the postcode; None when none
+    does."""
+    found = _POSTCODE_AT_END.match(lines[-1]) if lines else None
+    if found is None:
+        return None
     postcode, invalid = check_uk_postcode(found.group(2))
     if invalid is not None:
-        return list(lines), None
+        return None
     rest = found.group(1).strip(" ,")
     return [*lines[:-1], rest] if rest else list(lines[:-1]), postcode
+
+
+def postcode_and_place(value: str) -> tuple[str, str] | None:
+    """A postcode field holding a place as well as a UK postcode (``M5 4WT Salford``, ``Salford, M5 4WT``,
+    ``M5 4WT (Salford)``), as (the postcode, the rest); None unless it holds exactly one postcode."""
+    found = _POSTCODE_WITHIN.findall(value)
+    if len(found) != 1:
+        return None
+    postcode, invalid = check_uk_postcode(found[0])
+    if invalid is not None:
+        return None
+    rest = _POSTCODE_WITHIN.sub(" ", value)
+    return postcode, " ".join(re.sub(r"[(),.;:/\[\]-]", " ", rest).split())
 
 
 @lru_cache(maxsize=65536)

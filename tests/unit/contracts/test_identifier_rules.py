@@ -109,7 +109,13 @@ def test_impossible_uk_postcode_kept_and_marked(given: str) -> None:
      (["14 Cross Lane", "Salford", "m54wt"], ["14 Cross Lane", "Salford"], "M5 4WT"),
      (["1 Pall Mall", "London SW1A 1AA."], ["1 Pall Mall", "London"], "SW1A 1AA"),
      (["14 Cross Lane", "Salford"], ["14 Cross Lane", "Salford"], None),
-     (["Flat 2A", "14 Cross Lane"], ["Flat 2A", "14 Cross Lane"], None)],
+     (["Flat 2A", "14 Cross Lane"], ["Flat 2A", "14 Cross Lane"], None),
+     (["14 Cross Lane", "Salford", "M5 4WT", "United Kingdom"], ["14 Cross Lane", "Salford"], "M5 4WT"),
+     (["14 Cross Lane", "Salford M5 4WT, UK"], ["14 Cross Lane", "Salford"], "M5 4WT"),
+     (["Flat 2", "M5 4WT", "U.K."], ["Flat 2"], "M5 4WT"),
+     (["14 Main St", "Cardiff CF10 1AA, Wales."], ["14 Main St", "Cardiff"], "CF10 1AA"),
+     (["14 Cross Lane", "England"], ["14 Cross Lane", "England"], None),
+     (["10 Wales Road", "Salford"], ["10 Wales Road", "Salford"], None)],
 )  # fmt: skip
 def test_a_postcode_written_in_the_lines_is_read_as_the_postcode(
     lines: list[str], kept: list[str], postcode: str | None
@@ -135,6 +141,29 @@ def test_a_postcode_written_in_the_town_is_read_as_the_postcode(
     last line."""
     address = Address(lines=lines, town=town)
     assert (address.town, address.lines, address.postcode) == (kept_town, kept_lines, postcode)
+
+
+@pytest.mark.parametrize(
+    ("postcode", "town", "kept_town", "kept_postcode"),
+    [("M5 4WT Salford", None, "Salford", "M5 4WT"),
+     ("Salford, M5 4WT", None, "Salford", "M5 4WT"),
+     ("m54wt (Salford)", "Salford", "Salford", "M5 4WT"),
+     ("M5 4WT Salford", "Eccles", "Eccles", "M5 4WT")],
+)  # fmt: skip
+def test_a_town_written_in_the_postcode_field_is_not_the_postcode(
+    postcode: str, town: str | None, kept_town: str | None, kept_postcode: str
+) -> None:
+    """A system with one field for the postcode and the town, postcode first or last: the postcode is read
+    out of it, and the rest is the town where the record has none."""
+    address = Address(lines=["14 Cross Lane"], postcode=postcode, town=town)
+    assert (address.postcode, address.postcode_invalid, address.town) == (kept_postcode, None, kept_town)
+
+
+@pytest.mark.parametrize("postcode", ["M5 4WT / M6 5AB", "BLO 9AB Bolton", "Salford"])
+def test_a_postcode_field_without_exactly_one_postcode_is_kept_and_marked(postcode: str) -> None:
+    address = Address(postcode=postcode)
+    assert address.postcode == postcode
+    assert address.postcode_invalid is not None
 
 
 def test_a_postcode_field_or_another_country_leaves_the_lines_as_they_are() -> None:
