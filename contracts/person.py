@@ -15,6 +15,7 @@ from contracts.rules import (
     check_date_parts,
     check_uk_postcode,
     check_uprn,
+    country_code,
     postcode_and_place,
     postcode_from_lines,
 )
@@ -184,6 +185,17 @@ class Address(_Model):
     kind: Literal["residential", "correspondence", "previous", "property"] = "residential"
     postcode_invalid: str | None = None
     uprn_invalid: str | None = None
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country_code(cls, value: Any) -> Any:
+        """A country written as a name (``United Kingdom``, ``Poland``), or as ``UK``, as its code."""
+        if not isinstance(value, str) or value == "GB":
+            return value
+        code = country_code(value)
+        if len(code) != 2:
+            raise ValueError(f"{value.strip()!r} is neither an ISO 3166 alpha-2 code nor a country's name")
+        return code
 
     @field_validator("lines")
     @classmethod

@@ -82,6 +82,52 @@ def check_nhs_number(value: str) -> tuple[str, str | None]:
     return compact, None
 
 
+_COUNTRY_NAMES = {
+    **dict.fromkeys(
+        (
+            "uk",
+            "united kingdom",
+            "united kingdom of great britain and northern ireland",
+            "great britain",
+            "britain",
+            "england",
+            "scotland",
+            "wales",
+            "cymru",
+            "northern ireland",
+        ),
+        "GB",
+    ),
+    "republic of ireland": "IE",
+    "eire": "IE",
+    "holland": "NL",
+    "russia": "RU",
+    "turkey": "TR",
+}
+"""Country names ISO does not list as written here: the United Kingdom's, which systems write in full or
+by its own countries (``UK`` is the code ISO reserves for it, ``GB`` the one it assigns), and a few usual
+English names of others."""
+
+
+@lru_cache(maxsize=1024)
+def country_code(value: str) -> str:
+    """The ISO 3166 alpha-2 code of a country written as a code or a name: ``UK``, ``United Kingdom``,
+    ``England`` and ``Wales`` are ``GB``; ``Poland`` and ``POL`` are ``PL``. Anything not known is
+    returned as written (the field's own rule then says what is wrong with it)."""
+    text = " ".join(value.replace(".", "").split())
+    known = _COUNTRY_NAMES.get(text.lower())
+    if known is not None:
+        return known
+    if len(text) == 2:
+        return text.upper()
+    import pycountry  # its tables are read on first use, and most records hold a code
+
+    try:
+        return str(pycountry.countries.lookup(text).alpha_2)
+    except LookupError:
+        return value
+
+
 @lru_cache(maxsize=65536)
 def check_uk_postcode(value: str) -> tuple[str, str | None]:
     """UK postcode: a known shape, returned upper case with one space before the inward code (cached:

@@ -276,6 +276,21 @@ def test_csv_columns_not_read_are_named_and_the_rest_matched(tmp_path: Path) -> 
     assert len(by_id) == 2
 
 
+def test_csv_countries_written_as_names_are_read(tmp_path: Path) -> None:
+    """A CRM's export writes the country in full: a UK address with ``United Kingdom`` is a UK address."""
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "source_record_id,given_name,family_name,address_line_1,postcode,country",
+            "1,Margaret,Smith,10 High Street,M5 4WT,GB",
+            "2,Margaret,Smith,10 High Street,m54wt,United Kingdom",
+            "3,Anna,Kowalska,ul. Długa 5,00-238,Poland",
+        ],
+    )
+    assert "not read" not in output.replace("(0 lines not read)", "")
+    assert by_id[("csv", "1")] == by_id[("csv", "2")] != by_id[("csv", "3")]
+
+
 def test_a_csv_header_with_nothing_to_match_on_is_an_error(tmp_path: Path) -> None:
     """Forename/Surname/DOB are not the documented columns: every record would be empty and nothing would
     match, so the command stops and says why instead of writing clusters of nobody."""

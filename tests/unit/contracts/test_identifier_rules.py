@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from contracts import Address, BirthDate, Identifier, PersonName, PersonRecord
 
@@ -285,3 +286,23 @@ def test_scheme_names_extracts_use_are_read_as_the_standard_ones(scheme: str, st
     assert identifier.scheme == standard
     if standard in ("nino", "nhs"):
         assert identifier.invalid is None
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("UK", "GB"), ("U.K.", "GB"), ("United Kingdom", "GB"), ("england", "GB"), ("Wales", "GB"),
+     (" united  kingdom ", "GB"), ("Poland", "PL"), ("POL", "PL"), ("Republic of Ireland", "IE"),
+     ("fr", "FR")],
+)  # fmt: skip
+def test_a_country_written_as_a_name_or_as_uk_is_read_as_its_code(written: str, code: str) -> None:
+    """CRM and spreadsheet exports write the country's name, or UK (the code ISO reserves for the United
+    Kingdom): a UK postcode is then read as one, not as a foreign postcode."""
+    address = Address(country=written, postcode="m54wt")
+    assert address.country == code
+    if code == "GB":
+        assert (address.postcode, address.postcode_invalid) == ("M5 4WT", None)
+
+
+def test_a_country_neither_a_code_nor_a_name_is_an_error_that_says_so() -> None:
+    with pytest.raises(ValidationError, match="'Narnia' is neither an ISO 3166 alpha-2 code nor a country"):
+        Address(country="Narnia")
