@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from matching.addresses import postcode_parts
-from matching.names import nickname_related
+from matching.names import BIRTH_ORDER, nickname_related
 
 Features = Mapping[str, Any]
 MISSING = "missing"
@@ -183,6 +183,19 @@ class OneValue(Comparator):
         va, vb = a.get(self.feature), b.get(self.feature)
         if not va or not vb:
             return MISSING
+        return "exact" if va == vb else "different"
+
+
+class Suffix(OneValue):
+    """A Jr/Sr suffix, or the number a multiple birth's child is known by before it is named (``birth 1`` for
+    "Twin 1"): the same or different. A child known only by its number against a record without one (a
+    named child, "Baby Smith") is different too: which of the twins that is cannot be told."""
+
+    def level(self, a: Features, b: Features) -> str:
+        va, vb = a.get(self.feature), b.get(self.feature)
+        if not va or not vb:
+            alone = va or vb
+            return "different" if alone and alone.startswith(BIRTH_ORDER) else MISSING
         return "exact" if va == vb else "different"
 
 
@@ -350,9 +363,9 @@ COMPARATORS: tuple[Comparator, ...] = (
         term_frequency="g",
     ),
     FamilyName("family", "surname", ("exact", "other", "close", "somewhat", "different"), term_frequency="f"),
-    OneValue(
+    Suffix(
         "generation",
-        "Jr/Sr suffix",
+        "Jr/Sr or twin number",
         ("exact", "different"),
         conflicts=frozenset({"different"}),
         feature="x",

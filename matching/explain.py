@@ -25,7 +25,7 @@ _SPECIAL: dict[tuple[str, str], str] = {
     ("address", "close"): "same house number and postcode or street",
     ("address", "somewhat"): "address similar (same postcode or street)",
     ("address", "district"): "address in the same area",
-    ("generation", "different"): "one is Jr and the other Sr",
+    ("generation", "different"): "their suffixes differ (Jr/Sr, twin 1/twin 2)",
     ("sex", "different"): "the titles say a man and a woman",
     ("email", "close"): "e-mail addresses alike",
 }

@@ -353,6 +353,40 @@ _UNNAMED_GIVEN = _NOT_A_NAME | {"baby", "infant", "newborn", "the", "baby boy", 
 "The" of "The Occupier" written across the two fields."""
 
 
+BIRTH_ORDER = "birth "
+"""How a multiple birth's number is written in the generation part of a standard name (``birth 1``)."""
+_MULTIPLE_BIRTH = frozenset({"twin", "triplet", "quad", "baby", "infant", "newborn"})
+_BIRTH_ORDER = {"1": "1", "2": "2", "3": "3", "4": "4", "a": "1", "b": "2", "c": "3", "d": "4"} | {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "1st": "1",
+    "2nd": "2",
+    "3rd": "3",
+    "first": "1",
+    "second": "2",
+    "third": "3",
+}
+
+
+def _birth_order(words: list[str]) -> str:
+    """The place in a multiple birth that a name such as ``Twin 1`` (``Twin B``, ``Triplet 2``, ``Baby Girl
+    1``, ``Twin1``) gives a child registered before it was named, as ``birth 1``; ``""`` for a name.
+    Two such children share a family name, a date of birth and an address, and differ only there."""
+    if not words or len(words) > 3:
+        return ""
+    if len(words) == 1:  # "Twin1", "TwinA"
+        head = words[0].rstrip("1234abcd")
+        words = [head, words[0][len(head) :]] if head in _MULTIPLE_BIRTH else words
+    if len(words) < 2 or words[0] not in _MULTIPLE_BIRTH:
+        return ""
+    if len(words) == 3 and words[1] not in ("boy", "girl"):
+        return ""
+    order = _BIRTH_ORDER.get(words[-1], "")
+    return f"{BIRTH_ORDER}{order}" if order else ""
+
+
 _OTHER_NAME_FOLLOWS = frozenset({"nee", "formerly", "previously", "aka"})
 """Words after which a family name field names another family name (``Smith (nee Jones)``, ``Smith formerly
 Jones``, ``Smith aka Jones``): the name before is the current one."""
@@ -410,6 +444,9 @@ def _standardise_once(given: str | None, middle: str | None, family: str | None)
         family_t = [given_t.pop()]
         while len(given_t) > 1 and given_t[-1] in _PARTICLES:
             family_t.insert(0, given_t.pop())
+    order = _birth_order(given_t + middle_t)
+    if order:  # "Twin 1", "Baby Girl 2": a child not yet named, told from its twin by the number
+        given_t, middle_t, generation = [], [], order
     if not given_t and middle_t:
         given_t = [middle_t.pop(0)]
     if "saint" in family_t[:-1]:  # "Saint John" is the family name St John

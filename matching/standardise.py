@@ -6,7 +6,7 @@ their meaning):
 
 =====  ===========================================================
 ``g``  first given name            ``m``  other given names
-``f``  family name (parts spaced)  ``x``  generational suffix (jr, sr, ii)
+``f``  family name (parts spaced)  ``x``  generational suffix (jr, sr, ii; ``birth 2`` for "Twin 2")
 ``s``  sex as the title says (m, f)
 ``fo`` other family names          ``go`` other first names
 ``d``  date of birth [y, m, d]     ``n``  NI numbers (no suffix)   ``h``  NHS numbers

@@ -422,6 +422,27 @@ CASES = [
         "link",
     ),
     (
+        "twins registered before they were named, Twin 1 and Twin 2, are two children",
+        person("1", "Twin 1", "Okafor", "2024-02-03"),
+        person("2", "Twin 2", "OKAFOR", "2024-02-03", system="hb"),
+        {"given": "missing", "generation": "different", "dob": "exact", "address": "exact"},
+        "review",
+    ),
+    (
+        "one twin before it was named, in two systems (Twin 1, TWIN A)",
+        person("1", "Twin 1", "Okafor", "2024-02-03"),
+        person("2", "TWIN A", "Okafor", "2024-02-03", system="hb"),
+        {"generation": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
+        "a twin before it was named against a named child of that birth: which twin cannot be told",
+        person("1", "Twin 2", "Okafor", "2024-02-03"),
+        person("2", "Chidi", "Okafor", "2024-02-03", system="hb"),
+        {"given": "missing", "generation": "different", "dob": "exact"},
+        "review",
+    ),
+    (
         "a name in Cyrillic in one system, in Latin letters in another",
         person("1", "Иван", "Петров", "1988-02-03"),
         person("2", "Ivan", "Petrov", "1988-02-03", system="hb"),
@@ -779,3 +800,28 @@ def test_no_fixed_abode_is_no_address_that_two_namesakes_share() -> None:
     assert ENGINE.decide(comparison) != "link"
     cottage = ENGINE.prepare(person("3", "John", "Smith", line="Rose Cottage, Mill Lane", postcode=None))
     assert cottage.features["a"] == (("", "", "", "rose cottage mill lane", ""),)
+
+
+def test_twins_registered_before_they_were_named_stay_two_children() -> None:
+    """Each unnamed twin meets its own record in another system; neither meets its sibling, nor the named
+    records, which a person matches to them."""
+    from matching.incremental import IncrementalMatcher
+    from matching.memory import MemoryStore
+    from matching.model import RecordChange
+
+    born = "2024-02-03"
+    records = [
+        person("1", "Twin 1", "Okafor", born, system="health"),
+        person("2", "Twin 2", "Okafor", born, system="health"),
+        person("1", "Twin 1", "Okafor", born, system="school"),
+        person("1", "Chidi", "Okafor", born, system="social"),
+        person("2", "Amara", "Okafor", born, system="social"),
+    ]
+    store = MemoryStore()
+    IncrementalMatcher(ENGINE).process(store, [RecordChange(r.source_key, r) for r in records])
+    assert sorted(store.partition()) == [
+        ["health/1", "school/1"],
+        ["health/2"],
+        ["social/1"],
+        ["social/2"],
+    ]

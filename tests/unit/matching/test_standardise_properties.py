@@ -167,6 +167,28 @@ def test_what_systems_write_for_no_first_name_is_none(given: str) -> None:
     assert standard_name(None, given, None, "Hale").given == ""
 
 
+@pytest.mark.parametrize(
+    ("given", "middle", "family", "order"),
+    [("Twin 1", None, "Hale", "birth 1"), ("TWIN B", None, "Hale", "birth 2"),
+     ("Baby Girl 2", None, "Hale", "birth 2"), ("Twin1", None, "Hale", "birth 1"),
+     ("Twin", "2", "Hale", "birth 2"), ("Triplet three", None, "Hale", "birth 3"),
+     ("Twin 1 Hale", None, None, "birth 1")],
+)  # fmt: skip
+def test_a_child_known_by_its_place_in_a_multiple_birth_has_no_name_but_that_number(
+    given: str, middle: str | None, family: str | None, order: str
+) -> None:
+    """Hospitals and children's services register twins before they are named as "Twin 1" and "Twin 2":
+    read as first names, two children were one (the same first name, surname, date of birth and address).
+    """
+    name = standard_name(None, given, middle, family)
+    assert (name.given, name.middle, name.family, name.generation) == ("", "", "hale", order)
+
+
+@pytest.mark.parametrize("given", ["Twin", "Baby", "Twin Peaks", "Bab 1"])
+def test_a_word_of_a_multiple_birth_without_a_number_is_no_number(given: str) -> None:
+    assert standard_name(None, given, None, "Hale").generation == ""
+
+
 @pytest.mark.parametrize("family", ["N/A", "XXX", "Unknown"])
 def test_what_systems_write_for_no_surname_is_none(family: str) -> None:
     assert standard_name(None, "Ann", None, family).family == ""
