@@ -16,7 +16,9 @@ TITLES = frozenset(
 )
 """Words dropped from the front of a given name (``sr`` only there: at the end it means senior)."""
 
-_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "mx"})
+_COURTESY = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "rev", "revd", "cllr", "councillor"}
+)
 """The titles never part of a surname (``Major``, ``Lord`` and ``Sir`` are surnames too)."""
 
 _TITLE_SEX = {"mr": "m", "master": "m", "mstr": "m", "sir": "m", "lord": "m"} | dict.fromkeys(

@@ -198,7 +198,9 @@ def test_what_systems_write_for_no_surname_is_none(family: str) -> None:
     ("given", "family", "read"),
     [(None, "Mrs Margaret Smith", ("margaret", "smith")), ("Margaret", "Mrs Smith", ("margaret", "smith")),
      ("Margaret", "Smith (Mrs)", ("margaret", "smith")), (None, "Mrs Smith", ("", "smith")),
-     ("John", "Major", ("john", "major")), (None, "Major Smith", ("", "major smith"))],
+     ("John", "Major", ("john", "major")), (None, "Major Smith", ("", "major smith")),
+     ("John", "Dr Smith", ("john", "smith")), ("John", "Smith (Revd)", ("john", "smith")),
+     (None, "Cllr John Smith", ("john", "smith"))],
 )  # fmt: skip
 def test_a_title_written_into_the_surname_field(
     given: str | None, family: str, read: tuple[str, str]
