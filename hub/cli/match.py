@@ -74,13 +74,46 @@ class InputError(ValueError):
     """The input as a whole cannot be matched (a CSV header with nothing to match on)."""
 
 
-def _column(header: str) -> str:
-    """A CSV header as the column it names: case, spaces and hyphens aside (``Given Name`` is
-    ``given_name``; ``ID:NINO`` is ``id:nino``)."""
+_HEADER_NAMES = {
+    **dict.fromkeys(("id", "record_id", "reference", "ref"), "source_record_id"),
+    **dict.fromkeys(("system", "source"), "source_system"),
+    **dict.fromkeys(
+        ("forename", "forenames", "first_name", "firstname", "first_names", "given_names", "christian_name"),
+        "given_name",
+    ),
+    **dict.fromkeys(("middle_name", "middlename", "other_forenames"), "middle_names"),
+    **dict.fromkeys(("surname", "last_name", "lastname"), "family_name"),
+    **dict.fromkeys(("dob", "d_o_b", "birth_date", "birthdate"), "date_of_birth"),
+    **{
+        alias: f"address_line_{n}"
+        for n in range(1, 5)
+        for alias in (f"address_{n}", f"address{n}", f"address_line{n}", f"addr_{n}", f"addr{n}")
+    },
+    **dict.fromkeys(("post_code", "postal_code"), "postcode"),
+    **dict.fromkeys(("city", "post_town"), "town"),
+    **dict.fromkeys(("telephone", "tel", "phone_number", "telephone_number", "phone_no", "tel_no"), "phone"),
+    **dict.fromkeys(("email_address", "e_mail"), "email"),
+    **dict.fromkeys(("ni_number", "ni_no", "nino", "national_insurance_number"), "id:nino"),
+    **dict.fromkeys(("nhs_number", "nhs_no"), "id:nhs"),
+}
+"""What spreadsheets call the columns (``Forename``, ``Surname``, ``D.O.B.``, ``Address 1``, ``NI Number``):
+read as the columns they are, and said so on the terminal."""
+
+
+def _plain(header: str) -> str:
+    """A CSV header with case, spaces, dots and hyphens aside (``Given Name`` is ``given_name``; ``ID:NINO``
+    is ``id:nino``)."""
     name = header.strip().lower()
     if name.startswith("id:"):
         return "id:" + name[3:].strip()
-    return "_".join(name.replace("-", " ").split())
+    return "_".join(name.replace("-", " ").replace(".", " ").split())
+
+
+def _column(header: str) -> str:
+    """The column a CSV header names: its plain form (:func:`_plain`), or the column a spreadsheet's usual
+    name for it stands for (``Surname`` is ``family_name``: see :data:`_HEADER_NAMES`)."""
+    plain = _plain(header)
+    return _HEADER_NAMES.get(plain, plain)
 
 
 def _known(column: str) -> bool:
@@ -284,6 +317,14 @@ def _csv_encoding(path: Path) -> str:
 def _check_header(headers: list[str]) -> None:
     """Say which columns of a CSV header are not read; fail when none holds anything to match on."""
     columns = [_column(h) for h in headers]
+    renamed = [
+        f"{h.strip()} as {c}" for h, c in zip(headers, columns, strict=True) if _known(c) and _plain(h) != c
+    ]
+    if renamed:
+        typer.echo(f"columns read by their usual names: {', '.join(renamed)}", err=True)
+    taken = [c for c, n in Counter(c for c in columns if _known(c)).items() if n > 1]
+    if taken:
+        raise InputError(f"two columns of the CSV header are each read as {', '.join(taken)}: keep one")
     unread = [h for h, c in zip(headers, columns, strict=True) if c and not _known(c)]
     if unread:
         typer.echo(

@@ -292,16 +292,46 @@ def test_csv_countries_written_as_names_are_read(tmp_path: Path) -> None:
 
 
 def test_a_csv_header_with_nothing_to_match_on_is_an_error(tmp_path: Path) -> None:
-    """Forename/Surname/DOB are not the documented columns: every record would be empty and nothing would
-    match, so the command stops and says why instead of writing clusters of nobody."""
+    """Prenom/Nom/Naissance are no columns it knows: every record would be empty and nothing would match, so
+    the command stops and says why instead of writing clusters of nobody."""
     source = tmp_path / "people.csv"
-    source.write_text("source_record_id,Forename,Surname,DOB\n1,John,Smith,1980-01-02\n")
+    source.write_text("source_record_id,Prenom,Nom,Naissance\n1,John,Smith,1980-01-02\n")
     out = tmp_path / "clusters.csv"
     result = runner.invoke(app, ["match", str(source), "--out", str(out)])
     assert result.exit_code == 1
-    assert "columns not read: Forename, Surname, DOB" in result.output
+    assert "columns not read: Prenom, Nom, Naissance" in result.output
     assert "error: the CSV header names no column to match on" in result.output
     assert not out.exists()
+
+
+def test_a_spreadsheets_usual_column_names_are_read_and_said(tmp_path: Path) -> None:
+    """Council extracts head their columns Forename, Surname, D.O.B., Address 1, Post Code and NI Number:
+    read as given_name, family_name, date_of_birth, address_line_1, postcode and id:nino."""
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "Ref,Forename,Surname,D.O.B.,Address 1,Post Code,NI Number",
+            "1,Margaret,Smith,04/03/1950,10 High St,M5 4WT,AB123456C",
+            "2,Peggy,Smith,1950-03-04,10 High Street,M5 4WT,AB123456C",
+            "3,Ada,Obi,1990-01-01,1 Elm Close,B1 1AA,",
+        ],
+    )
+    assert (
+        "columns read by their usual names: Ref as source_record_id, Forename as given_name, Surname as "
+        "family_name, D.O.B. as date_of_birth, Address 1 as address_line_1, Post Code as postcode, NI Number "
+        "as id:nino"
+    ) in output
+    assert "columns not read" not in output
+    assert by_id[("csv", "1")] == by_id[("csv", "2")] != by_id[("csv", "3")]
+
+
+def test_two_columns_read_as_one_are_an_error(tmp_path: Path) -> None:
+    """Surname and family_name both: which to match on cannot be told, and one would be lost."""
+    source = tmp_path / "people.csv"
+    source.write_text("source_record_id,Surname,family_name\n1,Smith,Smyth\n")
+    result = runner.invoke(app, ["match", str(source), "--out", str(tmp_path / "clusters.csv")])
+    assert result.exit_code == 1
+    assert "error: two columns of the CSV header are each read as family_name: keep one" in result.output
 
 
 def test_csv_dates_written_day_first_or_with_a_time_are_read(tmp_path: Path) -> None:
