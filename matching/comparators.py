@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from matching.addresses import postcode_parts
-from matching.names import BIRTH_ORDER, nickname_related
+from matching.names import BIRTH_ORDER, formal_initials, nickname_related
 
 Features = Mapping[str, Any]
 MISSING = "missing"
@@ -94,8 +94,11 @@ class GivenName(Comparator):
                 return "initial"
             # Known by the middle name, the first written as an initial: "J David" and "David". (An initial
             # against the other's middle name is not taken: "M A Smith" and her daughter Anne.)
-            full, other = (gb, a) if len(ga) == 1 else (ga, b)
-            return "nickname" if len(full) > 1 and _in_words(full, other.get("m")) else "different"
+            full, other, initial = (gb, a, ga) if len(ga) == 1 else (ga, b, gb)
+            if len(full) > 1 and _in_words(full, other.get("m")):
+                return "nickname"
+            # The initial of the name a diminutive stands for: "C Parker" and "Lottie Parker" (Charlotte).
+            return "initial" if len(full) > 1 and initial in formal_initials(full) else "different"
         similar = _given_similarity(ga, gb)
         if similar == "nickname":
             return similar

@@ -470,6 +470,13 @@ def _relatives(name: str) -> frozenset[str]:
     return _canonicals(name) | frozenset(_NAMER.nicknames_of(name)) | uk
 
 
+@lru_cache(maxsize=65536)
+def formal_initials(name: str) -> frozenset[str]:
+    """The first letters of the names ``name`` is a diminutive of: ``c`` for Lottie (Charlotte), ``m`` for
+    Peggy (Margaret), ``w`` for Bill (William)."""
+    return frozenset(formal[0] for formal in _canonicals(name) if formal)
+
+
 def nickname_related(a: str, b: str) -> bool:
     """Whether two first names are a name and one of its diminutives (Peggy/Margaret, Bill/William),
     two diminutives of one name (Bill/Billy), or two spellings of one name (:data:`NAME_SPELLINGS`).

@@ -394,6 +394,20 @@ CASES = [
         "review",
     ),
     (
+        "the initial of the name a diminutive stands for: C Parker and Lottie (Charlotte) Parker",
+        person("1", "Lottie", "Parker", "1985-12-20"),
+        person("2", "C", "PARKER", "1985-12-20", system="hb"),
+        {"given": "initial", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
+        "an initial of no form of the name: S Parker and Lottie Parker",
+        person("1", "Lottie", "Parker", "1985-12-20"),
+        person("2", "S", "PARKER", "1985-12-20", system="hb"),
+        {"given": "different"},
+        "review",
+    ),
+    (
         "Mac and Mc of one Gaelic surname, written apart in one system",
         person("1", "Angus", "MacDonald", "1960-02-03"),
         person("2", "ANGUS", "Mc Donald", None, system="hb"),
