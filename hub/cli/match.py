@@ -81,6 +81,10 @@ _HEADER_NAMES = {
         ("forename", "forenames", "first_name", "firstname", "first_names", "given_names", "christian_name"),
         "given_name",
     ),
+    **dict.fromkeys(
+        ("name", "full_name", "fullname"), "given_name"
+    ),  # a whole name: its last word is the surname
+    "salutation": "title",
     **dict.fromkeys(("middle_name", "middlename", "other_forenames"), "middle_names"),
     **dict.fromkeys(("surname", "last_name", "lastname"), "family_name"),
     **dict.fromkeys(("dob", "d_o_b", "birth_date", "birthdate"), "date_of_birth"),

@@ -325,6 +325,20 @@ def test_a_spreadsheets_usual_column_names_are_read_and_said(tmp_path: Path) -> 
     assert by_id[("csv", "1")] == by_id[("csv", "2")] != by_id[("csv", "3")]
 
 
+def test_a_whole_name_column_is_read_as_the_whole_name(tmp_path: Path) -> None:
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "ID,Full Name,DOB,Postcode",
+            "1,Mrs Margaret Smith,1950-03-04,M5 4WT",
+            "2,\"SMITH, Margaret\",1950-03-04,M5 4WT",
+            "3,Ada Obi,1950-03-04,M5 4WT",
+        ],
+    )
+    assert "Full Name as given_name" in output
+    assert by_id[("csv", "1")] == by_id[("csv", "2")] != by_id[("csv", "3")]
+
+
 def test_two_columns_read_as_one_are_an_error(tmp_path: Path) -> None:
     """Surname and family_name both: which to match on cannot be told, and one would be lost."""
     source = tmp_path / "people.csv"
