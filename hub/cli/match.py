@@ -81,9 +81,8 @@ _HEADER_NAMES = {
         ("forename", "forenames", "first_name", "firstname", "first_names", "given_names", "christian_name"),
         "given_name",
     ),
-    **dict.fromkeys(
-        ("name", "full_name", "fullname"), "given_name"
-    ),  # a whole name: its last word is the surname
+    # A whole name in one column is read as given_name is: its last word is the surname.
+    **dict.fromkeys(("name", "full_name", "fullname"), "given_name"),
     "salutation": "title",
     **dict.fromkeys(("middle_name", "middlename", "other_forenames"), "middle_names"),
     **dict.fromkeys(("surname", "last_name", "lastname"), "family_name"),
