@@ -470,6 +470,19 @@ def _relatives(name: str) -> frozenset[str]:
     return _canonicals(name) | frozenset(_NAMER.nicknames_of(name)) | uk
 
 
+def gaelic_spellings(family: str) -> frozenset[str]:
+    """A one-word family name with its other spelling if it is a Gaelic patronymic: ``mcdonald`` and
+    ``macdonald`` both give {``macdonald``, ``mcdonald``} (as the comparators read them: ``mac`` only
+    before three letters or more); any other name alone."""
+    if family.startswith("mac") and len(family) > 5:
+        stem = family[3:]
+    elif family.startswith("mc") and len(family) > 4:
+        stem = family[2:]
+    else:
+        return frozenset({family})
+    return frozenset({"mac" + stem, "mc" + stem})
+
+
 @lru_cache(maxsize=65536)
 def formal_initials(name: str) -> frozenset[str]:
     """The first letters of the names ``name`` is a diminutive of: ``c`` for Lottie (Charlotte), ``m`` for

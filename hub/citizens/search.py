@@ -20,7 +20,7 @@ from contracts.api import SearchHit, SearchPage
 from hub.citizens.names import given_variants
 from hub.store.models import Identifier, SourceRecord, citizen_is_protected
 from matching.addresses import repaired_uk_postcode
-from matching.names import nickname_related
+from matching.names import gaelic_spellings, nickname_related
 from matching.rules import simple_name
 from matching.standardise import NINO_SHAPE, nino_stem
 
@@ -168,7 +168,11 @@ def _rows_statement(query: SearchQuery) -> _Rows:
 def _filtered(query: SearchQuery, name: _Name, dob: _Dob | None, family_prefix: str | None) -> _Rows:
     statement = _rows_statement(query)
     if name.family and family_prefix is None:
-        statement = statement.where(_records.family_norm == name.family)
+        spellings = gaelic_spellings(name.family)  # McDonald finds MacDonald, as the caller may say either
+        if len(spellings) == 1:
+            statement = statement.where(_records.family_norm == name.family)
+        else:
+            statement = statement.where(_records.family_norm.in_(sorted(spellings)))
     elif family_prefix:
         upper = family_prefix[:-1] + chr(ord(family_prefix[-1]) + 1)
         statement = statement.where(_records.family_norm >= family_prefix, _records.family_norm < upper)
@@ -195,6 +199,7 @@ def _score_rows(
         prefix = name.family[: 2 if (dob or query.postcode) else 3]
     statement = _filtered(query, name, dob, prefix)
     variants = given_variants(name.given) if name.given else frozenset()
+    spellings = gaelic_spellings(name.family) if name.family else frozenset()
     full, district = parse_postcode(query.postcode) if query.postcode else (None, None)
     best: dict[str, _Score] = {}
     for citizen_id, family, given, birth_date, protected in session.execute(statement).all():
@@ -202,7 +207,7 @@ def _score_rows(
             continue
         score, why = 0.0, []
         if name.family:
-            if family == name.family:
+            if family in spellings:
                 score, why = 3.0, ["surname"]
             else:
                 similarity = JaroWinkler.similarity(name.family, family or "")

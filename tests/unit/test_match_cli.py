@@ -331,7 +331,7 @@ def test_a_whole_name_column_is_read_as_the_whole_name(tmp_path: Path) -> None:
         [
             "ID,Full Name,DOB,Postcode",
             "1,Mrs Margaret Smith,1950-03-04,M5 4WT",
-            "2,\"SMITH, Margaret\",1950-03-04,M5 4WT",
+            '2,"SMITH, Margaret",1950-03-04,M5 4WT',
             "3,Ada Obi,1950-03-04,M5 4WT",
         ],
     )

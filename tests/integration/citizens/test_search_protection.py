@@ -127,3 +127,15 @@ def test_an_ni_number_is_found_with_its_suffix_letter_or_without(db: Database) -
     assert set(_search(db, identifier="JG103759A")) == {"c-open"}
     assert set(_search(db, identifier="JG103760C")) == {"c-moved-on"}
     assert set(_search(db, identifier="JG103760")) == {"c-moved-on"}
+
+
+@pytest.mark.parametrize(("stored", "typed"), [("macdonald", "Angus McDonald"), ("mcdonald", "MacDonald")])
+def test_a_gaelic_surname_is_found_by_its_mac_or_mc_spelling(db: Database, stored: str, typed: str) -> None:
+    """The caller says "MacDonald"; the record says McDonald, or the other way round."""
+    with db.unit_of_work() as session:
+        session.execute(insert(Citizen), [_citizen("c-mac")])
+        session.execute(
+            insert(SourceRecord), [_record("housing/H9", "c-mac", OPEN) | {"family_norm": stored}]
+        )
+    assert set(_search(db, name=typed)) == {"c-mac"}
+    assert set(_search(db, name="Smith")) == {"c-protected", "c-open", "c-moved-on"}
