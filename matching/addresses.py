@@ -351,6 +351,7 @@ _NO_ADDRESS = frozenset(
         "unknown",
         "homeless",
         "none",
+        "null",
         "na",
         "tba",
         "tbc",

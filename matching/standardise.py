@@ -170,8 +170,10 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
             flat, number, street = parse_address(tuple(address.lines))
             if street and not number and not flat and says_no_address(address.lines):
                 street = ""  # "No Fixed Abode": no address, which two homeless namesakes do not share
-            if not address.postcode:
-                postcode = ""
+            if not address.postcode or (
+                address.postcode_invalid and not any(ch.isdigit() for ch in address.postcode)
+            ):
+                postcode = ""  # none, or none a UK postcode could be: "NULL", "N/A", "TBC", "UNKNOWN"
             elif address.postcode_invalid:  # a UK postcode of no UK shape: an O for a zero, say
                 postcode = repaired_uk_postcode(address.postcode) or standard_postcode(address.postcode)
             else:

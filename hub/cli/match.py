@@ -67,6 +67,10 @@ _PERSON_COLUMNS = (
 """The CSV columns read, besides ``id:SCHEME`` columns and the keys."""
 
 
+_NO_VALUE = frozenset({"null", "(null)", "<null>", "nan", "#n/a", "#value!", "#ref!", "#name?", "#div/0!"})
+"""What a database export writes in a cell with no value (``NULL``), and a spreadsheet's error values
+(``#N/A`` from a look-up that found nothing): an empty cell, not a name, an address or a date."""
+
 _Line = TypeVar("_Line", str, bytes)
 
 
@@ -285,11 +289,14 @@ def _csv_changes(
         # not read.
         columns = [_column(h) if h else "" for h in headers]
         readings: Counter[str] = Counter()
+        empties: Counter[str] = Counter()
         for row in reader:
             number = reader.line_num
             if not row:
                 continue
             cell = {c: v.strip() for c, v in zip(columns, row, strict=False) if c and v and not v.isspace()}
+            for column in [c for c, v in cell.items() if v.lower() in _NO_VALUE]:
+                empties[cell.pop(column)] += 1
             try:
                 record, reading = _csv_record(cell)
             except (ValueError, ValidationError) as error:
@@ -300,6 +307,9 @@ def _csv_changes(
     for reading, count in readings.items():
         if reading:
             typer.echo(f"{count} dates of birth were {reading} and read so", err=True)
+    if empties:
+        held = ", ".join(f"{value} ({count:,})" for value, count in empties.most_common())
+        typer.echo(f"cells read as empty, as a database or a spreadsheet writes no value: {held}", err=True)
 
 
 def _csv_encoding(path: Path) -> str:

@@ -339,6 +339,24 @@ def test_a_whole_name_column_is_read_as_the_whole_name(tmp_path: Path) -> None:
     assert by_id[("csv", "1")] == by_id[("csv", "2")] != by_id[("csv", "3")]
 
 
+def test_cells_a_database_or_spreadsheet_writes_for_no_value_are_empty(tmp_path: Path) -> None:
+    """An export from SQL writes NULL in every empty cell, and a spreadsheet #N/A where a look-up found
+    nothing: read as values, two namesakes "lived" at the address NULL, NULL and were one citizen."""
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "source_record_id,given_name,middle_names,family_name,date_of_birth,address_line_1,postcode,email",
+            "1,John,NULL,Smith,NULL,NULL,NULL,NULL",
+            "2,John,#N/A,Smith,null,NULL,(null),#N/A",
+        ],
+    )
+    assert (
+        "cells read as empty, as a database or a spreadsheet writes no value: NULL (6), #N/A (2), null (1), "
+        "(null) (1)"
+    ) in output
+    assert by_id[("csv", "1")] != by_id[("csv", "2")]
+
+
 def test_two_columns_read_as_one_are_an_error(tmp_path: Path) -> None:
     """Surname and family_name both: which to match on cannot be told, and one would be lost."""
     source = tmp_path / "people.csv"

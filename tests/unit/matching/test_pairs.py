@@ -816,6 +816,19 @@ def test_no_fixed_abode_is_no_address_that_two_namesakes_share() -> None:
     assert cottage.features["a"] == (("", "", "", "rose cottage mill lane", ""),)
 
 
+@pytest.mark.parametrize(("line", "postcode"), [("NULL", "NULL"), ("Unknown", "N/A"), (None, "TBC")])
+def test_a_postcode_field_holding_a_word_for_no_value_is_no_postcode(line: str | None, postcode: str) -> None:
+    """A database export's NULL, or N/A and TBC, in the postcode field broke the shape and was matched as
+    the postcode "NULL" (or "NA"): two John Smiths with no date of birth agreed on it and linked. A UK
+    postcode always holds a digit."""
+    a = ENGINE.prepare(person("1", "John", "Smith", line=line, postcode=postcode))
+    b = ENGINE.prepare(person("2", "John", "Smith", system="hb", line=line, postcode=postcode))
+    assert "a" not in a.features
+    comparison = ENGINE.compare(a, b)
+    assert comparison.levels["address"] == "missing"
+    assert ENGINE.decide(comparison) != "link"
+
+
 def test_twins_registered_before_they_were_named_stay_two_children() -> None:
     """Each unnamed twin meets its own record in another system; neither meets its sibling, nor the named
     records, which a person matches to them."""
