@@ -325,6 +325,7 @@ _NOT_A_NAME = frozenset(
         "unk",
         "nk",
         "none",
+        "null",
         "not given",
         "not stated",
         "unnamed",

@@ -160,7 +160,7 @@ def test_titles_at_the_front_of_the_given_name_are_no_name(given: str) -> None:
     assert standard_name(None, given, None, "Hale").given == "tom"
 
 
-@pytest.mark.parametrize("given", ["N/A", "XXX", "Baby Girl", "baby boy", "Unknown"])
+@pytest.mark.parametrize("given", ["N/A", "XXX", "Baby Girl", "baby boy", "Unknown", "NULL"])
 def test_what_systems_write_for_no_first_name_is_none(given: str) -> None:
     """``N/A`` was read as the initials N and A, ``XXX`` as a name that two records would share, and a
     newborn's ``Baby Girl`` as the first name "girl", a conflict with the name she is given later."""
@@ -189,7 +189,7 @@ def test_a_word_of_a_multiple_birth_without_a_number_is_no_number(given: str) ->
     assert standard_name(None, given, None, "Hale").generation == ""
 
 
-@pytest.mark.parametrize("family", ["N/A", "XXX", "Unknown"])
+@pytest.mark.parametrize("family", ["N/A", "XXX", "Unknown", "NULL"])
 def test_what_systems_write_for_no_surname_is_none(family: str) -> None:
     assert standard_name(None, "Ann", None, family).family == ""
 
