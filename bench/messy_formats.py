@@ -26,6 +26,8 @@ shipped parameters, and estimated from the input.
 - flats written without the word "Flat" (``2, 14 Cross Lane``; ``4 Ash House, 52 Station Road``), as
   another system writes ``Flat 2``;
 - postcodes typed with a letter O for a zero and a zero for an O (``BLO 9AB``, ``0L1 1AA``);
+- dates of birth kept by the year alone, each written as 1 January of its year (as registers that know
+  the year alone, and the Home Office for many asylum seekers, write them);
 - dates of birth kept as moments in UTC, as a CRM or a JavaScript form keeps a date entered in the UK
   (``1980-06-14T23:00:00.000Z`` for 15 June 1980, entered in British Summer Time).
 
@@ -130,6 +132,13 @@ def _with_time(data: dict[str, Any]) -> dict[str, Any]:
     dob = data.get("date_of_birth")
     if dob and dob.get("day") and dob.get("month"):
         data["date_of_birth"] = f"{dob['year']:04d}-{dob['month']:02d}-{dob['day']:02d}T00:00:00"
+    return data
+
+
+def _year_as_new_year(data: dict[str, Any]) -> dict[str, Any]:
+    born = data.get("date_of_birth")
+    if isinstance(born, dict) and born.get("year"):
+        data["date_of_birth"] = f"{born['year']:04d}-01-01"
     return data
 
 
@@ -255,6 +264,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
         _flat_without_word,
     ),
     "benefits: postcodes typed with an O for a zero and a zero for an O (BLO 9AB)": ("benefits", _o_for_zero),
+    "council tax: dates of birth kept by the year alone, written as 1 January (1950-01-01)": (
+        "council_tax",
+        _year_as_new_year,
+    ),
     "housing: dates of birth kept as moments in UTC (1980-06-14T23:00:00.000Z for 15 June, summer time)": (
         "housing",
         _as_utc_moments,

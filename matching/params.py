@@ -53,6 +53,11 @@ class Params:
     placeholder_dates: frozenset[tuple[int, int, int]] = frozenset()
     """Full dates of birth read as no date at all: what a system writes when it does not know one
     (1900-01-01), or any date the training data show held by implausibly many records."""
+    placeholder_days: frozenset[tuple[int, int]] = frozenset()
+    """Days of the year, as (month, day), on which a date of birth is read as its year alone: what a system
+    writes for a person whose year of birth alone it knows (1 January of that year, as for many
+    asylum seekers and older registers). Found by training when far more records than chance are born on
+    one day, across many years."""
     one_system_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Common names (per name feature) that one source system alone holds, where the data hold several:
     that system's spelling of a name the others write another way (a register kept in another script),
@@ -145,6 +150,9 @@ class Params:
                 },
                 weights=weights,
                 placeholder_dates=placeholders,
+                placeholder_days=frozenset(
+                    _day_parts(str(text)) for text in data.get("placeholder_days_of_birth", ())
+                ),
                 placeholder_values={
                     str(feature): frozenset(str(v) for v in values)
                     for feature, values in data.get(
@@ -164,16 +172,20 @@ class Params:
         holds none (most records), a new dict otherwise."""
         date = features.get("d")
         drop_date = date is not None and tuple(date) in self.placeholder_dates
+        year_only = bool(self.placeholder_days) and not drop_date and _on_a_day(date, self.placeholder_days)
         values = self.placeholder_values
         nowhere = self.placeholder_addresses
         drop_address = bool(nowhere) and any(tuple(a[:4]) in nowhere for a in features.get("a", ()))
         if (
             not drop_date
+            and not year_only
             and not drop_address
             and (not values or all(v.isdisjoint(features.get(f, ())) for f, v in values.items()))
         ):
             return features
         clean = {k: v for k, v in features.items() if k != "d" or not drop_date}
+        if year_only and date is not None:
+            clean["d"] = (date[0], None, None)
         if drop_address:
             kept = tuple(a for a in features["a"] if tuple(a[:4]) not in nowhere)
             if kept:
@@ -205,6 +217,9 @@ class Params:
             "first_name_sex": dict(sorted(self.first_name_sex.items())),
             "placeholder_values": {f: sorted(v) for f, v in sorted(self.placeholder_values.items())},
             "placeholder_dates_of_birth": sorted(date_text(date) for date in self.placeholder_dates),
+            "placeholder_days_of_birth": sorted(
+                f"{month:02d}-{day:02d}" for month, day in self.placeholder_days
+            ),
             "placeholder_addresses": [list(parts) for parts in sorted(self.placeholder_addresses)],
         }
 
@@ -228,6 +243,19 @@ def address_text(parts: tuple[str, str, str, str]) -> str:
     postcode, flat, number, street = parts
     house = " ".join(p for p in (number, street) if p)
     return ", ".join(p for p in (f"flat {flat}" if flat else "", house, postcode) if p)
+
+
+def _on_a_day(date: Any, days: frozenset[tuple[int, int]]) -> bool:
+    """Whether a full date of birth (year, month, day) falls on one of ``days`` ((month, day))."""
+    return date is not None and date[1] is not None and date[2] is not None and (date[1], date[2]) in days
+
+
+def _day_parts(text: str) -> tuple[int, int]:
+    """(month, day) of an MM-DD day of the year."""
+    parts = text.split("-")
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        raise ParamsError(f"placeholder day of birth {text!r} is not MM-DD")
+    return int(parts[0]), int(parts[1])
 
 
 def _date_parts(text: str) -> tuple[int, int, int]:

@@ -128,6 +128,7 @@ class Survivorship:
         params = params or default_params()
         self.trust = trust or {}
         self._dates = frozenset(date_text(date) for date in params.placeholder_dates)
+        self._days = frozenset(f"-{month:02d}-{day:02d}" for month, day in params.placeholder_days)
         self._values = {
             name: params.placeholder_values[feature]
             for name, feature in _FEATURES.items()
@@ -135,8 +136,8 @@ class Survivorship:
         }
 
     def _placeholder(self, name: str, value: Any, record: PersonRecord) -> bool:
-        if name == "date_of_birth":
-            return value in self._dates
+        if name == "date_of_birth":  # a placeholder, or a year alone written as its 1 January
+            return value in self._dates or (len(value) == 10 and value[4:] in self._days)
         held = self._values.get(name)
         return held is not None and _standard(name, value, record) in held
 

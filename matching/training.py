@@ -8,6 +8,7 @@ from the records. Pure: the caller reads the records and writes the result.
 
 from __future__ import annotations
 
+import calendar
 import math
 import random
 import zlib
@@ -544,6 +545,37 @@ def _full_date(features: Mapping[str, Any]) -> tuple[tuple[int, int, int], ...]:
     return ((d[0], d[1], d[2]),) if d and d[1] is not None and d[2] is not None else ()
 
 
+DAY_EXCESS = 5.0
+"""A day of the year on which this many times the records an average day holds are born (1 January, in
+a register that writes it for a year alone), over and above the records of its commonest year, is not
+a birthday but a year's placeholder. Real birthdays vary by a few tenths around the average."""
+MIN_DAY_RECORDS = 20
+
+
+def placeholder_days(
+    prepared: Sequence[Prepared], placeholder_dates: frozenset[tuple[int, int, int]] = frozenset()
+) -> dict[tuple[int, int], int]:
+    """Days of the year, as (month, day), on which implausibly many full dates of birth fall across many
+    years (see :data:`DAY_EXCESS`), each with the records holding it; ``placeholder_dates`` are not
+    counted. The records of the day's commonest year are left out of the excess, so that one date
+    written for "not known" (1950-01-01) is a placeholder date, not a day."""
+    by_day: dict[tuple[int, int], Counter[int]] = {}
+    full = 0
+    for record in prepared:
+        date = record.features.get("d")
+        if not date or date[1] is None or date[2] is None or tuple(date) in placeholder_dates:
+            continue
+        full += 1
+        by_day.setdefault((date[1], date[2]), Counter())[date[0]] += 1
+    floor = max(MIN_DAY_RECORDS, DAY_EXCESS * full / 365.25)
+    found = {}
+    for day, years in by_day.items():
+        count = sum(years.values())
+        if count - max(years.values()) >= floor:
+            found[day] = count
+    return found
+
+
 def placeholder_dates(prepared: Sequence[Prepared]) -> dict[tuple[int, int, int], int]:
     """Full dates of birth held by implausibly many records of many different family names (see
     :data:`PLACEHOLDER_EXCESS`), each with the number of records holding it."""
@@ -640,10 +672,16 @@ def train(
     # A field whose agreement weighs nothing (the sex a title says) is left out of EM: its agreement, which
     # the names already imply, would count twice there. It keeps the base parameters.
     fitted = tuple(c for c in comparators if c.agreement_weighs)
+    base = base or default_params()
+    # A day on which a system writes a year alone (1 January) first: each year's 1 January would otherwise
+    # be read as a placeholder date of its own, and the year lost with it.
+    days = placeholder_days(prepared, base.placeholder_dates)
+    if days:
+        base = replace(base, placeholder_days=base.placeholder_days | frozenset(days))
+        prepared = [_without_placeholders(record, base) for record in prepared]
     found = placeholder_dates(prepared)
     found_values = placeholder_values(prepared)
     found_addresses = placeholder_addresses(prepared)
-    base = base or default_params()
     values = {f: set(v) for f, v in base.placeholder_values.items()}
     for feature, value in found_values:
         values.setdefault(feature, set()).add(value)
@@ -656,6 +694,10 @@ def train(
     prepared = everyone = [_without_placeholders(record, base) for record in prepared]
     listed = base.to_dict()
     shown = {f"date of birth {date_text(date)}": count for date, count in found.items()}
+    shown |= {
+        f"date of birth on {day} {calendar.month_name[month]} (read as the year alone)": count
+        for (month, day), count in days.items()
+    }
     shown |= {
         f"{PLACEHOLDER_FEATURES[f]} {v}{' (any suffix letter)' if f == 'n' else ''}": count
         for (f, v), count in found_values.items()
@@ -759,6 +801,7 @@ def train(
             "thresholds": {"link": base.link, "review": base.review},
             "household": sorted(household),
             "placeholder_dates_of_birth": listed["placeholder_dates_of_birth"],
+            "placeholder_days_of_birth": listed["placeholder_days_of_birth"],
             "placeholder_values": listed["placeholder_values"],
             "placeholder_addresses": listed["placeholder_addresses"],
             "levels": {

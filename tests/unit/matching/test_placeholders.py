@@ -5,11 +5,20 @@ synthetic population)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from adaptors.population import generate_population
 from contracts.person import BirthDate
+from matching.comparators import DateOfBirth
 from matching.engine import FellegiSunterEngine
 from matching.params import Params, default_params
-from matching.training import placeholder_addresses, placeholder_dates, placeholder_values, train
+from matching.training import (
+    placeholder_addresses,
+    placeholder_dates,
+    placeholder_days,
+    placeholder_values,
+    train,
+)
 from tests.unit.matching.helpers import person
 
 
@@ -205,3 +214,72 @@ def test_an_address_that_many_families_hold_is_no_households() -> None:
     assert "a" not in one.features
     assert trained.compare(one, other).levels["address"] == "missing"
     assert trained.prepare(family[0]).features["a"] == (("M5 4WT", "", "7", "brook avenue", ""),)
+
+
+def _with_dates_of(system: str, written: str | None, people: int = 1500) -> list[Any]:
+    """The population's records, ``system``'s dates of birth rewritten: ``written`` is a date, or None for
+    each record's own year written as 1 January."""
+    population = generate_population(people=people, seed=3)
+    out = []
+    for s in population.systems:
+        for r in population.person_records(s):
+            born = r.date_of_birth
+            if s == system and born is not None and born.year is not None:
+                text = written or f"{born.year:04d}-01-01"
+                r = r.model_copy(update={"date_of_birth": BirthDate.model_validate(text)})
+            out.append(r)
+    return out
+
+
+def test_a_day_on_which_one_system_writes_every_year_is_read_as_the_year_alone() -> None:
+    """A register that knows the year alone writes 1 January of it (the Home Office does so for many
+    asylum seekers). Read as a date, each record differed from the person's other records by its day and
+    month: a conflict, "two people". Training finds the day and reads those dates as their year alone."""
+    engine = FellegiSunterEngine()
+    records = _with_dates_of("council_tax", None)
+    prepared = [engine.prepare(r) for r in records]
+    days = placeholder_days(prepared)
+    assert set(days) == {(1, 1)}
+    params, report = train(prepared)
+    assert params.placeholder_days == frozenset({(1, 1)})
+    assert "date of birth on 1 January (read as the year alone)" in report.placeholders
+    assert not params.placeholder_dates - default_params().placeholder_dates  # no year's 1 January lost
+    assert Params.from_dict(params.to_dict()) == params
+    trained = FellegiSunterEngine(params)
+    council_tax = next(r for r in records if r.source_system == "council_tax" and r.date_of_birth)
+    year = council_tax.date_of_birth.year  # type: ignore[union-attr]
+    features = trained.prepare(council_tax).features
+    assert features["d"] == (year, None, None)
+    elsewhere = trained.prepare(person("x", "any", "one", f"{year}-06-15"))
+    assert DateOfBirth("dob", "date of birth", ("exact",)).level(features, elsewhere.features) == "partial"
+
+
+def test_real_birthdays_and_one_date_written_for_not_known_are_no_day() -> None:
+    engine = FellegiSunterEngine()
+    assert (
+        placeholder_days(
+            [engine.prepare(r) for r in _with_dates_of("council_tax", "1900-01-01")],
+            frozenset({(1900, 1, 1)}),
+        )
+        == {}
+    )
+    one_date = [engine.prepare(r) for r in _with_dates_of("benefits", "1950-01-01")]
+    assert placeholder_days(one_date) == {}
+    assert (1950, 1, 1) in placeholder_dates(one_date)
+
+
+def test_a_year_written_as_its_1_january_does_not_win_a_golden_record_over_a_full_date() -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from matching.survivorship import Survivorship
+
+    real = person("1", "margaret", "smith", "1957-08-02", system="benefits")
+    year = person("2", "margaret", "smith", "1957-01-01", system="ct")
+    year = year.model_copy(update={"updated_at": datetime(2026, 1, 1, tzinfo=UTC)})
+    trust = {"ct": {"*": 5}}
+    assert Survivorship(trust).golden([real, year]).value("date_of_birth") == "1957-01-01"
+    trained = replace(default_params(), placeholder_days=frozenset({(1, 1)}))
+    golden = Survivorship(trust, trained).golden([real, year])
+    assert golden.value("date_of_birth") == "1957-08-02"
+    assert Survivorship(trust, trained).golden([year]).value("date_of_birth") == "1957-01-01"
