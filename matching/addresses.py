@@ -124,6 +124,11 @@ _FLOORS = {
 """Words that name a flat by its floor (``Ground Floor Flat``, ``Basement Flat``), as the flat is read."""
 _FLAT_WORDS = frozenset({"flat", "maisonette", "apartment"})
 _SLASHED = re.compile(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b")
+_FLOOR_SLASH_FLAT = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?=\s*,?\s*\d+[A-Za-z]?\s*,?\s+[A-Za-z])")
+"""A flat named by its floor and place on it, as Scottish tenements write it (``Flat 2/1, 14 High Street``:
+the second floor's first flat), before the house's own number: read as Edinburgh's ``2F1``."""
+_FLOOR_FLAT = re.compile(r"^\d{1,2}f\d{1,2}$")
+"""A flat named ``2F1`` (floor 2, flat 1), as Edinburgh addresses write it."""
 _RANGE = re.compile(r"\b(\d+[A-Za-z]?)\s*-\s*\d+[A-Za-z]?\b")
 """A range of house numbers (``14-16 Cross Lane``), read as its first; after a flat's word (``Flat 2-14``)
 the flat and the house."""
@@ -216,7 +221,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
     if "box" in lowered:
         text = _PO_BOX.sub(" pobox ", text)
     if "/" in text:
-        text = _SLASHED.sub(r"flat \1 \2", text)
+        text = _SLASHED.sub(r"flat \1 \2", _FLOOR_SLASH_FLAT.sub(r"flat \1f\2", text))
     if "-" in text:
         text = _RANGE.sub(_first_of_range, text)
     words = fold(text).split()
@@ -246,10 +251,19 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
             continue
         if word in _SECONDARY and i + 1 < len(words) and not flat:
             following = words[i + 1]
-            if _NUMBER.match(following) or _FLAT_LETTER.match(following) or following in _FLOORS:
+            if (
+                _NUMBER.match(following)
+                or _FLAT_LETTER.match(following)
+                or following in _FLOORS
+                or _FLOOR_FLAT.match(following)
+            ):
                 flat = _FLOORS.get(following, following)
                 i += 2
                 continue
+        if not flat and not number and _FLOOR_FLAT.match(word):
+            flat = word  # "2F1, 14 High Street"
+            i += 1
+            continue
         if not number and _NUMBER.match(word):
             number = word
             plain, since = True, len(rest)  # whether only words without digits follow the house number

@@ -43,6 +43,12 @@ from tests.unit.matching.helpers import person
      (("14 Cross Lane, 2",), "", "14", "cross lane 2"),
      (("2 Mill Court, 5 Cross Lane",), "2", "5", "mill court cross lane"),
      (("74 Finniss Crescent", "Sec 478 Hd Paringa"), "", "74", "finniss crescent sec 478 hd paringa"),
+     (("Flat 2/1", "14 High Street"), "2f1", "14", "high street"),
+     (("2/1 14 High Street",), "2f1", "14", "high street"),
+     (("Flat 0/1, 14 High Street",), "0f1", "14", "high street"),
+     (("Flat 2F1, 14 High Street",), "2f1", "14", "high street"),
+     (("2F1 14 High Street",), "2f1", "14", "high street"),
+     (("2/10 High Street",), "2", "10", "high street"),
      (("9 Locn 24 Dookie Street",), "", "9", "locn 24 dookie street")],
 )  # fmt: skip
 def test_lines(lines: tuple[str, ...], flat: str, number: str, street: str) -> None:
@@ -86,6 +92,9 @@ def test_one_address_written_several_ways_is_the_same_address() -> None:
     assert level("14-16 Cross Lane", "14 Cross Lane") == "exact"
     assert level("14 Saint Mary's Road", "14 St Marys Rd") == "exact"
     assert level("Basement, 14 Cross Lane", "Basement Flat, 14 Cross Lane") == "exact"
+    # A Scottish tenement's flat by its floor and place (Glasgow's 2/1, Edinburgh's 2F1).
+    assert level("Flat 2/1, 14 High Street", "2F1 14 High St") == "exact"
+    assert level("Flat 2/1, 14 High Street", "Flat 1/2, 14 High Street") != "exact"
     # The house 2 and flat 2 of the house 14 are not one address, nor are flat 2 of Mill House and the
     # house 2 on the street it stands in.
     assert level("Flat 2, 14 Cross Lane", "2 Cross Lane") != "exact"

@@ -126,7 +126,7 @@ def test_the_sex_a_title_says(title: str | None, given: str | None, sex: str) ->
 
 _ADDRESS_WORDS = st.sampled_from(
     ["0", "2", "14", "14a", "3b", "a", "flat", "Unit", "-", "1-2", "/", ",", "st", "Saint", "Rd", "road",
-     "lane", "court", "house", "Ground", "floor", "basement", "no", "2nd", "x"]
+     "lane", "court", "house", "Ground", "floor", "basement", "no", "2nd", "x", "2/1", "0/1", "2F1"]
 )  # fmt: skip
 
 
