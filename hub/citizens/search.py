@@ -20,7 +20,7 @@ from contracts.api import SearchHit, SearchPage
 from hub.citizens.names import given_variants
 from hub.store.models import Identifier, SourceRecord, citizen_is_protected
 from matching.addresses import repaired_uk_postcode
-from matching.names import gaelic_spellings, nickname_related
+from matching.names import TITLES, gaelic_spellings, nickname_related
 from matching.rules import simple_name
 from matching.standardise import NINO_SHAPE, nino_stem
 
@@ -86,16 +86,18 @@ class _Dob:
 
 
 def parse_name(text: str | None) -> _Name:
-    """'Peggy Smith', 'Smith, Peggy' or 'Smith' (one word is a surname)."""
+    """'Peggy Smith', 'Smith, Peggy' or 'Smith' (one word is a surname); a title ('Mrs Smith') is no name."""
     if not text or not text.strip():
         return _Name(None, None)
     if "," in text:
         family_part, _, given_part = text.partition(",")
         given_tokens = [simple_name(t) for t in given_part.split()]
-        given = next((t for t in given_tokens if t), None)
+        given = next((t for t in given_tokens if t and t not in TITLES), None)
         return _Name(given, simple_name(family_part) or None)
     tokens = [simple_name(t) for t in text.split()]
     tokens = [t for t in tokens if t]
+    while len(tokens) > 1 and tokens[0] in TITLES:
+        tokens.pop(0)
     if not tokens:
         return _Name(None, None)
     if len(tokens) == 1:

@@ -14,7 +14,9 @@ from hub.worker.records import search_columns
     ("text", "given", "family"),
     [("Peggy Smith", "peggy", "smith"), ("Smith, Peggy", "peggy", "smith"), ("Smith", None, "smith"),
      ("Mary Ann O'Neill", "mary", "oneill"), ("  ", None, None),
-     ("Anne-Marie Smith-Jones", "annemarie", "smithjones")],
+     ("Anne-Marie Smith-Jones", "annemarie", "smithjones"), ("Mrs Smith", None, "smith"),
+     ("Mrs Margaret Smith", "margaret", "smith"), ("Smith, Mrs Margaret", "margaret", "smith"),
+     ("Dr. J. Smith", "j", "smith")],
 )  # fmt: skip
 def test_names(text: str, given: str | None, family: str | None) -> None:
     name = parse_name(text)
