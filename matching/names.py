@@ -58,7 +58,9 @@ GENERATIONS = {
 
 _ABBREVIATED_GENERATIONS = frozenset({"jr", "jnr", "snr", "ii", "iii", "iv"})
 _HONOURS = frozenset("obe mbe cbe kbe dbe qc kc jp mp phd msc bsc ba ma esq".split())
-_PARTICLES = frozenset("de del della der di du la le van von st saint".split())
+PARTICLES = frozenset("de del della der di du la le van von st saint".split())
+"""Words that begin a family name of several (``De La Cruz``, ``van der Berg``, ``St John``): a whole name
+written in one field keeps them with the surname."""
 
 _NAMER = NickNamer()
 
@@ -445,7 +447,7 @@ def _standardise_once(given: str | None, middle: str | None, family: str | None)
         generation = GENERATIONS[family_t.pop()]
     if not family_t and len(given_t) > 1:
         family_t = [given_t.pop()]
-        while len(given_t) > 1 and given_t[-1] in _PARTICLES:
+        while len(given_t) > 1 and given_t[-1] in PARTICLES:
             family_t.insert(0, given_t.pop())
     order = _birth_order(given_t + middle_t)
     if order:  # "Twin 1", "Baby Girl 2": a child not yet named, told from its twin by the number

@@ -20,7 +20,7 @@ from contracts.api import SearchHit, SearchPage
 from hub.citizens.names import given_variants
 from hub.store.models import Identifier, SourceRecord, citizen_is_protected
 from matching.addresses import repaired_uk_postcode
-from matching.names import TITLES, gaelic_spellings, nickname_related
+from matching.names import PARTICLES, TITLES, gaelic_spellings, nickname_related
 from matching.rules import simple_name
 from matching.standardise import NINO_SHAPE, nino_stem
 
@@ -93,16 +93,30 @@ def parse_name(text: str | None) -> _Name:
         family_part, _, given_part = text.partition(",")
         given_tokens = [simple_name(t) for t in given_part.split()]
         given = next((t for t in given_tokens if t and t not in TITLES), None)
-        return _Name(given, simple_name(family_part) or None)
+        return _Name(given, _family([simple_name(t) for t in family_part.split()]) or None)
     tokens = [simple_name(t) for t in text.split()]
     tokens = [t for t in tokens if t]
     while len(tokens) > 1 and tokens[0] in TITLES:
         tokens.pop(0)
     if not tokens:
         return _Name(None, None)
+    starts = len(tokens) - 1
+    # "Maria De La Cruz", "Oliver St John", "De Souza"; but "Van Morrison" and "Di Smith" are first names.
+    while starts and tokens[starts - 1] in PARTICLES and (starts > 1 or tokens[0] not in _FIRST_NAMES_TOO):
+        starts -= 1
+    tokens[starts:] = [_family(tokens[starts:])]
     if len(tokens) == 1:
         return _Name(None, tokens[0])
     return _Name(tokens[0], tokens[-1])
+
+
+_FIRST_NAMES_TOO = frozenset({"van", "del", "di"})
+"""Words that begin family names and are first names too: typed first, they are read as a first name."""
+
+
+def _family(words: list[str]) -> str:
+    """A family name's words as the search columns hold them: run together, ``Saint`` written ``St``."""
+    return "".join("st" if word == "saint" and i < len(words) - 1 else word for i, word in enumerate(words))
 
 
 def parse_dob(text: str) -> _Dob | None:

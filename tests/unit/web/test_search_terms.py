@@ -16,7 +16,10 @@ from hub.worker.records import search_columns
      ("Mary Ann O'Neill", "mary", "oneill"), ("  ", None, None),
      ("Anne-Marie Smith-Jones", "annemarie", "smithjones"), ("Mrs Smith", None, "smith"),
      ("Mrs Margaret Smith", "margaret", "smith"), ("Smith, Mrs Margaret", "margaret", "smith"),
-     ("Dr. J. Smith", "j", "smith")],
+     ("Dr. J. Smith", "j", "smith"), ("Maria De La Cruz", "maria", "delacruz"),
+     ("Oliver Saint John", "oliver", "stjohn"), ("Saint John, Oliver", "oliver", "stjohn"),
+     ("De Souza", None, "desouza"), ("Van Morrison", "van", "morrison"),
+     ("Maria van Dyke", "maria", "vandyke")],
 )  # fmt: skip
 def test_names(text: str, given: str | None, family: str | None) -> None:
     name = parse_name(text)
@@ -28,7 +31,8 @@ def test_names(text: str, given: str | None, family: str | None) -> None:
     [("Łukasz", "Wójcik", "Lukasz Wojcik"), ("Søren", "Ødegård", "Soren Odegard"),
      ("Jürgen", "Straße", "Jurgen Strasse"), ("Иван", "Петров", "Ivan Petrov"),
      ("Łukasz", "Wójcik", "Łukasz Wójcik"), (None, "SMITH, Margaret", "Margaret Smith"),
-     ("Mrs Margaret Ann", "Smith", "Margaret Smith")],
+     ("Mrs Margaret Ann", "Smith", "Margaret Smith"), ("Maria", "De La Cruz", "Maria de la Cruz"),
+     ("Oliver", "Saint John", "Oliver St John"), ("Oliver", "St John", "Oliver Saint John")],
 )  # fmt: skip
 def test_a_stored_name_is_found_as_an_agent_types_it(
     stored_given: str | None, stored_family: str, typed: str
