@@ -400,12 +400,27 @@ def phone_numbers(value: str, region: str = "GB") -> list[str]:
 
 
 def standard_email(value: str) -> str:
-    """Lower case without surrounding spaces; empty unless it has one ``@`` with text on both sides."""
+    """Lower case without surrounding spaces; empty unless it has one ``@`` with text on both sides.
+
+    The address alone where an export wrote a name or a link around it (``Margaret Smith
+    <peggy@example.org>``, ``mailto:peggy@example.org``), and a Gmail address as Gmail reads it: the dots
+    of its name and a ``+tag`` ignored, ``googlemail.com`` the same mailbox as ``gmail.com``."""
     text = value.strip().lower()
+    if "<" in text and text.endswith(">"):
+        text = text[text.rindex("<") + 1 : -1].strip()
+    if text.startswith("mailto:"):
+        text = text[7:].strip()
+    text = text.strip(" .,;'\"")
     local, sep, domain = text.partition("@")
-    if not sep or not local or not domain or "@" in domain:
+    if not sep or not local or not domain or "@" in domain or " " in text:
         return ""
+    if domain in _GMAIL:
+        local = local.partition("+")[0].replace(".", "")
+        return f"{local}@gmail.com" if local else ""
     return text
+
+
+_GMAIL = frozenset({"gmail.com", "googlemail.com"})
 
 
 @lru_cache(maxsize=262144)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.addresses import parse_address, repaired_uk_postcode
+from matching.addresses import parse_address, repaired_uk_postcode, standard_email
 from matching.engine import FellegiSunterEngine
 from tests.unit.matching.helpers import person
 
@@ -124,3 +124,28 @@ def test_a_postcode_typed_with_an_o_for_a_zero_is_the_same_address() -> None:
     right = person("2", "Ann", "Hale", system="hb", line="14 Cross Lane", postcode="BL0 9AB")
     comparison = engine.compare(engine.prepare(typed), engine.prepare(right))
     assert comparison.levels["address"] == "exact"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("Margaret Smith <Peggy@Example.org>", "peggy@example.org"),
+     ("mailto:peggy@example.org", "peggy@example.org"),
+     ('"peggy@example.org".', "peggy@example.org"),
+     ("Peggy.Smith@Gmail.com", "peggysmith@gmail.com"),
+     ("peggysmith+council@googlemail.com", "peggysmith@gmail.com"),
+     ("peggy.smith@example.org", "peggy.smith@example.org"),
+     ("peggy smith@example.org", "")],
+)  # fmt: skip
+def test_an_email_address_is_read_as_its_mailbox(written: str, read: str) -> None:
+    """A CRM's export writes the name with the address, or a link; Gmail ignores the dots in a name and a
+    +tag, and googlemail.com is gmail.com: one mailbox, which one system writes one way and another the
+    other. Other providers' dots are kept."""
+    assert standard_email(written) == read
+
+
+def test_one_gmail_mailbox_written_two_ways_is_the_same_email() -> None:
+    engine = FellegiSunterEngine()
+    a = engine.prepare(person("1", "Ann", "Hale", emails=["Ann.Hale@gmail.com"]))
+    b = engine.prepare(person("2", "Ann", "Hale", system="hb", emails=["annhale@googlemail.com"]))
+    assert engine.compare(a, b).levels["email"] == "exact"
+    assert set(a.blocking_keys) & set(b.blocking_keys) >= {"e:annhale@gmail.com"}
