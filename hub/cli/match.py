@@ -98,13 +98,26 @@ _HEADER_NAMES = {
     },
     **dict.fromkeys(("post_code", "postal_code"), "postcode"),
     **dict.fromkeys(("city", "post_town"), "town"),
-    **dict.fromkeys(("telephone", "tel", "phone_number", "telephone_number", "phone_no", "tel_no"), "phone"),
-    **dict.fromkeys(("email_address", "e_mail"), "email"),
+    **dict.fromkeys(
+        (
+            *("telephone", "tel", "phone_number", "telephone_number", "phone_no", "tel_no", "phone_1"),
+            *("phone_2", "mobile", "mobile_number", "mobile_phone", "mobile_no", "mob", "home_phone"),
+            *("home_telephone", "work_phone", "work_telephone", "daytime_phone", "evening_phone"),
+            "other_phone",
+        ),
+        "phone",
+    ),
+    **dict.fromkeys(
+        ("email_address", "e_mail", "email_1", "email_2", "work_email", "personal_email", "other_email"),
+        "email",
+    ),
     **dict.fromkeys(("ni_number", "ni_no", "nino", "national_insurance_number"), "id:nino"),
     **dict.fromkeys(("nhs_number", "nhs_no"), "id:nhs"),
 }
 """What spreadsheets call the columns (``Forename``, ``Surname``, ``D.O.B.``, ``Address 1``, ``NI Number``):
 read as the columns they are, and said so on the terminal."""
+_SEVERAL = frozenset({"phone", "email"})
+"""Columns a header may hold more than once (``Home Phone``, ``Mobile``): a record holds each of them."""
 
 
 def _plain(header: str) -> str:
@@ -121,6 +134,17 @@ def _column(header: str) -> str:
     name for it stands for (``Surname`` is ``family_name``: see :data:`_HEADER_NAMES`)."""
     plain = _plain(header)
     return _HEADER_NAMES.get(plain, plain)
+
+
+def _numbered(columns: list[str]) -> list[str]:
+    """``columns`` with a second and later phone or e-mail column told apart (``phone#2``), so that a row
+    keeps each of their cells."""
+    seen: Counter[str] = Counter()
+    out = []
+    for column in columns:
+        seen[column] += 1
+        out.append(f"{column}#{seen[column]}" if column in _SEVERAL and seen[column] > 1 else column)
+    return out
 
 
 def _known(column: str) -> bool:
@@ -258,10 +282,10 @@ def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, str]:
             if column in cell:
                 address[column] = cell[column]
         data["addresses"] = [address]
-    if "phone" in cell:
-        data["phones"] = [cell["phone"]]
-    if "email" in cell:
-        data["emails"] = [cell["email"]]
+    for column, field in (("phone", "phones"), ("email", "emails")):
+        held = [v for c, v in cell.items() if c.partition("#")[0] == column]
+        if held:
+            data[field] = held
     data["identifiers"] = [
         {"scheme": column[3:], "value": value}
         for column, value in cell.items()
@@ -287,7 +311,7 @@ def _csv_changes(
         # Each header's column once (a blank header's cells are not read); a row keeps its non-empty cells.
         # A short row (spreadsheets drop trailing empty cells) lacks the rest; cells past the header are
         # not read.
-        columns = [_column(h) if h else "" for h in headers]
+        columns = _numbered([_column(h) if h else "" for h in headers])
         readings: Counter[str] = Counter()
         empties: Counter[str] = Counter()
         for row in reader:
@@ -335,7 +359,7 @@ def _check_header(headers: list[str]) -> None:
     ]
     if renamed:
         typer.echo(f"columns read by their usual names: {', '.join(renamed)}", err=True)
-    taken = [c for c, n in Counter(c for c in columns if _known(c)).items() if n > 1]
+    taken = [c for c, n in Counter(c for c in columns if _known(c)).items() if n > 1 and c not in _SEVERAL]
     if taken:
         raise InputError(f"two columns of the CSV header are each read as {', '.join(taken)}: keep one")
     unread = [h for h, c in zip(headers, columns, strict=True) if c and not _known(c)]

@@ -357,6 +357,26 @@ def test_cells_a_database_or_spreadsheet_writes_for_no_value_are_empty(tmp_path:
     assert by_id[("csv", "1")] != by_id[("csv", "2")]
 
 
+def test_several_phone_and_email_columns_are_each_read(tmp_path: Path) -> None:
+    """A CRM's export has Home Phone, Mobile and Work Email: each is one of the record's numbers or addresses,
+    so the mobile one system holds meets the mobile in another system's Mobile column."""
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "source_system,source_record_id,Forename,Surname,Home Phone,Mobile,Work Email",
+            "crm,1,Ann,Hale,0161 745 2291,07700 900123,ann.hale@council.example",
+            "ct,2,Ann,Hale,,,",
+            "hb,3,Ann,Hale,07700 900123,,",
+        ],
+    )
+    assert "Home Phone as phone, Mobile as phone, Work Email as email" in output
+    records, _bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    first = records[0].prepared
+    assert first is not None
+    assert first.features["p"] == ("+441617452291", "+447700900123")
+    assert first.features["e"] == ("ann.hale@council.example",)
+
+
 def test_two_columns_read_as_one_are_an_error(tmp_path: Path) -> None:
     """Surname and family_name both: which to match on cannot be told, and one would be lost."""
     source = tmp_path / "people.csv"
