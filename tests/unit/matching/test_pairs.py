@@ -457,6 +457,13 @@ CASES = [
         "review",
     ),
     (
+        "a Polish diminutive: Kuba for Jakub",
+        person("1", "Jakub", "Wiśniewski", "1999-04-12"),
+        person("2", "Kuba", "Wisniewski", "1999-04-12", system="hb"),
+        {"given": "nickname", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
         "a name in Cyrillic in one system, in Latin letters in another",
         person("1", "Иван", "Петров", "1988-02-03"),
         person("2", "Ivan", "Petrov", "1988-02-03", system="hb"),
@@ -766,9 +773,9 @@ def test_training_learns_whose_first_names_the_titles_say() -> None:
 
 def test_each_uk_form_of_a_first_name_is_listed_once() -> None:
     """A form in both tables would silently take one table's names and drop the other's."""
-    from matching.names import ABBREVIATED_FIRST_NAMES, UK_DIMINUTIVES, UK_LANGUAGE_FORMS
+    from matching.names import ABBREVIATED_FIRST_NAMES, POLISH_FORMS, UK_DIMINUTIVES, UK_LANGUAGE_FORMS
 
-    tables = (set(UK_DIMINUTIVES), set(UK_LANGUAGE_FORMS), set(ABBREVIATED_FIRST_NAMES))
+    tables = (set(UK_DIMINUTIVES), set(UK_LANGUAGE_FORMS), set(ABBREVIATED_FIRST_NAMES), set(POLISH_FORMS))
     assert sum(len(table) for table in tables) == len(set.union(*tables))
 
 
