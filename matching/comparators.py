@@ -165,7 +165,16 @@ class FamilyName(Comparator):
                 return "other"
         if ("mc" in ja or "mc" in jb) and _gaelic(fa) == _gaelic(fb):
             return "exact"
+        if (fa in SHARED_SURNAMES and _in_words(fa, b.get("m"))) or (
+            fb in SHARED_SURNAMES and _in_words(fb, a.get("m"))
+        ):
+            return "other"  # "Harpreet Kaur" against "Harpreet Kaur Gill": Kaur as a middle name there
         return spelling_level(ja, jb)
+
+
+SHARED_SURNAMES = frozenset({"singh", "kaur", "begum", "khatun", "bibi"})
+"""Names that Sikh men and women (Singh, Kaur) and many Bangladeshi and Pakistani women (Begum, Khatun, Bibi)
+hold as a surname in one record and as a middle name before the family's surname in another."""
 
 
 @lru_cache(maxsize=65536)

@@ -16,7 +16,9 @@ _SPECIAL: dict[tuple[str, str], str] = {
         "another spelling or another language)"
     ),
     ("given", "initial"): "first name agrees with an initial",
-    ("family", "other"): "surname matches a previous, alias or double-barrelled surname",
+    ("family", "other"): (
+        "surname matches a previous, alias or double-barrelled surname, or a middle name (Kaur, Begum)"
+    ),
     ("dob", "close"): "date of birth nearly the same (a digit, or day and month swapped)",
     ("dob", "partial"): "date of birth agrees as far as it is known",
     ("nino", "close"): "NI number differs by one character",

@@ -464,6 +464,13 @@ CASES = [
         "link",
     ),
     (
+        "Kaur as the surname in one system, a middle name before the family's surname in another",
+        person("1", "Harpreet", "Kaur", "1980-02-03"),
+        person("2", "Harpreet Kaur", "Gill", "1980-02-03", system="hb"),
+        {"given": "exact", "family": "other", "dob": "exact"},
+        "link",
+    ),
+    (
         "a name in Cyrillic in one system, in Latin letters in another",
         person("1", "Иван", "Петров", "1988-02-03"),
         person("2", "Ivan", "Petrov", "1988-02-03", system="hb"),
