@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from matching.addresses import postcode_parts
-from matching.names import BIRTH_ORDER, formal_initials, nickname_related
+from matching.names import BIRTH_ORDER, formal_initials, gaelic_form, nickname_related
 
 Features = Mapping[str, Any]
 MISSING = "missing"
@@ -163,7 +163,7 @@ class FamilyName(Comparator):
             names_b = {jb, *fb.split(), *(o.replace(" ", "") for o in b.get("fo", ()))}
             if not names_a.isdisjoint(names_b):
                 return "other"
-        if ("mc" in ja or "mc" in jb) and _gaelic(fa) == _gaelic(fb):
+        if ("mc" in ja or "mc" in jb) and gaelic_form(fa) == gaelic_form(fb):
             return "exact"
         if (fa in SHARED_SURNAMES and _in_words(fa, b.get("m"))) or (
             fb in SHARED_SURNAMES and _in_words(fb, a.get("m"))
@@ -175,17 +175,6 @@ class FamilyName(Comparator):
 SHARED_SURNAMES = frozenset({"singh", "kaur", "begum", "khatun", "bibi"})
 """Names that Sikh men and women (Singh, Kaur) and many Bangladeshi and Pakistani women (Begum, Khatun, Bibi)
 hold as a surname in one record and as a middle name before the family's surname in another."""
-
-
-@lru_cache(maxsize=65536)
-def _gaelic(family: str) -> str:
-    """A family name with each ``Mac`` of a Gaelic patronymic written ``Mc``, run together: MacDonald,
-    McDonald and Mc Donald are one name, which clerks write either way (``mac`` is read so only before
-    three letters or more: Mack and Macey are names of their own)."""
-    words = family.split()
-    if len(words) > 1 and words[-2] in ("mc", "mac"):  # "Mc Donald", written apart
-        words[-2:] = [words[-2] + words[-1]]
-    return "".join("mc" + w[3:] if w.startswith("mac") and len(w) > 5 else w for w in words)
 
 
 class OneValue(Comparator):
@@ -204,11 +193,11 @@ class Suffix(OneValue):
     named child, "Baby Smith") is different too: which of the twins that is cannot be told."""
 
     def level(self, a: Features, b: Features) -> str:
-        va, vb = a.get(self.feature), b.get(self.feature)
-        if not va or not vb:
-            alone = va or vb
+        level = super().level(a, b)
+        if level == MISSING:
+            alone = a.get(self.feature) or b.get(self.feature)
             return "different" if alone and alone.startswith(BIRTH_ORDER) else MISSING
-        return "exact" if va == vb else "different"
+        return level
 
 
 class DateOfBirth(Comparator):

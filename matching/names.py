@@ -513,17 +513,25 @@ def _relatives(name: str) -> frozenset[str]:
     return _canonicals(name) | frozenset(_NAMER.nicknames_of(name)) | uk
 
 
+@lru_cache(maxsize=65536)
+def gaelic_form(family: str) -> str:
+    """A family name with each ``Mac`` of a Gaelic patronymic written ``Mc``, run together: MacDonald,
+    McDonald and Mc Donald are one name, which clerks write either way (``mac`` is read so only before
+    three letters or more: Mack and Macey are names of their own)."""
+    words = family.split()
+    if len(words) > 1 and words[-2] in ("mc", "mac"):  # "Mc Donald", written apart
+        words[-2:] = [words[-2] + words[-1]]
+    return "".join("mc" + w[3:] if w.startswith("mac") and len(w) > 5 else w for w in words)
+
+
 def gaelic_spellings(family: str) -> frozenset[str]:
-    """A one-word family name with its other spelling if it is a Gaelic patronymic: ``mcdonald`` and
-    ``macdonald`` both give {``macdonald``, ``mcdonald``} (as the comparators read them: ``mac`` only
-    before three letters or more); any other name alone."""
-    if family.startswith("mac") and len(family) > 5:
-        stem = family[3:]
-    elif family.startswith("mc") and len(family) > 4:
-        stem = family[2:]
-    else:
+    """A one-word family name with its other spelling if it is a Gaelic patronymic (see
+    :func:`gaelic_form`): ``mcdonald`` and ``macdonald`` both give {``macdonald``, ``mcdonald``}; any other
+    name alone."""
+    form = gaelic_form(family)
+    if " " in family or not form.startswith("mc") or len(form) < 5:
         return frozenset({family})
-    return frozenset({"mac" + stem, "mc" + stem})
+    return frozenset({form, "mac" + form[2:]})
 
 
 @lru_cache(maxsize=65536)
