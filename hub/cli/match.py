@@ -67,9 +67,11 @@ _PERSON_COLUMNS = (
 """The CSV columns read, besides ``id:SCHEME`` columns and the keys."""
 
 
-_NO_VALUE = frozenset({"null", "(null)", "<null>", "nan", "#n/a", "#value!", "#ref!", "#name?", "#div/0!"})
+_NO_VALUE = frozenset({"null", "(null)", "<null>", "#n/a", "#value!", "#ref!", "#name?", "#div/0!"})
 """What a database export writes in a cell with no value (``NULL``), and a spreadsheet's error values
 (``#N/A`` from a look-up that found nothing): an empty cell, not a name, an address or a date."""
+_NOT_A_NUMBER = frozenset({"nan", "NaN"})
+"""What a data frame writes for a missing value: only as it writes it (``Nan`` and ``NAN`` are names)."""
 
 _Line = TypeVar("_Line", str, bytes)
 
@@ -319,7 +321,7 @@ def _csv_changes(
             if not row:
                 continue
             cell = {c: v.strip() for c, v in zip(columns, row, strict=False) if c and v and not v.isspace()}
-            for column in [c for c, v in cell.items() if v.lower() in _NO_VALUE]:
+            for column in [c for c, v in cell.items() if v.lower() in _NO_VALUE or v in _NOT_A_NUMBER]:
                 empties[cell.pop(column)] += 1
             try:
                 record, reading = _csv_record(cell)

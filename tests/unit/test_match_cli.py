@@ -348,11 +348,16 @@ def test_cells_a_database_or_spreadsheet_writes_for_no_value_are_empty(tmp_path:
             "source_record_id,given_name,middle_names,family_name,date_of_birth,address_line_1,postcode,email",
             "1,John,NULL,Smith,NULL,NULL,NULL,NULL",
             "2,John,#N/A,Smith,null,NULL,(null),#N/A",
+            "3,Nan,NaN,Hale,1930-01-02,,,",
         ],
     )
+    records, _bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    nan = records[2].prepared
+    assert nan is not None
+    assert (nan.features["g"], nan.features.get("m")) == ("nan", None)  # Nan is a name; NaN is not
     assert (
         "cells read as empty, as a database or a spreadsheet writes no value: NULL (6), #N/A (2), null (1), "
-        "(null) (1)"
+        "(null) (1), NaN (1)"
     ) in output
     assert by_id[("csv", "1")] != by_id[("csv", "2")]
 
