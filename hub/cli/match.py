@@ -306,8 +306,11 @@ def _csv_changes(
             '"CSV (Comma delimited)" (save it as "CSV UTF-8" to be sure of every letter)',
             err=True,
         )
+    delimiter = _delimiter(path, encoding)
+    if delimiter != ",":
+        typer.echo(f"{path.name} separates its columns with {_DELIMITERS[delimiter]}: read so", err=True)
     with path.open(encoding=encoding, newline="") as handle:
-        reader = csv.reader(_counted(handle, advance))
+        reader = csv.reader(_counted(handle, advance), delimiter=delimiter)
         headers = next(reader, [])
         _check_header(headers)
         # Each header's column once (a blank header's cells are not read); a row keeps its non-empty cells.
@@ -336,6 +339,21 @@ def _csv_changes(
     if empties:
         held = ", ".join(f"{value} ({count:,})" for value, count in empties.most_common())
         typer.echo(f"cells read as empty, as a database or a spreadsheet writes no value: {held}", err=True)
+
+
+_DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+"""What exports separate columns with: Excel in many European locales a semicolon, databases a tab or a
+bar."""
+
+
+def _delimiter(path: Path, encoding: str) -> str:
+    """The separator of a CSV's columns: the one its header line holds most of, a comma when it holds
+    none of them (a header of one column)."""
+    with path.open(encoding=encoding, newline="") as handle:
+        header = handle.readline()
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
 
 
 def _csv_encoding(path: Path) -> str:

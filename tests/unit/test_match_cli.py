@@ -7,6 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -380,6 +381,21 @@ def test_several_phone_and_email_columns_are_each_read(tmp_path: Path) -> None:
     assert first is not None
     assert first.features["p"] == ("+441617452291", "+447700900123")
     assert first.features["e"] == ("ann.hale@council.example",)
+
+
+@pytest.mark.parametrize("separator", [";", "\t", "|"])
+def test_columns_separated_otherwise_than_by_commas_are_read(tmp_path: Path, separator: str) -> None:
+    """Excel in many European locales saves "CSV" with semicolons; database exports use tabs or bars."""
+    rows = [
+        "source_record_id,given_name,family_name,date_of_birth,postcode",
+        "1,Margaret,Smith,1950-03-04,M5 4WT",
+        "2,Peggy,Smith,1950-03-04,M5 4WT",
+        "3,Ada,Obi,1990-01-01,B1 1AA",
+    ]
+    output, by_id = _match_rows(tmp_path, [row.replace(",", separator) for row in rows])
+    assert "separates its columns with" in output
+    assert "columns not read" not in output
+    assert by_id[("csv", "1")] == by_id[("csv", "2")] != by_id[("csv", "3")]
 
 
 def test_two_columns_read_as_one_are_an_error(tmp_path: Path) -> None:
