@@ -114,6 +114,19 @@ class GivenName(Comparator):
         return similar
 
 
+@lru_cache(maxsize=65536)
+def middles_differ(ma: str, mb: str) -> bool:
+    """Whether two records' middle names have nothing in common: no word, no initial of the other's word,
+    no form or spelling of it (see :class:`~matching.scoring.Scorer`, which decides what that says)."""
+    for x in ma.split():
+        for y in mb.split():
+            if x == y or (x[0] == y[0] and (len(x) == 1 or len(y) == 1)):
+                return False
+            if len(x) > 1 and len(y) > 1 and _given_similarity(x, y) != "different":
+                return False
+    return True
+
+
 def _run_together(first: str, other: str, middle: str | None) -> bool:
     """Whether ``other`` is ``first`` and the first of the other given names written as one word
     (``Maryjane`` for Mary-Jane, ``Jeanpaul`` for Jean Paul)."""

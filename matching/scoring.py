@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from matching.comparators import MISSING, Comparator, jaro_winkler, spelling_level
+from matching.comparators import MISSING, Comparator, jaro_winkler, middles_differ, spelling_level
 from matching.params import Params, log2_ratio
 
 Features = Mapping[str, Any]
@@ -174,6 +174,8 @@ class Scorer:
                 continue
             if term_frequency and level in _SLIPS and self._two_names(term_frequency, level, a, b):
                 level = "different"
+            elif level == "exact" and term_frequency == "g" and self._other_middle_names(a, b):
+                level = "different"
             elif level == "nickname" and self._twins_names(a, b):
                 level = "different"
             if term_frequency and level == "exact":
@@ -248,6 +250,25 @@ class Scorer:
         if table.get(x, 0.0) < floor or table.get(y, 0.0) < floor:
             return False
         spellings = self.params.one_system_names.get(feature)
+        return not spellings or (x not in spellings and y not in spellings)
+
+    def _other_middle_names(self, a: Features, b: Features) -> bool:
+        """Whether one first name's two records hold two middle names that are names of their own: "John
+        Paul" and "John Peter" Smith (a father and son), "Mohammed Imran" and "Mohammed Asif" Khan (brothers,
+        each known by his second name). Only names many records hold as first names count, and none that
+        one system alone writes: a middle name spelt another way (a register kept in another script) is
+        not another name."""
+        ma, mb = a.get("m"), b.get("m")
+        if not ma or not mb or not middles_differ(ma, mb):
+            return False
+        table = self.params.term_frequencies.get("g")
+        if not table:
+            return False
+        x, y = ma.partition(" ")[0], mb.partition(" ")[0]
+        floor = COMMON_NAME * self.params.term_frequency_floor.get("g", 1.0)
+        if table.get(x, 0.0) < floor or table.get(y, 0.0) < floor:
+            return False
+        spellings = self.params.one_system_names.get("g")
         return not spellings or (x not in spellings and y not in spellings)
 
     def _sexes_differ(self, a: Features, b: Features) -> bool:

@@ -471,6 +471,20 @@ CASES = [
         "link",
     ),
     (
+        "a father and son of one first name and different middle names at one address, one undated",
+        person("1", "John Paul", "Hartley", "1980-02-03"),
+        person("2", "John Peter", "Hartley", None, system="hb"),
+        {"family": "exact", "address": "exact"},
+        "new",
+    ),
+    (
+        "a middle name written as its initial, or with a second middle name, is the same",
+        person("1", "Mary Ann Jane", "Hartley", "1980-02-03"),
+        person("2", "Mary J", "Hartley", None, system="hb"),
+        {"given": "exact", "family": "exact"},
+        "link",
+    ),
+    (
         "a name in Cyrillic in one system, in Latin letters in another",
         person("1", "Иван", "Петров", "1988-02-03"),
         person("2", "Ivan", "Petrov", "1988-02-03", system="hb"),
@@ -866,3 +880,20 @@ def test_twins_registered_before_they_were_named_stay_two_children() -> None:
         ["social/1"],
         ["social/2"],
     ]
+
+
+def test_brothers_each_known_by_his_second_name_are_two_people_where_the_data_know_the_names() -> None:
+    """Mohammed Imran and Mohammed Asif Khan, at one address, one record undated: one first name, and two
+    middle names that are names of their own. The shipped tables (UK names) do not know Imran and Asif;
+    parameters trained on a council's data do, and then the two are brothers, not one man. A middle name
+    only one system writes (a register kept in another script) is no name of its own."""
+    base = ENGINE.params
+    given = {**base.term_frequencies["g"], "imran": 0.001, "asif": 0.001}
+    trained = FellegiSunterEngine(replace(base, term_frequencies={**base.term_frequencies, "g": given}))
+    imran = trained.prepare(person("1", "Mohammed Imran", "Khan", "1980-02-03"))
+    asif = trained.prepare(person("2", "Mohammed Asif", "Khan", None, system="hb"))
+    comparison = trained.compare(imran, asif)
+    assert comparison.levels["given"] == "different"
+    assert trained.decide(comparison) == "new"
+    one_system = replace(trained.params, one_system_names={"g": frozenset({"asif"})})
+    assert FellegiSunterEngine(one_system).compare(imran, asif).levels["given"] == "exact"
