@@ -70,7 +70,7 @@ class FellegiSunterEngine:
         self.apart = review - 2.0
         self._scorer = Scorer(self.params, comparators, self.conflict_cap, review - 1.0, self.apart, link)
         self._decisive = tuple(c.name for c in comparators if c.conflicts and not c.usually_missing)
-        self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...], bool], str] = {}
+        self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...], bool, bool], str] = {}
 
     def prepare(self, record: PersonRecord) -> Prepared:
         """Standardise one record and compute its blocking keys (a placeholder date of birth, NI or NHS
@@ -135,7 +135,13 @@ class FellegiSunterEngine:
         if not explain:
             return Comparison(weight, result.levels, result.field_weights, apart=result.apart)
         # The sentence is a function of the levels, the swap and what capped the weight: few combinations.
-        key = (tuple(result.levels.items()), result.swapped, result.capped_by, result.names_alone)
+        key = (
+            tuple(result.levels.items()),
+            result.swapped,
+            result.capped_by,
+            result.names_alone,
+            result.other_middles,
+        )
         summary = self._summaries.get(key)
         if summary is None:
             summary = summarise(
@@ -144,6 +150,7 @@ class FellegiSunterEngine:
                 swapped=result.swapped,
                 capped_by=result.capped_by,
                 names_alone=result.names_alone,
+                other_middles=result.other_middles,
             )
             if len(self._summaries) >= _MAX_CACHED_SUMMARIES:
                 self._summaries.clear()

@@ -46,6 +46,7 @@ def summarise(
     swapped: bool = False,
     capped_by: Sequence[str] = (),
     names_alone: bool = False,
+    other_middles: bool = False,
 ) -> str:
     """One sentence: what agrees exactly, then what nearly agrees, then what differs.
 
@@ -58,6 +59,8 @@ def summarise(
         capped_by: labels of fields whose conflict kept the pair below the link threshold.
         names_alone: whether the pair was kept below the link threshold because nothing but the names
             agrees (under parameters not estimated from the data, a name's rarity is not known).
+        other_middles: whether the first names differ only in that the middle names are two names (the
+            first names themselves the same).
 
     Returns:
         The sentence, ending with a full stop.
@@ -71,6 +74,8 @@ def summarise(
             continue  # (agreeing titles are no reason: the first names already say as much)
         if level == "exact":
             same.append(comparator.label)
+        elif other_middles and comparator.name == "given" and level == "different":
+            differs.append("same first name but middle names differ")
         elif (comparator.name, level) in _SPECIAL:
             (differs if level == "different" else other).append(_SPECIAL[(comparator.name, level)])
         elif level == "close":

@@ -18,6 +18,8 @@ from matching.params import Params, log2_ratio
 
 Features = Mapping[str, Any]
 
+MIDDLE_NAME = "middle name"
+"""The label of a first-name conflict that the middle names make (see :meth:`Scorer._other_middle_names`)."""
 COMMON_NAME = 5.0
 """A name held by at least this many times the rarest share (about five records) is a name in its own
 right, not a typo of another."""
@@ -54,6 +56,8 @@ class Score:
     """False when the screen stopped early: ``total`` is then an upper bound below the floor."""
     names_alone: bool = False
     """Held in the review band because nothing but the names agrees (see :class:`Scorer`)."""
+    other_middles: bool = False
+    """The first names are one, the middle names two (see :meth:`Scorer._other_middle_names`)."""
     apart: bool = False
     """The conflicts say two people (capped at :attr:`Scorer.apart`, whatever the total)."""
 
@@ -156,6 +160,7 @@ class Scorer:
         support = 0.0
         conflicts: tuple[str, ...] = ()
         overridden = False
+        other_middles = False
         conflict_weight = params.conflict_weight
         for (
             name,
@@ -175,7 +180,7 @@ class Scorer:
             if term_frequency and level in _SLIPS and self._two_names(term_frequency, level, a, b):
                 level = "different"
             elif level == "exact" and term_frequency == "g" and self._other_middle_names(a, b):
-                level = "different"
+                level, label, other_middles = "different", MIDDLE_NAME, True
             elif level == "nickname" and self._twins_names(a, b):
                 level = "different"
             if term_frequency and level == "exact":
@@ -227,7 +232,14 @@ class Scorer:
             total = cap
             capped = conflicts
         return Score(
-            total, levels, field_weights, capped, swapped, names_alone=names_alone, apart=cap == self.apart
+            total,
+            levels,
+            field_weights,
+            capped,
+            swapped,
+            names_alone=names_alone,
+            apart=cap == self.apart,
+            other_middles=other_middles,
         )
 
     def _two_names(self, feature: str, level: str, a: Features, b: Features) -> bool:

@@ -895,5 +895,7 @@ def test_brothers_each_known_by_his_second_name_are_two_people_where_the_data_kn
     comparison = trained.compare(imran, asif)
     assert comparison.levels["given"] == "different"
     assert trained.decide(comparison) == "new"
+    assert "same first name but middle names differ" in comparison.summary
+    assert "different middle name" in comparison.summary
     one_system = replace(trained.params, one_system_names={"g": frozenset({"asif"})})
     assert FellegiSunterEngine(one_system).compare(imran, asif).levels["given"] == "exact"
