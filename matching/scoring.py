@@ -18,6 +18,9 @@ from matching.params import Params, log2_ratio
 
 Features = Mapping[str, Any]
 
+NAME_PREFIXES = frozenset({"abdul", "abdel", "abd", "abdur", "abdus", "abdal"})
+"""First given names that are never a name alone but the start of one (Abdul Rahman, "servant of the
+Merciful"): two records of one whose next words differ are two names, whatever the name tables hold."""
 MIDDLE_NAME = "middle name"
 """The label of a first-name conflict that the middle names make (see :meth:`Scorer._other_middle_names`)."""
 COMMON_NAME = 5.0
@@ -273,15 +276,15 @@ class Scorer:
         ma, mb = a.get("m"), b.get("m")
         if not ma or not mb or not middles_differ(ma, mb):
             return False
-        table = self.params.term_frequencies.get("g")
-        if not table:
-            return False
         x, y = ma.partition(" ")[0], mb.partition(" ")[0]
-        floor = COMMON_NAME * self.params.term_frequency_floor.get("g", 1.0)
-        if table.get(x, 0.0) < floor or table.get(y, 0.0) < floor:
-            return False
         spellings = self.params.one_system_names.get("g")
-        return not spellings or (x not in spellings and y not in spellings)
+        if spellings and (x in spellings or y in spellings):
+            return False
+        if a["g"] in NAME_PREFIXES:  # "Abdul Rahman" and "Abdul Karim": the second word is the name
+            return True
+        table = self.params.term_frequencies.get("g") or {}
+        floor = COMMON_NAME * self.params.term_frequency_floor.get("g", 1.0)
+        return table.get(x, 0.0) >= floor and table.get(y, 0.0) >= floor
 
     def _sexes_differ(self, a: Features, b: Features) -> bool:
         """Whether the data's titles say the two first names are a man's and a woman's, and the records'

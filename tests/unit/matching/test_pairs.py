@@ -478,6 +478,13 @@ CASES = [
         "new",
     ),
     (
+        "Abdul Rahman and Abdul Karim: Abdul is never a name alone",
+        person("1", "Abdul Rahman", "Khan", "1980-02-03"),
+        person("2", "Abdul Karim", "Khan", None, system="hb"),
+        {"given": "different", "family": "exact"},
+        "new",
+    ),
+    (
         "a middle name written as its initial, or with a second middle name, is the same",
         person("1", "Mary Ann Jane", "Hartley", "1980-02-03"),
         person("2", "Mary J", "Hartley", None, system="hb"),
