@@ -260,7 +260,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
                 flat = _FLOORS.get(following, following)
                 i += 2
                 continue
-        if not flat and not number and _FLOOR_FLAT.match(word):
+        if not flat and not number and word[0].isdigit() and _FLOOR_FLAT.match(word):
             flat = word  # "2F1, 14 High Street"
             i += 1
             continue

@@ -206,11 +206,13 @@ class Suffix(OneValue):
     named child, "Baby Smith") is different too: which of the twins that is cannot be told."""
 
     def level(self, a: Features, b: Features) -> str:
-        level = super().level(a, b)
-        if level == MISSING:
-            alone = a.get(self.feature) or b.get(self.feature)
-            return "different" if alone and alone.startswith(BIRTH_ORDER) else MISSING
-        return level
+        va, vb = a.get(self.feature), b.get(self.feature)
+        if va and vb:
+            return "exact" if va == vb else "different"
+        # (Written out rather than through OneValue.level: every pair of records passes here, most of them
+        # with no suffix on either side.)
+        alone = va or vb
+        return "different" if alone and alone.startswith(BIRTH_ORDER) else MISSING
 
 
 class DateOfBirth(Comparator):

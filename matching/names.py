@@ -401,6 +401,8 @@ _UNNAMED_GIVEN = _NOT_A_NAME | {"baby", "infant", "newborn", "the", "baby boy", 
 BIRTH_ORDER = "birth "
 """How a multiple birth's number is written in the generation part of a standard name (``birth 1``)."""
 _MULTIPLE_BIRTH = frozenset({"twin", "triplet", "quad", "baby", "infant", "newborn"})
+_MULTIPLE_BIRTH_STARTS = tuple(sorted(_MULTIPLE_BIRTH))
+"""For a quick first look (``str.startswith``): most names start with none of these."""
 _BIRTH_ORDER = {"1": "1", "2": "2", "3": "3", "4": "4", "a": "1", "b": "2", "c": "3", "d": "4"} | {
     "one": "1",
     "two": "2",
@@ -489,12 +491,13 @@ def _standardise_once(given: str | None, middle: str | None, family: str | None)
         family_t = [given_t.pop()]
         while len(given_t) > 1 and given_t[-1] in PARTICLES:
             family_t.insert(0, given_t.pop())
-    order = _birth_order(given_t + middle_t)
+    named = given_t or middle_t
+    order = _birth_order(given_t + middle_t) if named and named[0].startswith(_MULTIPLE_BIRTH_STARTS) else ""
     if order:  # "Twin 1", "Baby Girl 2": a child not yet named, told from its twin by the number
         given_t, middle_t, generation = [], [], order
     if not given_t and middle_t:
         given_t = [middle_t.pop(0)]
-    if "saint" in family_t[:-1]:  # "Saint John" is the family name St John
+    if len(family_t) > 1 and "saint" in family_t[:-1]:  # "Saint John" is the family name St John
         family_t = ["st" if t == "saint" else t for t in family_t[:-1]] + family_t[-1:]
     first = given_t[0] if given_t else ""
     others = given_t[1:] + middle_t

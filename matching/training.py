@@ -559,20 +559,19 @@ def placeholder_days(
     years (see :data:`DAY_EXCESS`), each with the records holding it; ``placeholder_dates`` are not
     counted. The records of the day's commonest year are left out of the excess, so that one date
     written for "not known" (1950-01-01) is a placeholder date, not a day."""
-    by_day: dict[tuple[int, int], Counter[int]] = {}
-    full = 0
-    for record in prepared:
-        date = record.features.get("d")
-        if not date or date[1] is None or date[2] is None or tuple(date) in placeholder_dates:
-            continue
-        full += 1
-        by_day.setdefault((date[1], date[2]), Counter())[date[0]] += 1
-    floor = max(MIN_DAY_RECORDS, DAY_EXCESS * full / 365.25)
+    dates = [
+        date
+        for date in (record.features.get("d") for record in prepared)
+        if date and date[2] is not None and tuple(date) not in placeholder_dates
+    ]
+    days = Counter((date[1], date[2]) for date in dates)
+    floor = max(MIN_DAY_RECORDS, DAY_EXCESS * len(dates) / 365.25)
     found = {}
-    for day, years in by_day.items():
-        count = sum(years.values())
-        if count - max(years.values()) >= floor:
-            found[day] = count
+    for day, count in days.items():
+        if count >= floor:  # the few days that may be: their years are counted
+            years = Counter(date[0] for date in dates if (date[1], date[2]) == day)
+            if count - max(years.values()) >= floor:
+                found[day] = count
     return found
 
 
