@@ -14,19 +14,27 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from matching.comparators import MISSING, Comparator, jaro_winkler, middles_differ, spelling_level
+from matching.names import NAME_SPELLINGS
 from matching.params import Params, log2_ratio
 
 Features = Mapping[str, Any]
 
-NAME_PREFIXES = frozenset({"abdul", "abdel", "abd", "abdur", "abdus", "abdal"})
-"""First given names that are never a name alone but the start of one (Abdul Rahman, "servant of the
-Merciful"): two records of one whose next words differ are two names, whatever the name tables hold."""
+NAME_PREFIXES = frozenset({"abdul", "abdel", "abd", "abdur", "abdus", "abdal"}) | next(
+    group for group in NAME_SPELLINGS if "muhammad" in group
+)
+"""First given names that start the name a man goes by more than they are it: Abdul, never a name alone
+(Abdul Rahman, "servant of the Merciful"), and Muhammad in its spellings, given to many brothers before
+each one's own name (Mohammed Imran, Mohammed Asif). Two records of one whose middle names differ are two
+names, whatever the name tables hold."""
 MIDDLE_NAME = "middle name"
 """The label of a first-name conflict that the middle names make (see :meth:`Scorer._other_middle_names`)."""
 COMMON_NAME = 5.0
 """A name held by at least this many times the rarest share (about five records) is a name in its own
 right, not a typo of another."""
 _SLIPS = frozenset({"close", "somewhat"})
+_ONE_FIRST_NAME = frozenset({"exact", "nickname"})
+"""Levels of two first names that are one name (Mohammed and Muhammad too), whose middle names may yet say
+two people (see :meth:`Scorer._other_middle_names`)."""
 """Levels of two names that may yet be two names in their own right (see :meth:`Scorer._two_names`)."""
 _MAX_CACHED_WEIGHTS = 262144
 """Term-frequency weights remembered per scorer (one per distinct name; cleared when full)."""
@@ -182,7 +190,7 @@ class Scorer:
                 continue
             if term_frequency and level in _SLIPS and self._two_names(term_frequency, level, a, b):
                 level = "different"
-            elif level == "exact" and term_frequency == "g" and self._other_middle_names(a, b):
+            elif level in _ONE_FIRST_NAME and term_frequency == "g" and self._other_middle_names(a, b):
                 level, label, other_middles = "different", MIDDLE_NAME, True
             elif level == "nickname" and self._twins_names(a, b):
                 level = "different"
