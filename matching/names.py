@@ -497,8 +497,7 @@ def _standardise_once(given: str | None, middle: str | None, family: str | None)
         given_t, middle_t, generation = [], [], order
     if not given_t and middle_t:
         given_t = [middle_t.pop(0)]
-    if len(family_t) > 1 and "saint" in family_t[:-1]:  # "Saint John" is the family name St John
-        family_t = ["st" if t == "saint" else t for t in family_t[:-1]] + family_t[-1:]
+    family_t = saint_as_st(family_t)
     first = given_t[0] if given_t else ""
     others = given_t[1:] + middle_t
     return first, " ".join(others), " ".join(family_t), generation
@@ -514,6 +513,14 @@ def _relatives(name: str) -> frozenset[str]:
     """The name's canonical forms and its nicknames (cached per name: names repeat, pairs do not)."""
     uk = _UK_NICKNAMES_OF.get(name, frozenset())
     return _canonicals(name) | frozenset(_NAMER.nicknames_of(name)) | uk
+
+
+def saint_as_st(family: list[str]) -> list[str]:
+    """A family name's words with ``Saint`` before another word written ``St``: Saint John is the family name
+    St John (a surname Saint alone stays Saint)."""
+    if len(family) > 1 and "saint" in family[:-1]:
+        return ["st" if word == "saint" else word for word in family[:-1]] + family[-1:]
+    return family
 
 
 @lru_cache(maxsize=65536)

@@ -20,7 +20,7 @@ from contracts.api import SearchHit, SearchPage
 from hub.citizens.names import given_variants
 from hub.store.models import Identifier, SourceRecord, citizen_is_protected
 from matching.addresses import repaired_uk_postcode
-from matching.names import PARTICLES, TITLES, gaelic_spellings, nickname_related
+from matching.names import PARTICLES, TITLES, gaelic_spellings, nickname_related, saint_as_st
 from matching.rules import simple_name
 from matching.standardise import NINO_SHAPE, nino_stem
 
@@ -116,7 +116,7 @@ _FIRST_NAMES_TOO = frozenset({"van", "del", "di"})
 
 def _family(words: list[str]) -> str:
     """A family name's words as the search columns hold them: run together, ``Saint`` written ``St``."""
-    return "".join("st" if word == "saint" and i < len(words) - 1 else word for i, word in enumerate(words))
+    return "".join(saint_as_st(words))
 
 
 def parse_dob(text: str) -> _Dob | None:
