@@ -21,6 +21,8 @@ shipped parameters, and estimated from the input.
   Shaun for Sean);
 - UPRNs, account numbers and phone numbers saved as floats by a spreadsheet or a data frame
   (``100011999993.0``; a phone number loses its leading zero: ``1617452291.0``);
+- numbers as a spreadsheet's General format writes them to CSV: leading zeros lost, and from 12 digits
+  (every UPRN) in scientific notation with six significant digits (``1.00012E+11``), the rest lost;
 - first names in a Welsh, Scottish Gaelic or Irish form (Dafydd for David, Hamish for James, Pádraig for
   Patrick: a Welsh-language school or service registers a person under the form they use);
 - flats written without the word "Flat" (``2, 14 Cross Lane``; ``4 Ash House, 52 Station Road``), as
@@ -185,6 +187,26 @@ def _as_floats(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _excel_general(digits: str) -> str:
+    """A number as a spreadsheet's General format shows it, and so writes it to CSV: its leading zeros
+    lost, and from 12 digits in scientific notation with six significant digits (``1.00012E+11``)."""
+    number = int(digits)
+    return f"{number:.5E}".replace("E+0", "E+") if number >= 10**11 else str(number)
+
+
+def _in_scientific_notation(data: dict[str, Any]) -> dict[str, Any]:
+    for ident in data.get("identifiers", []):
+        if ident["value"].isdigit():
+            ident["value"] = _excel_general(ident["value"])
+    for address in data.get("addresses", []):
+        if address.get("uprn"):
+            address["uprn"] = _excel_general(address["uprn"])
+    data["phones"] = [
+        _excel_general("".join(ch for ch in phone if ch.isdigit())) for phone in data.get("phones", [])
+    ]
+    return data
+
+
 def _flat_without_word(data: dict[str, Any]) -> dict[str, Any]:
     for address in data.get("addresses", []):
         lines = address.get("lines", [])
@@ -254,6 +276,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "council tax: numbers saved as floats by a spreadsheet (UPRN 100011999993.0, phone 1617452291.0)": (
         "council_tax",
         _as_floats,
+    ),
+    "council tax: long numbers in a spreadsheet's scientific notation (UPRN 1.00012E+11)": (
+        "council_tax",
+        _in_scientific_notation,
     ),
     "housing: first names in a Welsh, Gaelic or Irish form (Dafydd, Hamish, Pádraig)": (
         "housing",

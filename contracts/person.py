@@ -12,12 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from contracts.rules import (
     IDENTIFIER_CHECKS,
+    ROUNDED_REASON,
     check_date_parts,
     check_uk_postcode,
     check_uprn,
     country_code,
     postcode_and_place,
     postcode_from_lines,
+    rounded_number,
 )
 
 
@@ -66,9 +68,13 @@ class Identifier(_Model):
         # records pass through here.
         fields = self.__dict__
         scheme = fields["scheme"] = _scheme_name(self.scheme)
-        check = IDENTIFIER_CHECKS.get(scheme)
-        if check is not None and self.invalid is None:
-            fields["value"], fields["invalid"] = check(self.value)
+        if self.invalid is None:
+            if rounded_number(self.value):
+                fields["value"], fields["invalid"] = self.value.strip(), ROUNDED_REASON
+            else:
+                check = IDENTIFIER_CHECKS.get(scheme)
+                if check is not None:
+                    fields["value"], fields["invalid"] = check(self.value)
         return self
 
     @property
@@ -275,6 +281,9 @@ class PersonRecord(_Model):
                 issues.append(
                     DataQualityIssue(field=f"addresses[{i}].uprn", value=addr.uprn, rule=addr.uprn_invalid)
                 )
+        for i, phone in enumerate(self.phones):
+            if rounded_number(phone):
+                issues.append(DataQualityIssue(field=f"phones[{i}]", value=phone, rule=ROUNDED_REASON))
         return issues
 
     def valid_identifiers(self, scheme: str) -> list[str]:

@@ -31,13 +31,43 @@ def _compact(value: str) -> str:
 _FLOAT_WRITTEN = re.compile(r"^\s*(\d+)\.0+\s*$")
 
 
+_SCIENTIFIC = re.compile(r"^\s*(\d)(?:\.(\d+))?E\+(\d{1,2})\s*$", re.IGNORECASE)
+"""A whole number in scientific notation, as a spreadsheet's General format shows one of 12 digits or more
+(``1.00012E+11``), and writes it to CSV so."""
+
+ROUNDED_RULE = "number.rounded"
+"""The rule broken by a number that a spreadsheet wrote in scientific notation with its last digits lost
+(``1.00012E+11`` for the UPRN 100011999993): every number of those first digits reads the same."""
+ROUNDED_REASON = (
+    f"{ROUNDED_RULE}: written in scientific notation by a spreadsheet (1.00012E+11), its last digits lost;"
+    " format the column as text before saving"
+)
+
+
 def whole_number(value: str) -> str:
     """``100011999993.0`` -> ``100011999993``: a number that a spreadsheet or a data frame wrote as a
-    float (a column of numbers with a blank cell becomes one). Any other value is returned as given."""
-    if "." not in value:
+    float (a column of numbers with a blank cell becomes one), or in scientific notation with every digit
+    (``1.00011999993E+11``). Any other value, a rounded one included (:func:`rounded_number`), is returned
+    as given."""
+    if "." not in value and "e" not in value and "E" not in value:
         return value
     written = _FLOAT_WRITTEN.match(value)
-    return written.group(1) if written else value
+    if written:
+        return written.group(1)
+    scientific = _SCIENTIFIC.match(value)
+    if scientific:
+        first, fraction, exponent = scientific.group(1), scientific.group(2) or "", int(scientific.group(3))
+        if len(fraction.rstrip("0")) <= exponent and len(fraction) >= exponent:
+            return (first + fraction)[: exponent + 1]
+    return value
+
+
+def rounded_number(value: str) -> bool:
+    """Whether ``value`` is a whole number that a spreadsheet rounded into scientific notation
+    (``1.00012E+11``, ``4.47701E+11``): fewer digits written than the number has. Such a value names
+    no one: a borough's UPRNs, or a city's phone numbers, share their first six digits."""
+    scientific = _SCIENTIFIC.match(value) if ("E" in value or "e" in value) else None
+    return scientific is not None and len(scientific.group(2) or "") < int(scientific.group(3))
 
 
 def check_nino(value: str) -> tuple[str, str | None]:
@@ -196,6 +226,8 @@ def check_uprn(value: str) -> tuple[str, str | None]:
     """Unique Property Reference Number: 1 to 12 digits, leading zeros dropped, also when written as a
     float (``100011999993.0``) (cached: a property's records share one)."""
     compact = whole_number(value).strip()
+    if rounded_number(compact):
+        return compact, ROUNDED_REASON
     if not _UPRN_SHAPE.match(compact):
         return compact, "uprn.shape: 1 to 12 digits"
     return str(int(compact)), None
@@ -231,7 +263,8 @@ IDENTIFIER_CHECKS: dict[str, Callable[[str], tuple[str, str | None]]] = {
     "nhs": check_nhs_number,
     "uprn": check_uprn,
 }
-"""Schemes with a known rule. Any other scheme is valid and kept as given (trimmed)."""
+"""Schemes with a known rule. Any other scheme is valid and kept as given (trimmed), unless a spreadsheet
+rounded it (:data:`ROUNDED_RULE`), which holds for every scheme."""
 
 STRONG_SCHEMES = frozenset({"nino", "nhs"})
 """Schemes that identify one person nationally: a valid value is strong evidence."""

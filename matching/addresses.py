@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from contracts.rules import whole_number
+from contracts.rules import rounded_number, whole_number
 from matching.text import compact, fold
 
 _UK_POSTCODE = re.compile(r"^(GIR0AA|[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2})$")
@@ -391,7 +391,10 @@ _PHONE_SEPARATOR = re.compile(r"\s*(?:[/,;&|]|\bor\b|\band\b)\s*", re.IGNORECASE
 def phone_numbers(value: str, region: str = "GB") -> list[str]:
     """Every number in one phone field, each as :func:`standard_phone` gives it: a field may hold two
     (``0161 745 2291 / 07700 900123``, ``home 0161 745 2291, mob 07700 900123``). A field is split only
-    where every part holds a whole number's digits (seven or more), so ``0161/745 2291`` stays one."""
+    where every part holds a whole number's digits (seven or more), so ``0161/745 2291`` stays one. A
+    number a spreadsheet rounded (``4.47701E+11``) is none."""
+    if rounded_number(value):  # 4.47701E+11: a spreadsheet kept six digits, which many numbers share
+        return []
     if _PHONE_SEPARATOR.search(value):
         parts = _PHONE_SEPARATOR.split(value)
         if len(parts) > 1 and all(sum(ch.isdigit() for ch in part) >= 7 for part in parts):

@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from contracts import Address, PersonRecord
-from contracts.rules import NINO_UNISSUED_PREFIXES, NO_SUCH_DAY, YEAR_RULE, whole_number
+from contracts.rules import NINO_UNISSUED_PREFIXES, NO_SUCH_DAY, YEAR_RULE, rounded_number, whole_number
 from matching.addresses import (
     PSEUDO_POSTCODE,
     parse_address,
@@ -71,6 +71,8 @@ def _identifier_value(scheme: str, value: str) -> str:
         stem = nino_stem(value)
         # A temporary reference (TN010150M: born 1 January 1950, a man) or a filler is no one's number.
         return "" if stem[:2] in NINO_UNISSUED_PREFIXES else stem
+    if rounded_number(value):  # 1.00012E+11: a spreadsheet kept the first digits, which many numbers share
+        return ""
     value = whole_number(value)  # an account number a spreadsheet wrote as a float: 40000003.0
     if scheme in _PERSONAL_SCHEMES:
         return compact(value)

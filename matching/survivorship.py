@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contracts import PersonRecord
+from contracts.rules import rounded_number
 from matching.addresses import standard_email, standard_phone
 from matching.params import Params, date_text, default_params
 from matching.standardise import nino_stem
@@ -68,7 +69,8 @@ def _field_values(record: PersonRecord) -> dict[str, Any]:
         "date_of_birth": (
             record.date_of_birth.text if record.date_of_birth and not record.date_of_birth.invalid else None
         ),
-        "phone": record.phones[0] if record.phones else None,
+        # (Not a number a spreadsheet rounded, 4.47701E+11: no one can ring it.)
+        "phone": next((phone for phone in record.phones if not rounded_number(phone)), None),
         "email": record.emails[0] if record.emails else None,
     }
     # Where to write to the person: a current correspondence address first (what tell-us-once updates),

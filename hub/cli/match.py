@@ -36,6 +36,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from contracts import INBOUND_ADAPTER, PersonRecord, PersonRecordEvent, SourceRecordDeletedEvent
+from contracts.rules import rounded_number
 from hub.engine import EngineConfigError, load_params
 from matching.engine import FellegiSunterEngine
 from matching.incremental import IncrementalMatcher
@@ -319,6 +320,7 @@ def _csv_changes(
         columns = _numbered([_column(h) if h else "" for h in headers])
         readings: Counter[str] = Counter()
         empties: Counter[str] = Counter()
+        rounded: Counter[str] = Counter()
         for row in reader:
             number = reader.line_num
             if not row:
@@ -332,6 +334,9 @@ def _csv_changes(
                 yield number, BadRow(number, _reason(error))
                 continue
             readings[reading] += 1
+            for column, value in cell.items():
+                if "E+" in value.upper() and rounded_number(value):
+                    rounded[column.partition("#")[0]] += 1
             yield number, RecordChange(record.source_key, record)
     for reading, count in readings.items():
         if reading:
@@ -339,6 +344,13 @@ def _csv_changes(
     if empties:
         held = ", ".join(f"{value} ({count:,})" for value, count in empties.most_common())
         typer.echo(f"cells read as empty, as a database or a spreadsheet writes no value: {held}", err=True)
+    if rounded:
+        held = ", ".join(f"{column} ({count:,})" for column, count in rounded.most_common())
+        typer.echo(
+            f"numbers a spreadsheet rounded into scientific notation (1.00012E+11), their last digits lost, "
+            f"not matched on: {held}; format those columns as text and save the file again",
+            err=True,
+        )
 
 
 _DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}

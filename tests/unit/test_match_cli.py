@@ -363,6 +363,30 @@ def test_cells_a_database_or_spreadsheet_writes_for_no_value_are_empty(tmp_path:
     assert by_id[("csv", "1")] != by_id[("csv", "2")]
 
 
+def test_numbers_a_spreadsheet_rounded_are_counted_by_column_and_not_matched_on(tmp_path: Path) -> None:
+    """Excel writes a UPRN, a +44 phone number or a long account number as 1.00012E+11 when it saves a CSV.
+    Two namesakes in one street then shared "their" UPRN, phone and account, and were one citizen. The
+    command now says which columns lost digits and how to save them whole."""
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "source_record_id,given_name,family_name,address_line_1,postcode,uprn,Mobile,Home Phone,id:acct",
+            "1,John,Smith,10 High Street,M5 4WT,1.00012E+11,4.47701E+11,4.41617E+11,4.00001E+11",
+            "2,John,Smith,12 High Street,M5 4WT,1.00012E+11,4.47701E+11,,4.00001E+11",
+            "3,Ann,Hale,3 Mill Lane,M5 4WT,1.00011999993E+11,07700 900123,,",
+        ],
+    )
+    assert (
+        "numbers a spreadsheet rounded into scientific notation (1.00012E+11), their last digits lost, not "
+        "matched on: phone (3), uprn (2), id:acct (2); format those columns as text and save the file again"
+    ) in output
+    assert by_id[("csv", "1")] != by_id[("csv", "2")]
+    records, _bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    whole = records[2].prepared
+    assert whole is not None
+    assert whole.features["u"] == ("100011999993",)
+
+
 def test_several_phone_and_email_columns_are_each_read(tmp_path: Path) -> None:
     """A CRM's export has Home Phone, Mobile and Work Email: each is one of the record's numbers or addresses,
     so the mobile one system holds meets the mobile in another system's Mobile column."""

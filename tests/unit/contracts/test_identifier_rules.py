@@ -187,7 +187,7 @@ def test_foreign_postcode_kept_as_given() -> None:
         ("100023336956", "100023336956"),
         ("0042", "42"),
         ("100023336956.0", "100023336956"),  # a spreadsheet's float
-        ("1.00023E+11", None),  # digits lost: nothing to recover
+        ("1.00023336956E+11", "100023336956"),  # scientific notation with every digit
     ],
 )
 def test_uprn(given: str, standard: str | None) -> None:
@@ -197,6 +197,27 @@ def test_uprn(given: str, standard: str | None) -> None:
         assert ident.invalid.startswith("uprn.shape")
     else:
         assert (ident.value, ident.invalid) == (standard, None)
+
+
+@pytest.mark.parametrize("scheme", ["uprn", "nhs", "council_tax_account", "nino"])
+@pytest.mark.parametrize("given", ["1.00023E+11", "4.50558E+09", "1E+11", " 9.43477e+11 "])
+def test_a_number_a_spreadsheet_rounded_is_marked_so_in_any_scheme(scheme: str, given: str) -> None:
+    """A spreadsheet's General format writes a number of 12 digits or more (every UPRN) as 1.00023E+11:
+    its last digits are lost, and a borough's UPRNs all read alike. The value is kept and says why."""
+    ident = Identifier(scheme=scheme, value=given)
+    assert ident.value == given.strip()
+    assert ident.invalid is not None
+    assert ident.invalid.startswith("number.rounded: written in scientific notation by a spreadsheet")
+    address = Address(lines=["14 High Street"], postcode="M5 4WT", uprn=given)
+    assert address.uprn_invalid is not None
+    assert address.uprn_invalid.startswith("number.rounded")
+
+
+@pytest.mark.parametrize("given", ["5E12", "1.5E3", "A1.2E+11", "1.2E+111"])
+def test_a_reference_that_only_looks_like_a_number_in_scientific_notation_is_kept(given: str) -> None:
+    """Scientific notation as a spreadsheet writes it has a sign; a reference like ``5E12`` is a code."""
+    ident = Identifier(scheme="case_ref", value=given)
+    assert (ident.value, ident.invalid) == (given, None)
 
 
 @pytest.mark.parametrize("given", ["12a", "-5", "1234567890123", "42.5", "42.0.0"])

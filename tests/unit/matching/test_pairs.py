@@ -850,6 +850,43 @@ def test_a_spreadsheets_floats_and_two_numbers_in_one_phone_field_still_agree() 
     assert "p:+447700900123" in set(extract.blocking_keys) & set(system.blocking_keys)
 
 
+def test_numbers_a_spreadsheet_rounded_into_scientific_notation_are_no_evidence() -> None:
+    """An extract saved through a spreadsheet writes every number of 12 digits or more as ``1.00012E+11``
+    (UPRNs, +44 phone numbers, long account numbers). Two strangers of one common name, one street apart,
+    then agreed on all three, as did every pair in the borough: the first six digits are all that is left.
+    Written with every digit, the number is read whole."""
+
+    def rounded(rid: str, line: str) -> Prepared:
+        return ENGINE.prepare(
+            person(
+                rid,
+                "John",
+                "Smith",
+                line=line,
+                phones=["4.47701E+11"],
+                identifiers=[{"scheme": "council_tax_account", "value": "4.00001E+11"}],
+                addresses=[{"lines": [line], "postcode": "M5 4WT", "uprn": "1.00012E+11"}],
+            )
+        )
+
+    first, second = rounded("1", "10 High Street"), rounded("2", "12 High Street")
+    assert not {"u", "p", "i"} & (set(first.features) | set(second.features))
+    comparison = ENGINE.compare(first, second)
+    assert (comparison.levels["phone"], comparison.levels["ids"]) == ("missing", "missing")
+    assert comparison.levels["address"] != "exact"  # houses 10 and 12 (one UPRN would make it exact)
+    assert ENGINE.decide(comparison) != "link"
+    whole = ENGINE.prepare(
+        person(
+            "3",
+            "John",
+            "Smith",
+            phones=["4.47700900123E+11"],
+            identifiers=[{"scheme": "uprn", "value": "1.00011999993E+11"}],
+        )
+    )
+    assert (whole.features["u"], whole.features["p"]) == (("100011999993",), ("+447700900123",))
+
+
 def test_no_fixed_abode_is_no_address_that_two_namesakes_share() -> None:
     """Two homeless John Smiths, no date of birth: housing writes "No Fixed Abode", benefits "NFA" and the
     NHS's pseudo-postcode for it (ZZ99 3VZ). They agreed on that "address" and linked. A named house with

@@ -283,3 +283,17 @@ def test_a_year_written_as_its_1_january_does_not_win_a_golden_record_over_a_ful
     golden = Survivorship(trust, trained).golden([real, year])
     assert golden.value("date_of_birth") == "1957-08-02"
     assert Survivorship(trust, trained).golden([year]).value("date_of_birth") == "1957-01-01"
+
+
+def test_a_phone_number_a_spreadsheet_rounded_never_wins_a_golden_record() -> None:
+    """``4.47701E+11`` is no number an agent can ring, however trusted its system."""
+    from datetime import UTC, datetime
+
+    from matching.survivorship import Survivorship
+
+    real = person("1", "margaret", "smith", system="benefits", phones=["07700 900123"])
+    rounded = person("2", "margaret", "smith", system="ct", phones=["4.47701E+11", "0161 745 2291"])
+    rounded = rounded.model_copy(update={"updated_at": datetime(2026, 1, 1, tzinfo=UTC)})
+    assert Survivorship({"ct": {"*": 5}}).golden([real, rounded]).value("phone") == "0161 745 2291"
+    only = person("3", "margaret", "smith", system="ct", phones=["4.47701E+11"])
+    assert Survivorship({"ct": {"*": 5}}).golden([real, only]).value("phone") == "07700 900123"
