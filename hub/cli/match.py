@@ -228,7 +228,15 @@ _SPREADSHEET_EPOCH = date(1899, 12, 30)
 DAY_FIRST = "written day first (DD/MM/YYYY)"
 TWO_DIGIT_YEAR = "written day first with a two-digit year (DD/MM/YY: the latest such year not after this one)"
 DAY_NUMBER = "a spreadsheet's day numbers (18326 is 1950-03-04)"
-_MONTH_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]+([A-Za-z]{3,9})\.?[ /.,-]+(\d{4})$")
+_MONTH_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]+([A-Za-z]{3,9})\.?[ /.,-]+(\d{4}|\d{2})$")
+"""A day, a month's name and a year (``4 Mar 1950``, ``04-Mar-1950``), the year also of two digits as
+Oracle's default format (``04-MAR-50``) and Excel's ``d-mmm-yy`` (``4-Mar-50``) write it."""
+_MONTH_FIRST = re.compile(r"^([A-Za-z]{3,9})\.?[ /.-]+(?:(\d{1,2})(?:st|nd|rd|th)?,?[ /.-]+)?(\d{4})$")
+"""A month's name first: ``March 4, 1950`` (as American forms write it), or a month and a year alone
+(``Mar 1950``)."""
+MONTH_TWO_DIGIT_YEAR = (
+    "written with a month's name and a two-digit year (04-MAR-50: the latest such year not after this one)"
+)
 _MONTHS = {
     name.lower(): number
     for number in range(1, 13)
@@ -237,26 +245,39 @@ _MONTHS = {
 """English month names and their abbreviations (the C locale's, as the command never sets another)."""
 
 
+def _full_year(year: str) -> int:
+    """A year of four digits as it is; one of two the latest such year not after this one (``19`` is 2019,
+    ``30`` 1930): a date of birth is never in the future."""
+    if len(year) == 4:
+        return int(year)
+    this_year = date.today().year
+    return this_year - (this_year - int(year)) % 100
+
+
 def _iso_date(text: str) -> tuple[str, str]:
     """A spreadsheet's date as ISO 8601, and how it was read when that is worth telling (``""`` else).
 
     ``04/03/1950`` (a UK spreadsheet's order) is 4 March 1950, and so is ``04/03/50`` (a two-digit year is
     the latest not after this year's: ``04/03/19`` is 2019, ``04/03/30`` 1930); ``4 Mar 1950`` and
-    ``04-Mar-1950`` (a date cell exported as displayed) are 1950-03-04 too, and so is ``18326`` (a date
-    cell saved as its day number). Anything else is returned as it is, for the contracts to judge (they
+    ``04-Mar-1950`` (a date cell exported as displayed) are 1950-03-04 too, and so are ``04-MAR-50``
+    (Oracle's default format), ``March 4, 1950`` and ``18326`` (a date cell saved as its day number);
+    ``Mar 1950`` is 1950-03. Anything else is returned as it is, for the contracts to judge (they
     read ``1950-03-04 00:00:00``, a date cell exported with its time, as 1950-03-04)."""
     day_first = _DAY_FIRST.match(text)
     if day_first:
         day, month, year = day_first.groups()
-        if len(year) == 4:
-            return f"{year}-{int(month):02d}-{int(day):02d}", DAY_FIRST
-        this_year = date.today().year
-        full = this_year - (this_year - int(year)) % 100
-        return f"{full:04d}-{int(month):02d}-{int(day):02d}", TWO_DIGIT_YEAR
+        reading = DAY_FIRST if len(year) == 4 else TWO_DIGIT_YEAR
+        return f"{_full_year(year):04d}-{int(month):02d}-{int(day):02d}", reading
     named = _MONTH_NAMED.match(text)
     if named and named.group(2).lower() in _MONTHS:
         day, month, year = named.group(1), _MONTHS[named.group(2).lower()], named.group(3)
-        return f"{year}-{month:02d}-{int(day):02d}", ""
+        reading = "" if len(year) == 4 else MONTH_TWO_DIGIT_YEAR
+        return f"{_full_year(year):04d}-{month:02d}-{int(day):02d}", reading
+    month_first = _MONTH_FIRST.match(text)
+    if month_first and month_first.group(1).lower() in _MONTHS:
+        name, day, year = month_first.groups()
+        month = _MONTHS[name.lower()]
+        return (f"{year}-{month:02d}-{int(day):02d}" if day else f"{year}-{month:02d}"), ""
     number = _DAY_NUMBER.match(text)
     if number:
         return (_SPREADSHEET_EPOCH + timedelta(days=int(number.group(1)))).isoformat(), DAY_NUMBER

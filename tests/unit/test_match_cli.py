@@ -460,6 +460,38 @@ def test_csv_dates_written_day_first_or_with_a_time_are_read(tmp_path: Path) -> 
     assert by_id[("csv", "1")] == by_id[("csv", "2")] == by_id[("csv", "4")] == by_id[("csv", "5")]
 
 
+def test_csv_dates_written_with_a_months_name_and_a_two_digit_year_or_month_first_are_read(
+    tmp_path: Path,
+) -> None:
+    """Oracle's default date format writes 04-MAR-50, Excel's d-mmm-yy 4-Mar-50: both were kept as given and
+    read as no date of birth at all. An American form writes March 4, 1950; a register of the month alone
+    Mar 1950."""
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "source_system,source_record_id,given_name,family_name,date_of_birth,postcode",
+            "ct,1,Margaret,Smith,04-MAR-50,M5 4WT",
+            "hb,2,Margaret,Smith,4-Mar-50,M5 4WT",
+            "ho,3,Margaret,Smith,1950-03-04,M5 4WT",
+            'web,4,Margaret,Smith,"March 4, 1950",M5 4WT',
+            "reg,5,Margaret,Smith,Mar 1950,",
+            "reg,6,Ann,Hale,14 Sept 19,",
+        ],
+    )
+    assert "3 dates of birth were written with a month's name and a two-digit year" in output
+    changes, bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    assert not bad
+    assert [c.prepared.features["d"] for c in changes if c.prepared] == [
+        (1950, 3, 4),
+        (1950, 3, 4),
+        (1950, 3, 4),
+        (1950, 3, 4),
+        (1950, 3, None),
+        (2019, 9, 14),
+    ]
+    assert by_id[("ct", "1")] == by_id[("hb", "2")] == by_id[("ho", "3")] == by_id[("web", "4")]
+
+
 def test_csv_dates_with_a_two_digit_year_or_saved_as_day_numbers_are_read(tmp_path: Path) -> None:
     """Some exports write DD/MM/YY; a date column formatted as a number saves each date as its day number
     (days since 30 December 1899). A two-digit year is the latest not after this year's; four digits are
