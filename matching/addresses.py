@@ -127,6 +127,9 @@ _SLASHED = re.compile(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b")
 _FLOOR_SLASH_FLAT = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?=\s*,?\s*\d+[A-Za-z]?\s*,?\s+[A-Za-z])")
 """A flat named by its floor and place on it, as Scottish tenements write it (``Flat 2/1, 14 High Street``:
 the second floor's first flat), before the house's own number: read as Edinburgh's ``2F1``."""
+_FLOOR_SLASH_FLAT_AFTER = re.compile(r"\b(flat|apartment|apt)\.?\s+(\d{1,2})\s*/\s*(\d{1,2})\b", re.I)
+"""A tenement flat named after the house (``14 High Street, Flat 2/1``); see :func:`_floor_flat_after`."""
+_HOUSE_BEFORE = re.compile(r"\b\d+[A-Za-z]?\s+[A-Za-z]")
 _FLOOR_FLAT = re.compile(r"^\d{1,2}f\d{1,2}$")
 """A flat named ``2F1`` (floor 2, flat 1), as Edinburgh addresses write it."""
 _RANGE = re.compile(r"\b(\d+[A-Za-z]?)\s*-\s*\d+[A-Za-z]?\b")
@@ -221,6 +224,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
     if "box" in lowered:
         text = _PO_BOX.sub(" pobox ", text)
     if "/" in text:
+        text = _FLOOR_SLASH_FLAT_AFTER.sub(_floor_flat_after, text)
         text = _SLASHED.sub(r"flat \1 \2", _FLOOR_SLASH_FLAT.sub(r"flat \1f\2", text))
     if "-" in text:
         text = _RANGE.sub(_first_of_range, text)
@@ -307,6 +311,15 @@ def _a_building(between: list[str]) -> bool:
 def _joined_letter(number: str, rest: list[str], since: int) -> int:
     """1 when the first street word is a letter that will join the house number (``14 A``), else 0."""
     return int(since == 0 and number.isdigit() and len(rest) > 0 and len(rest[0]) == 1 and rest[0].isalpha())
+
+
+def _floor_flat_after(found: re.Match[str]) -> str:
+    """``Flat 2/1`` as ``flat 2f1`` when a house number and its street come before it (``14 High Street,
+    Flat 2/1``): the floor and the flat on it. With none before (``Flat 2/14 High Street``) the second
+    number may be the house's, and the text is left as it is."""
+    if _HOUSE_BEFORE.search(found.string, 0, found.start()):
+        return f"flat {found.group(2)}f{found.group(3)}"
+    return found.group(0)
 
 
 def _first_of_range(found: re.Match[str]) -> str:

@@ -48,6 +48,9 @@ from tests.unit.matching.helpers import person
      (("Flat 0/1, 14 High Street",), "0f1", "14", "high street"),
      (("Flat 2F1, 14 High Street",), "2f1", "14", "high street"),
      (("2F1 14 High Street",), "2f1", "14", "high street"),
+     (("14 High Street, Flat 2/1",), "2f1", "14", "high street"),
+     (("Mill House, 3 Mill Lane", "Flat 2/1", "Glasgow"), "2f1", "3", "mill house mill lane glasgow"),
+     (("Flat 2/14 High Street",), "2", "14", "high street"),
      (("2/10 High Street",), "2", "10", "high street"),
      (("9 Locn 24 Dookie Street",), "", "9", "locn 24 dookie street")],
 )  # fmt: skip
@@ -94,6 +97,7 @@ def test_one_address_written_several_ways_is_the_same_address() -> None:
     assert level("Basement, 14 Cross Lane", "Basement Flat, 14 Cross Lane") == "exact"
     # A Scottish tenement's flat by its floor and place (Glasgow's 2/1, Edinburgh's 2F1).
     assert level("Flat 2/1, 14 High Street", "2F1 14 High St") == "exact"
+    assert level("14 High Street, Flat 2/1", "2F1 14 High St") == "exact"
     assert level("Flat 2/1, 14 High Street", "Flat 1/2, 14 High Street") != "exact"
     # The house 2 and flat 2 of the house 14 are not one address, nor are flat 2 of Mill House and the
     # house 2 on the street it stands in.
