@@ -25,6 +25,8 @@ shipped parameters, and estimated from the input.
   (every UPRN) in scientific notation with six significant digits (``1.00012E+11``), the rest lost;
 - first names in a Welsh, Scottish Gaelic or Irish form (Dafydd for David, Hamish for James, Pádraig for
   Patrick: a Welsh-language school or service registers a person under the form they use);
+- the name a person goes by in brackets after the first name (``Elizabeth (Lisa)``, ``Robert (Bob)``), as
+  a housing or social care system notes it;
 - flats written without the word "Flat" (``2, 14 Cross Lane``; ``4 Ash House, 52 Station Road``), as
   another system writes ``Flat 2``;
 - postcodes typed with a letter O for a zero and a zero for an O (``BLO 9AB``, ``0L1 1AA``);
@@ -165,6 +167,23 @@ def _first_names_from(table: dict[str, str]) -> Callable[[dict[str, Any]], dict[
     return rewrite
 
 
+_GOES_BY = {"margaret": "Peggy", "elizabeth": "Lisa", "robert": "Bob", "william": "Bill", "james": "Jim",
+            "susan": "Sue", "catherine": "Kate", "christopher": "Chris", "jennifer": "Jenny",
+            "michael": "Mike", "richard": "Dick", "patricia": "Pat", "thomas": "Tom", "joseph": "Joe",
+            "anthony": "Tony", "mohammed": "Mo", "muhammad": "Mo", "alexander": "Sandy", "edward": "Ted",
+            "deborah": "Debbie"}  # fmt: skip
+"""The name some people go by, which a system writes after the first name in brackets."""
+
+
+def _goes_by_in_brackets(data: dict[str, Any]) -> dict[str, Any]:
+    name = data["name"]
+    given = name.get("given")
+    if given and given.split()[0].lower() in _GOES_BY:
+        first, *rest = given.split()
+        name["given"] = " ".join([first, f"({_GOES_BY[first.lower()]})", *rest])
+    return data
+
+
 _LANGUAGE_FORMS = {"david": "Dafydd", "william": "Gwilym", "hugh": "Huw", "thomas": "Tomos", "owen": "Owain",
                    "james": "Hamish", "kenneth": "Coinneach", "donald": "Domhnall", "alexander": "Alasdair",
                    "patrick": "Pádraig", "peter": "Peadar", "joseph": "Seosamh", "john": "Eoin",
@@ -284,6 +303,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "housing: first names in a Welsh, Gaelic or Irish form (Dafydd, Hamish, Pádraig)": (
         "housing",
         _first_names_from(_LANGUAGE_FORMS),
+    ),
+    "housing: the name the person goes by in brackets after the first name (Elizabeth (Lisa))": (
+        "housing",
+        _goes_by_in_brackets,
     ),
     "housing: flats without the word Flat (2, 14 Cross Lane; 4 Ash House, 52 Station Road)": (
         "housing",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -326,6 +327,9 @@ def standard_name(
 @lru_cache(maxsize=262144)
 def _standard_name(given: str | None, middle: str | None, family: str | None) -> tuple[str, str, str, str]:
     # Cached as a plain tuple of strings: the collector stops tracking those, not a NamedTuple.
+    if given and _MARKED.search(given):
+        given = known_as(given)[0]
+        given, family = _first_person(given, family)
     if not given or not family:
         given, family = _surname_first(given, family)
     parts = _standardise_once(given, middle, family)
@@ -343,6 +347,52 @@ def _standard_name(given: str | None, middle: str | None, family: str | None) ->
 
 
 _MAX_PASSES = 4
+
+_MARKED = re.compile(r"""[("'\u201c\u2018&+]|\b(?:and|aka|a\.k\.a|known|prefers)\b""", re.IGNORECASE)
+"""A first look for :func:`known_as` and :func:`_first_person`: most given names hold none of these."""
+_KNOWN_AS = re.compile(
+    r"""\s*\(([^()]*)\)|\s*"([^"]*)"|\s*\u201c([^\u201d]*)\u201d|\s*\u2018([^\u2019]*)\u2019"""
+    r"""|(?:^|\s)'([^']*)'(?=\s|$)|\s+(?:known\s+as|aka|a\.k\.a\.?|prefers)\s+(.*)$""",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=65536)
+def known_as(given: str) -> tuple[str, str]:
+    """A given-name field without the name the person goes by, and that name folded (``""`` for none):
+    ``Elizabeth (Lisa)``, ``Robert "Bob"``, ``Wei known as David``, ``Margaret aka Peggy``. Read as a middle
+    name, Lisa against another system's middle name Mary kept one woman apart as two relatives.
+
+    Brackets or quotes around anything but one or two names (a title, a suffix, a note: ``(Mrs)``,
+    ``(Jnr)``, ``(deceased)``), or around the whole field, leave it as it is."""
+    found = _KNOWN_AS.search(given)
+    if found is None:
+        return given, ""
+    words = _tokens(next(group for group in found.groups() if group is not None))
+    notes = TITLES | _COURTESY | _HONOURS | _DECEASED | GENERATIONS.keys() | _MULTIPLE_BIRTH
+    if not 1 <= len(words) <= 2 or not all(word.isalpha() and word not in notes for word in words):
+        return given, ""
+    rest = f"{given[: found.start()]} {given[found.end() :]}".strip()
+    return (rest, words[0]) if _tokens(rest) else (given, "")
+
+
+_JOINT = re.compile(r"\s*(?:&|\+)\s*|\s+and\s+", re.IGNORECASE)
+
+
+def _first_person(given: str, family: str | None) -> tuple[str, str | None]:
+    """A joint account's names read as its first-named person's, as a council tax account in two names
+    writes them: ``John & Margaret`` is John; ``J & M Smith`` and ``Mr J Smith and Mrs M Smith``, the whole
+    names in the given-name field, J Smith. ``Mr and Mrs John`` is left to the titles' rule."""
+    joint = _JOINT.search(given)
+    if joint is None:
+        return given, family
+    first, second = _tokens(given[: joint.start()]), _tokens(given[joint.end() :])
+    named = [word for word in first if word not in TITLES]
+    if not named or not second:
+        return given, family
+    if not family and len(named) == 1 and len([word for word in second if word not in TITLES]) > 1:
+        family = given[joint.end() :].split()[-1]  # "J & M Smith": the family name both share
+    return given[: joint.start()], family
 
 
 def _surname_first(given: str | None, family: str | None) -> tuple[str | None, str | None]:

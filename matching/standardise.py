@@ -32,7 +32,7 @@ from matching.addresses import (
     standard_email,
     standard_postcode,
 )
-from matching.names import other_family_name, standard_name, title_sex
+from matching.names import known_as, other_family_name, standard_name, title_sex
 from matching.text import compact, fold
 
 MAX_ADDRESSES = 3
@@ -114,9 +114,10 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
     if sex:
         feats["s"] = sex
     noted = other_family_name(name.family)
-    if record.other_names or noted:
+    goes_by = known_as(name.given)[1] if name.given else ""
+    if record.other_names or noted or goes_by:
         other_family: list[str] = [noted] if noted else []
-        other_given: list[str] = []
+        other_given: list[str] = [goes_by] if goes_by and goes_by != standard.given else []
         for other in record.other_names:
             alt = standard_name(other.title, other.given, other.middle, other.family)
             if alt.family and alt.family != standard.family and alt.family not in other_family:

@@ -958,3 +958,28 @@ def test_two_middle_names_the_data_know_are_two_people() -> None:
     assert "different middle name" in comparison.summary
     one_system = replace(trained.params, one_system_names={"g": frozenset({"pawel"})})
     assert FellegiSunterEngine(one_system).compare(father, son).levels["given"] == "exact"
+
+
+def test_a_name_in_brackets_is_the_one_the_person_goes_by_not_a_middle_name() -> None:
+    """Housing writes ``Elizabeth (Lisa)``, benefits ``Elizabeth Mary``: one woman, one date of birth and one
+    address. Lisa was read as a middle name that differs from Mary, the mark of two relatives, and she was
+    kept apart for review. Another system's ``Lisa`` still meets her by the name she goes by."""
+    housing = ENGINE.prepare(person("1", "Elizabeth (Lisa)", "Hale", "1960-02-03"))
+    assert housing.features["go"] == ("lisa",)
+    benefits = ENGINE.prepare(person("2", "Elizabeth Mary", "Hale", "1960-02-03", system="hb"))
+    assert ENGINE.decide(ENGINE.compare(housing, benefits)) == "link"
+    wei = ENGINE.prepare(person("3", "Wei (David)", "Zhang", "1971-05-06"))
+    david = ENGINE.prepare(person("4", "David", "Zhang", "1971-05-06", system="hb"))
+    assert ENGINE.compare(wei, david).levels["given"] == "nickname"
+
+
+def test_a_joint_account_in_two_names_is_its_first_named_persons() -> None:
+    """A council tax account in the names ``John & Margaret`` Hale, undated: it is John's. Margaret was read
+    as John's middle name, and then as a middle name the account holder goes by, which linked the account
+    to Margaret (+18.6 with her date of birth) as readily as to John."""
+    account = ENGINE.prepare(person("1", "John & Margaret", "Hale", None))
+    assert (account.features["g"], account.features.get("m")) == ("john", None)
+    margaret = ENGINE.prepare(person("2", "Margaret", "Hale", "1950-03-04", system="hb"))
+    john = ENGINE.prepare(person("3", "John", "Hale", "1949-07-08", system="hb"))
+    assert ENGINE.compare(account, margaret).levels["given"] == "different"
+    assert ENGINE.decide(ENGINE.compare(account, john)) == "link"

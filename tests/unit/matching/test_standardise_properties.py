@@ -15,7 +15,7 @@ from matching.addresses import (
     standard_postcode,
 )
 from matching.engine import FellegiSunterEngine
-from matching.names import standard_name, title_sex
+from matching.names import known_as, standard_name, title_sex
 from matching.standardise import nino_stem
 from matching.text import fold
 
@@ -158,6 +158,39 @@ def test_titles_at_the_front_of_the_given_name_are_no_name(given: str) -> None:
     """``Mstr`` (a boy's title in some systems), ``Madam``, ``Sgt``, ``Rt Hon``, and a joint account's
     ``Mr and Mrs`` (read as its first-named person's) were read as the first name."""
     assert standard_name(None, given, None, "Hale").given == "tom"
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "standard", "goes_by"),
+    [("Elizabeth (Lisa)", "Hale", ("elizabeth", "", "hale"), "lisa"),
+     ("Elizabeth (Lisa) Mary", "Hale", ("elizabeth", "mary", "hale"), "lisa"),
+     ('Robert "Bob"', "Hale", ("robert", "", "hale"), "bob"),
+     ("Robert 'Bob'", "Hale", ("robert", "", "hale"), "bob"),
+     ("Robert \u201cBob\u201d", "Hale", ("robert", "", "hale"), "bob"),
+     ("Wei known as David", "Zhang", ("wei", "", "zhang"), "david"),
+     ("Margaret AKA Peggy", "Hale", ("margaret", "", "hale"), "peggy"),
+     ("John (Jnr)", "Hale", ("john", "", "hale"), ""),
+     ("Twin (1)", "Hale", ("", "", "hale"), ""),
+     ("(Peggy)", "Hale", ("peggy", "", "hale"), ""),
+     ("D'Arcy", "Hale", ("darcy", "", "hale"), ""),
+     ("John & Margaret", "Hale", ("john", "", "hale"), ""),
+     ("John and Margaret", "Hale", ("john", "", "hale"), ""),
+     ("J + M", "Hale", ("j", "", "hale"), ""),
+     ("J & M Hale", None, ("j", "", "hale"), ""),
+     ("Mr J Hale and Mrs M Hale", None, ("j", "", "hale"), ""),
+     ("Mr & Mrs John Hale", None, ("john", "", "hale"), ""),
+     ("Andrew", "Hale", ("andrew", "", "hale"), "")],
+)  # fmt: skip
+def test_a_name_the_person_goes_by_and_a_joint_accounts_second_name_are_not_middle_names(
+    given: str, family: str | None, standard: tuple[str, str, str], goes_by: str
+) -> None:
+    """``Elizabeth (Lisa)``: the name in brackets or quotes, or after "known as", is the one she goes by,
+    kept as another first name; read as a middle name, Lisa against another system's Mary kept one woman
+    apart as two relatives. ``John & Margaret``: a council tax account in two names is its first-named
+    person's; Margaret was read as John's middle name."""
+    name = standard_name(None, given, None, family)
+    assert (name.given, name.middle, name.family) == standard
+    assert known_as(given)[1] == goes_by
 
 
 @pytest.mark.parametrize("given", ["N/A", "XXX", "Baby Girl", "baby boy", "Unknown", "NULL"])
