@@ -27,6 +27,8 @@ shipped parameters, and estimated from the input.
   Patrick: a Welsh-language school or service registers a person under the form they use);
 - the name a person goes by in brackets after the first name (``Elizabeth (Lisa)``, ``Robert (Bob)``), as
   a housing or social care system notes it;
+- the NI number of a joint claim's lead claimant keyed on the partner's claim too (the first claimant at an
+  address whose first name is another's);
 - flats written without the word "Flat" (``2, 14 Cross Lane``; ``4 Ash House, 52 Station Road``), as
   another system writes ``Flat 2``;
 - postcodes typed with a letter O for a zero and a zero for an O (``BLO 9AB``, ``0L1 1AA``);
@@ -226,6 +228,26 @@ def _in_scientific_notation(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _partners_ni_number() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A rewrite keying on each claim the NI number of the first claimant at its address whose first name is
+    another (a joint claim's lead claimant's number on the partner's record). The first holder at each
+    address is found in record order, so the same records give the same rewrite."""
+    first: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+    def rewrite(data: dict[str, Any]) -> dict[str, Any]:
+        addresses, given = data.get("addresses"), data["name"].get("given")
+        ninos = [i for i in data.get("identifiers", []) if i["scheme"] == "nino"]
+        if not addresses or not given or not ninos:
+            return data
+        home = (tuple(addresses[0].get("lines", [])), addresses[0].get("postcode"))
+        holder, nino = first.setdefault(home, (given, ninos[0]["value"]))
+        if holder != given:
+            ninos[0]["value"] = nino
+        return data
+
+    return rewrite
+
+
 def _flat_without_word(data: dict[str, Any]) -> dict[str, Any]:
     for address in data.get("addresses", []):
         lines = address.get("lines", [])
@@ -307,6 +329,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "housing: the name the person goes by in brackets after the first name (Elizabeth (Lisa))": (
         "housing",
         _goes_by_in_brackets,
+    ),
+    "benefits: a joint claim's lead claimant's NI number keyed on the partner's record": (
+        "benefits",
+        _partners_ni_number(),
     ),
     "housing: flats without the word Flat (2, 14 Cross Lane; 4 Ash House, 52 Station Road)": (
         "housing",

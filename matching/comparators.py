@@ -370,6 +370,12 @@ class Email(Comparator):
         return "different"
 
 
+NATIONAL_NUMBERS = frozenset({"nino", "nhs"})
+"""The comparators of numbers that services key on a relative's record by mistake (a joint claim's lead
+claimant's NI number on the partner's, a mother's NHS number on her baby's): one agreeing overrides one
+conflict, not two (see :class:`~matching.scoring.Scorer`). A reference training finds personal, of the
+data's own making, overrides any."""
+
 COMPARATORS: tuple[Comparator, ...] = (
     GivenName(
         "given",

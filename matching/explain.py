@@ -92,7 +92,10 @@ def summarise(
     parts.extend(other)
     parts.extend(differs)
     if capped_by:
-        parts.append(f"kept apart unless confirmed: different {_join(list(capped_by))} (relatives or twins?)")
+        # Conflicts cap a pair that shares an NI number (or NHS number, or reference) only when they are two.
+        keyed = any(levels.get(comparator.name) in comparator.overrides for comparator in comparators)
+        why = "a number keyed on the wrong person's record?" if keyed else "relatives or twins?"
+        parts.append(f"kept apart unless confirmed: different {_join(list(capped_by))} ({why})")
     if names_alone:
         parts.append("nothing but the names agrees: kept apart unless confirmed (namesakes?)")
     if not parts:

@@ -13,7 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from matching.comparators import MISSING, Comparator, jaro_winkler, middles_differ, spelling_level
+from matching.comparators import (
+    MISSING,
+    NATIONAL_NUMBERS,
+    Comparator,
+    jaro_winkler,
+    middles_differ,
+    spelling_level,
+)
 from matching.names import NAME_SPELLINGS
 from matching.params import Params, log2_ratio
 
@@ -170,7 +177,8 @@ class Scorer:
         total = params.prior
         support = 0.0
         conflicts: tuple[str, ...] = ()
-        overridden = False
+        disagreements = 0
+        overridden = national = False
         other_middles = False
         conflict_weight = params.conflict_weight
         for (
@@ -213,14 +221,23 @@ class Scorer:
             levels[name] = level
             field_weights[name] = weight
             total += weight
+            if level in conflict_levels and weight < 0.0:
+                disagreements += 1
             if level in conflict_levels and weight <= conflict_weight:
                 conflicts += (label,)
             elif weight > 0.0:
                 support += weight
             if level in override_levels:
                 overridden = True
+                national = national or name in NATIONAL_NUMBERS
         cap = None
-        if conflicts and not overridden:
+        if overridden:
+            if conflicts and national and disagreements > 1:
+                # One NI or NHS number on two records whose first names, dates of birth or titles differ,
+                # two of them: the number was keyed on the wrong record (a partner's NI number on a joint
+                # claim, a mother's NHS number on her baby's), not both fields wrong.
+                cap = self.conflict_cap
+        elif conflicts:
             if len(conflicts) > 1:
                 cap = self.apart
             elif support >= params.conflict_review_support:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from matching.blocking import RULES, BlockingRule, blocking_keys
 from matching.coincidence import coincidental_pairs
-from matching.comparators import COMPARATORS, Comparator
+from matching.comparators import COMPARATORS, NATIONAL_NUMBERS, Comparator
 from matching.model import Prepared
 from matching.params import Params, address_text, date_text, default_params, log2_ratio
 from matching.scoring import COMMON_NAME
@@ -292,6 +292,7 @@ def _em(
     names = [c.name for c in comparators]
     ran = 0
     expected: dict[str, dict[str, float]] = {}
+    keyed_wrong = {pattern for pattern in counts if _number_keyed_wrong(pattern, comparators)}
     for iteration in range(1, iterations + 1):
         ran = iteration
         expected = {name: dict.fromkeys(c.levels, 0.0) for name, c in zip(names, comparators, strict=True)}
@@ -303,6 +304,8 @@ def _em(
                 if level != "missing":
                     log_odds += math.log(max(m[name][level], 1e-12) / max(u[name][level], 1e-12))
             p = 1.0 / (1.0 + math.exp(-max(min(log_odds, 700.0), -700.0)))
+            if pattern in keyed_wrong:
+                p = 0.0
             matched += p * count
             total += count
             for name, level in zip(names, pattern, strict=True):
@@ -315,6 +318,17 @@ def _em(
         if change < 1e-6:
             break
     return m, share, ran, expected
+
+
+def _number_keyed_wrong(pattern: Pattern, comparators: tuple[Comparator, ...]) -> bool:
+    """Whether a pair shares an NI or NHS number while two of its first name, date of birth, title and suffix
+    differ: the number keyed on another person's record (:data:`~matching.comparators.NATIONAL_NUMBERS`),
+    as the scoring reads it. Taken for one person's records, such pairs taught EM that one person's first
+    names and dates of birth often differ, and fathers and sons of one name then linked."""
+    fields = tuple(zip(comparators, pattern, strict=True))
+    if not any(level in c.overrides and c.name in NATIONAL_NUMBERS for c, level in fields):
+        return False
+    return sum(level in c.conflicts for c, level in fields) > 1
 
 
 def _em_by_rule(

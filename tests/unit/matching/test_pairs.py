@@ -983,3 +983,20 @@ def test_a_joint_account_in_two_names_is_its_first_named_persons() -> None:
     john = ENGINE.prepare(person("3", "John", "Hale", "1949-07-08", system="hb"))
     assert ENGINE.compare(account, margaret).levels["given"] == "different"
     assert ENGINE.decide(ENGINE.compare(account, john)) == "link"
+
+
+def test_one_ni_number_on_two_people_whose_names_and_dates_differ_is_a_review_not_a_link() -> None:
+    """A joint benefit claim keys the lead claimant's NI number on the partner's record too. John and
+    Margaret Smith, one address, two dates of birth, one NI number: linked at +9.1, which showed one of
+    them the other's benefits. One field against the number is a slip (FEBRL replaces a whole date of
+    birth, clerks a first name); two are two people."""
+    john = ENGINE.prepare(person("1", "John", "Smith", "1950-03-04", nino="JT528143C"))
+    margaret = ENGINE.prepare(person("2", "Margaret", "Smith", "1952-07-08", system="hb", nino="JT528143C"))
+    comparison = ENGINE.compare(john, margaret)
+    assert comparison.levels["nino"] == "exact"
+    assert ENGINE.decide(comparison) == "review"
+    assert "(a number keyed on the wrong person's record?)" in comparison.summary
+    retyped = ENGINE.prepare(person("3", "John", "Smith", "1950-08-17", system="hb", nino="JT528143C"))
+    assert ENGINE.decide(ENGINE.compare(john, retyped)) == "link"  # one field against the number: a slip
+    renamed = ENGINE.prepare(person("4", "Jon", "Smith", "1950-03-04", system="hb", nino="JT528143C"))
+    assert ENGINE.decide(ENGINE.compare(john, renamed)) == "link"

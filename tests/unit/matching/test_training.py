@@ -7,6 +7,7 @@ import statistics
 from collections import Counter
 
 from adaptors.population import generate_population
+from contracts import Identifier
 from matching.engine import FellegiSunterEngine
 from matching.params import Params
 from matching.training import RULES, CandidatePairs, blocked_pairs, train
@@ -253,3 +254,33 @@ def test_a_spelling_only_one_system_writes_is_not_a_name_of_its_own() -> None:
         )
     )
     assert trained.compare(left, right).levels["given"] != "different"
+
+
+def test_an_ni_number_keyed_on_a_partners_record_does_not_teach_em_that_names_and_dates_differ() -> None:
+    """A joint claim keys the lead claimant's NI number on the partner's record too. EM took each such pair
+    for one person's records, whose first names and dates of birth then "often" differed: a different
+    date of birth weighed -2.7 instead of far less, and a father and son of one name at one address
+    linked. Pairs sharing an NI number against two differing fields are two people's, as the scoring
+    reads them."""
+    engine = FellegiSunterEngine()
+    population = generate_population(people=3000, seed=3)
+    records = [r for s in population.systems for r in population.person_records(s)]
+    clean, _ = train([engine.prepare(r) for r in records])
+    lead: dict[tuple[object, ...], tuple[str, str]] = {}
+    keyed = []
+    for record in records:
+        ninos = record.valid_identifiers("nino")
+        if record.source_system == "benefits" and record.addresses and ninos and record.name.given:
+            home = (tuple(record.addresses[0].lines), record.addresses[0].postcode)
+            holder, nino = lead.setdefault(home, (record.name.given, ninos[0]))
+            if holder != record.name.given:
+                identifiers = [i for i in record.identifiers if i.scheme != "nino"]
+                record = record.model_copy(
+                    update={"identifiers": [*identifiers, Identifier(scheme="nino", value=nino)]}
+                )
+        keyed.append(record)
+    assert sum(a is not b for a, b in zip(records, keyed, strict=True)) > 50
+    trained, _ = train([engine.prepare(r) for r in keyed])
+    for name in ("given", "dob"):
+        assert trained.weights[name]["different"] < -3.0
+        assert abs(trained.weights[name]["different"] - clean.weights[name]["different"]) < 1.0
