@@ -61,6 +61,16 @@ class _Field(NamedTuple):
     """Whether a missing level is listed (a missing Jr/Sr suffix is too common to mention)."""
 
 
+GENERATION_YEARS = 14
+"""Years between two dates of birth that one person's records never show by a slip: a parent and child."""
+
+
+def _a_generation_apart(a: Features, b: Features) -> bool:
+    """Whether two records' years of birth are :data:`GENERATION_YEARS` or more apart."""
+    da, db = a.get("d"), b.get("d")
+    return da is not None and db is not None and abs(da[0] - db[0]) >= GENERATION_YEARS
+
+
 @dataclass(slots=True)
 class Score:
     """The evidence for one pair before it becomes a :class:`~matching.model.Comparison`."""
@@ -232,10 +242,11 @@ class Scorer:
                 national = national or name in NATIONAL_NUMBERS
         cap = None
         if overridden:
-            if conflicts and national and disagreements > 1:
+            if conflicts and national and (disagreements > 1 or _a_generation_apart(a, b)):
                 # One NI or NHS number on two records whose first names, dates of birth or titles differ,
-                # two of them: the number was keyed on the wrong record (a partner's NI number on a joint
-                # claim, a mother's NHS number on her baby's), not both fields wrong.
+                # two of them, or whose dates of birth are a generation apart: the number was keyed on the
+                # wrong record (a partner's NI number on a joint claim, a mother's NHS number on her
+                # baby's, the baby not yet named), not both fields wrong, nor a date so far off.
                 cap = self.conflict_cap
         elif conflicts:
             if len(conflicts) > 1:

@@ -1000,3 +1000,17 @@ def test_one_ni_number_on_two_people_whose_names_and_dates_differ_is_a_review_no
     assert ENGINE.decide(ENGINE.compare(john, retyped)) == "link"  # one field against the number: a slip
     renamed = ENGINE.prepare(person("4", "Jon", "Smith", "1950-03-04", system="hb", nino="JT528143C"))
     assert ENGINE.decide(ENGINE.compare(john, renamed)) == "link"
+
+
+def test_a_mothers_nhs_number_on_her_unnamed_babys_record_is_a_review_not_a_link() -> None:
+    """A maternity system keys the mother's NHS number on her baby's record before the baby has a number
+    or a name: one field differs (the date of birth, a generation apart), and the pair linked at +14.6.
+    Dates of birth a year or two apart against one number are still a slip."""
+    nhs = [{"scheme": "nhs", "value": "9434765919"}]
+    mother = ENGINE.prepare(person("1", "Jane", "Smith", "1990-01-01", identifiers=nhs))
+    baby = ENGINE.prepare(person("2", "Baby", "Smith", "2024-05-05", system="mat", identifiers=nhs))
+    comparison = ENGINE.compare(mother, baby)
+    assert ENGINE.decide(comparison) == "review"
+    assert "(a number keyed on the wrong person's record?)" in comparison.summary
+    retyped = ENGINE.prepare(person("3", "Jane", "Smith", "1992-05-05", system="hb", identifiers=nhs))
+    assert ENGINE.decide(ENGINE.compare(mother, retyped)) == "link"
