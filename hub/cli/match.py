@@ -20,6 +20,7 @@ import calendar
 import codecs
 import csv
 import gc
+import itertools
 import json
 import re
 import sys
@@ -99,6 +100,12 @@ _HEADER_NAMES = {
         for n in range(1, 5)
         for alias in (f"address_{n}", f"address{n}", f"address_line{n}", f"addr_{n}", f"addr{n}")
     },
+    # A whole address in one cell (``14 High Street, Salford, M5 4WT``, or on lines of its own within the
+    # cell) is its lines: the postcode at its end is read as the postcode.
+    **dict.fromkeys(
+        ("address", "full_address", "postal_address", "home_address", "street_address", "address_lines"),
+        "address_line_1",
+    ),
     **dict.fromkeys(("post_code", "postal_code"), "postcode"),
     **dict.fromkeys(("city", "post_town"), "town"),
     **dict.fromkeys(
@@ -299,7 +306,8 @@ def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, str]:
     reading = ""
     if "date_of_birth" in cell:
         data["date_of_birth"], reading = _iso_date(cell["date_of_birth"])
-    lines = [cell[c] for c in _ADDRESS_LINES if c in cell]
+    # (A cell may hold several lines of its own: an address block copied into one cell.)
+    lines = [line for c in _ADDRESS_LINES if c in cell for line in cell[c].splitlines() if line.strip()]
     if lines or "town" in cell or "postcode" in cell or "uprn" in cell:
         address: dict[str, Any] = {"lines": lines, "country": get("country") or "GB"}
         for column in ("town", "postcode", "uprn"):
@@ -333,7 +341,13 @@ def _csv_changes(
         typer.echo(f"{path.name} separates its columns with {_DELIMITERS[delimiter]}: read so", err=True)
     with path.open(encoding=encoding, newline="") as handle:
         reader = csv.reader(_counted(handle, advance), delimiter=delimiter)
-        headers = next(reader, [])
+        headers, before = _header(reader)
+        if before:
+            typer.echo(
+                f"{path.name}'s header is on line {reader.line_num}: the {before} lines above it (a report's "
+                "title) are not read",
+                err=True,
+            )
         _check_header(headers)
         # Each header's column once (a blank header's cells are not read); a row keeps its non-empty cells.
         # A short row (spreadsheets drop trailing empty cells) lacks the rest; cells past the header are
@@ -402,6 +416,26 @@ def _csv_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             return "cp1252"
     return "utf-8-sig"
+
+
+_TITLE_ROWS = 10
+"""How far down a CSV its header is looked for, below a report's title and run date."""
+
+
+def _header(reader: Iterator[list[str]]) -> tuple[list[str], int]:
+    """The CSV's header row, and how many rows above it were passed over: a report tool writes its title,
+    the date it ran and a blank line before the header. The header is the first row naming a
+    ``source_record_id`` column (or ``Ref``, ``ID``) within :data:`_TITLE_ROWS` rows; where none does, the
+    first row is the header (and :func:`_check_header` says what it lacks)."""
+    first = next(reader, [])
+    if "source_record_id" in map(_column, first):
+        return first, 0
+    passed = 1
+    for row in itertools.islice(reader, _TITLE_ROWS - 1):
+        if "source_record_id" in map(_column, row):
+            return row, passed
+        passed += 1
+    return first, 0  # for :func:`_check_header` to say what it lacks (no row after it is read)
 
 
 def _check_header(headers: list[str]) -> None:

@@ -387,6 +387,46 @@ def test_numbers_a_spreadsheet_rounded_are_counted_by_column_and_not_matched_on(
     assert whole.features["u"] == ("100011999993",)
 
 
+def test_a_whole_address_in_one_column_and_a_header_below_a_reports_title_are_read(tmp_path: Path) -> None:
+    """A report tool writes its title and run date above the header, and the whole address in one
+    ``Address`` cell (on lines of its own within the cell, or with commas). The command stopped at the
+    title ("no source_record_id column"), and did not read the address at all."""
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "Council Tax extract,,,,",
+            "Run on 01/11/2026,,,,",
+            ",,,,",
+            "Ref,Forename,Surname,DOB,Address",
+            'CT1,Margaret,Smith,,"14 High Street\nSalford\nM5 4WT"',
+            'CT2,John,Brown,05/06/1960,"3 Mill Lane, Salford, M6 5AB"',
+            'CT3,Margaret,Smith,,"14 High Street, Salford, M5 4WT"',
+        ],
+    )
+    assert "input.csv's header is on line 4: the 3 lines above it (a report's title) are not read" in output
+    assert "Address as address_line_1" in output
+    changes, bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    assert not bad
+    assert [c.prepared.features["a"][0][:3] for c in changes if c.prepared] == [
+        ("M5 4WT", "", "14"),
+        ("M6 5AB", "", "3"),
+        ("M5 4WT", "", "14"),
+    ]
+    assert by_id[("csv", "CT1")] == by_id[("csv", "CT3")]
+
+
+def test_a_csv_with_no_header_in_its_first_rows_is_an_error_naming_what_the_first_lacks(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "input.csv"
+    source.write_text(
+        "\n".join(["Extract", *[f"row {n},x" for n in range(12)], "Ref,Surname", "1,Smith"]) + "\n"
+    )
+    result = runner.invoke(app, ["match", str(source), "--out", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1
+    assert "error: the CSV header has no source_record_id column" in result.output
+
+
 def test_several_phone_and_email_columns_are_each_read(tmp_path: Path) -> None:
     """A CRM's export has Home Phone, Mobile and Work Email: each is one of the record's numbers or addresses,
     so the mobile one system holds meets the mobile in another system's Mobile column."""
