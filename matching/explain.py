@@ -92,7 +92,7 @@ def summarise(
     parts.extend(other)
     parts.extend(differs)
     if capped_by:
-        # Conflicts cap a pair that shares an NI number (or NHS number, or reference) only when they are two.
+        # A pair sharing an NI or NHS number is capped only when it differs twice (or by a generation).
         keyed = any(levels.get(comparator.name) in comparator.overrides for comparator in comparators)
         why = "a number keyed on the wrong person's record?" if keyed else "relatives or twins?"
         parts.append(f"kept apart unless confirmed: different {_join(list(capped_by))} ({why})")
