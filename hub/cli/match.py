@@ -54,11 +54,16 @@ _TERMINAL = Console(stderr=True)
 
 _NAME_COLUMNS = {"title": "title", "given_name": "given", "middle_names": "middle", "family_name": "family"}
 _ADDRESS_LINES = ("address_line_1", "address_line_2", "address_line_3", "address_line_4")
+_ADDRESS_PARTS = ("flat", "house_name", "house_number", "street", "locality")
+"""An address held in its BS 7666 parts, as a gazetteer (LLPG) or a property system exports it: the
+secondary addressable object (a flat), the primary (a house's name, its number), the street and the
+locality. Read as the address's lines, after any ``address_line`` columns."""
 _KEY_COLUMNS = ("source_system", "source_record_id")
 _PERSON_COLUMNS = (
     *_NAME_COLUMNS,
     "date_of_birth",
     *_ADDRESS_LINES,
+    *_ADDRESS_PARTS,
     "town",
     "postcode",
     "country",
@@ -106,11 +111,19 @@ _HEADER_NAMES = {
         ("address", "full_address", "postal_address", "home_address", "street_address", "address_lines"),
         "address_line_1",
     ),
+    **dict.fromkeys(("flat_number", "flat_no", "saon", "sub_building", "sub_building_name", "unit"), "flat"),
+    **dict.fromkeys(("building_name", "building", "pao_text", "paon_text"), "house_name"),
+    **dict.fromkeys(
+        ("house_no", "building_number", "street_number", "paon", "pao_start_number"), "house_number"
+    ),
+    **dict.fromkeys(("street_name", "road", "thoroughfare", "street_description"), "street"),
+    **dict.fromkeys(("area", "district", "village", "dependent_locality"), "locality"),
     **dict.fromkeys(("post_code", "postal_code"), "postcode"),
     **dict.fromkeys(("city", "post_town"), "town"),
     **dict.fromkeys(
         (
             *("telephone", "tel", "phone_number", "telephone_number", "phone_no", "tel_no", "phone_1"),
+            "telephone_no",
             *("phone_2", "mobile", "mobile_number", "mobile_phone", "mobile_no", "mob", "home_phone"),
             *("home_telephone", "work_phone", "work_telephone", "daytime_phone", "evening_phone"),
             "other_phone",
@@ -121,7 +134,7 @@ _HEADER_NAMES = {
         ("email_address", "e_mail", "email_1", "email_2", "work_email", "personal_email", "other_email"),
         "email",
     ),
-    **dict.fromkeys(("ni_number", "ni_no", "nino", "national_insurance_number"), "id:nino"),
+    **dict.fromkeys(("ni_number", "ni_no", "nino", "national_insurance_number", "n_i_number"), "id:nino"),
     **dict.fromkeys(("nhs_number", "nhs_no"), "id:nhs"),
 }
 """What spreadsheets call the columns (``Forename``, ``Surname``, ``D.O.B.``, ``Address 1``, ``NI Number``):
@@ -130,20 +143,45 @@ _SEVERAL = frozenset({"phone", "email"})
 """Columns a header may hold more than once (``Home Phone``, ``Mobile``): a record holds each of them."""
 
 
+_RECORD_IDS = frozenset(
+    ("person_id", "person_ref", "client_id", "client_ref", "customer_id", "customer_ref", "customer_ref_no")
+)
+"""Headers read as ``source_record_id`` where no column is that already (``Person ID``, ``Client Ref``): a
+file may hold both an ``ID`` of its rows and a person's reference."""
+
+
 def _plain(header: str) -> str:
-    """A CSV header with case, spaces, dots and hyphens aside (``Given Name`` is ``given_name``; ``ID:NINO``
-    is ``id:nino``)."""
+    """A CSV header with case, spaces, dots, hyphens and a plural's ``(s)`` aside (``Given Name`` is
+    ``given_name``, ``Forename(s)`` ``forename``; ``ID:NINO`` is ``id:nino``)."""
     name = header.strip().lower()
     if name.startswith("id:"):
         return "id:" + name[3:].strip()
-    return "_".join(name.replace("-", " ").replace(".", " ").split())
+    return "_".join(name.replace("(s)", "").replace("-", " ").replace(".", " ").split())
 
 
 def _column(header: str) -> str:
     """The column a CSV header names: its plain form (:func:`_plain`), or the column a spreadsheet's usual
-    name for it stands for (``Surname`` is ``family_name``: see :data:`_HEADER_NAMES`)."""
+    name for it stands for (``Surname`` is ``family_name``: see :data:`_HEADER_NAMES`); two names of one
+    column (``Town/City``, ``Surname/Family Name``) name it."""
     plain = _plain(header)
-    return _HEADER_NAMES.get(plain, plain)
+    column = _HEADER_NAMES.get(plain, plain)
+    if "/" in header and not _known(column) and not plain.startswith("id:"):
+        named = {_column(part) for part in header.split("/") if part.strip()}
+        if len(named) == 1 and _known(next(iter(named))):
+            return named.pop()
+    return column
+
+
+def _columns(headers: list[str]) -> list[str]:
+    """The column each CSV header names (``""`` for a blank one), a person's or client's reference
+    (:data:`_RECORD_IDS`) as the ``source_record_id`` where no header names that."""
+    columns = [_column(h) if h else "" for h in headers]
+    if "source_record_id" not in columns:
+        for i, column in enumerate(columns):
+            if column in _RECORD_IDS:
+                columns[i] = "source_record_id"
+                break
+    return columns
 
 
 def _numbered(columns: list[str]) -> list[str]:
@@ -308,6 +346,8 @@ def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, str]:
         data["date_of_birth"], reading = _iso_date(cell["date_of_birth"])
     # (A cell may hold several lines of its own: an address block copied into one cell.)
     lines = [line for c in _ADDRESS_LINES if c in cell for line in cell[c].splitlines() if line.strip()]
+    if any(part in cell for part in _ADDRESS_PARTS):
+        lines += _address_from_parts(cell)
     if lines or "town" in cell or "postcode" in cell or "uprn" in cell:
         address: dict[str, Any] = {"lines": lines, "country": get("country") or "GB"}
         for column in ("town", "postcode", "uprn"):
@@ -324,6 +364,21 @@ def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, str]:
         if column.startswith("id:") and len(column) > 3
     ]
     return PersonRecord.model_validate(data), reading
+
+
+def _address_from_parts(cell: dict[str, str]) -> list[str]:
+    """An address's lines from its BS 7666 parts (:data:`_ADDRESS_PARTS`): ``Flat 2``, ``Ash House``, ``52
+    Station Road``, ``Pendleton``. A flat given as its number or letter alone is written ``Flat 2``, as
+    the lines of other systems write it (``2`` before a house's number reads so too, ``A`` would not)."""
+    flat = cell.get("flat", "")
+    if flat and flat.split()[0].lower().strip(".") not in _FLAT_WORDS:
+        flat = f"Flat {flat}"
+    street = " ".join(cell[part] for part in ("house_number", "street") if part in cell)
+    return [line for line in (flat, cell.get("house_name", ""), street, cell.get("locality", "")) if line]
+
+
+_FLAT_WORDS = frozenset({"flat", "apartment", "apt", "unit", "room", "suite", "maisonette", "floor"})
+"""Words that already name a flat as such (``Apartment 5``, ``Unit 3``)."""
 
 
 def _csv_changes(
@@ -352,7 +407,7 @@ def _csv_changes(
         # Each header's column once (a blank header's cells are not read); a row keeps its non-empty cells.
         # A short row (spreadsheets drop trailing empty cells) lacks the rest; cells past the header are
         # not read.
-        columns = _numbered([_column(h) if h else "" for h in headers])
+        columns = _numbered(_columns(headers))
         readings: Counter[str] = Counter()
         empties: Counter[str] = Counter()
         rounded: Counter[str] = Counter()
@@ -428,11 +483,11 @@ def _header(reader: Iterator[list[str]]) -> tuple[list[str], int]:
     ``source_record_id`` column (or ``Ref``, ``ID``) within :data:`_TITLE_ROWS` rows; where none does, the
     first row is the header (and :func:`_check_header` says what it lacks)."""
     first = next(reader, [])
-    if "source_record_id" in map(_column, first):
+    if "source_record_id" in _columns(first):
         return first, 0
     passed = 1
     for row in itertools.islice(reader, _TITLE_ROWS - 1):
-        if "source_record_id" in map(_column, row):
+        if "source_record_id" in _columns(row):
             return row, passed
         passed += 1
     return first, 0  # for :func:`_check_header` to say what it lacks (no row after it is read)
@@ -440,7 +495,7 @@ def _header(reader: Iterator[list[str]]) -> tuple[list[str], int]:
 
 def _check_header(headers: list[str]) -> None:
     """Say which columns of a CSV header are not read; fail when none holds anything to match on."""
-    columns = [_column(h) for h in headers]
+    columns = _columns(headers)
     renamed = [
         f"{h.strip()} as {c}" for h, c in zip(headers, columns, strict=True) if _known(c) and _plain(h) != c
     ]

@@ -427,6 +427,40 @@ def test_a_csv_with_no_header_in_its_first_rows_is_an_error_naming_what_the_firs
     assert "error: the CSV header has no source_record_id column" in result.output
 
 
+def test_an_address_in_its_bs7666_parts_is_read_as_its_lines(tmp_path: Path) -> None:
+    """A gazetteer or property system exports an address in its parts (SAON, PAON, Street, Locality), and
+    these columns were not read: the records had a postcode and a town, and no house. A flat given as its
+    number or letter alone is written ``Flat 2``, as another system's lines hold it."""
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "source_system,Person ID,Forename(s),Surname,SAON,PAON,Building Name,Street,Locality,Town/City,"
+            "Postcode",
+            "llpg,1,Margaret,Smith,2,14,,High Street,Pendleton,Salford,M5 4WT",
+            "llpg,2,John,Brown,A,52,Ash House,Station Road,,Salford,M6 5AB",
+            "llpg,3,Ann,Hale,,9,,Mill Lane,,,M6 5AB",
+        ],
+    )
+    assert "Person ID as source_record_id" in output
+    assert "Forename(s) as given_name" in output
+    assert "SAON as flat, PAON as house_number, Building Name as house_name" in output
+    assert "Town/City as town" in output
+    changes, bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    assert not bad
+    assert [c.prepared.features["a"][0] for c in changes if c.prepared] == [
+        ("M5 4WT", "2", "14", "high street pendleton", "salford"),
+        ("M6 5AB", "a", "52", "ash house station road", "salford"),
+        ("M6 5AB", "", "9", "mill lane", ""),
+    ]
+    assert len(set(by_id.values())) == 3
+
+
+def test_a_persons_reference_is_the_record_id_only_where_no_column_is(tmp_path: Path) -> None:
+    output, by_id = _match_rows(tmp_path, ["ID,Person ID,Forename,Surname", "1,P9,Ann,Hale", "2,P9,Ann,Hale"])
+    assert "columns not read: Person ID" in output
+    assert set(by_id) == {("csv", "1"), ("csv", "2")}
+
+
 def test_several_phone_and_email_columns_are_each_read(tmp_path: Path) -> None:
     """A CRM's export has Home Phone, Mobile and Work Email: each is one of the record's numbers or addresses,
     so the mobile one system holds meets the mobile in another system's Mobile column."""
