@@ -53,6 +53,9 @@ _TERMINAL = Console(stderr=True)
 """Where progress is shown: the terminal's error stream, as every other message of the command."""
 
 _NAME_COLUMNS = {"title": "title", "given_name": "given", "middle_names": "middle", "family_name": "family"}
+_OTHER_NAME_COLUMNS = ("known_as", "previous_family_name")
+"""The first name a person goes by (another first name of the record) and a surname held before (a
+maiden name): read as the record's other names, by which it meets other systems' records."""
 _ADDRESS_LINES = ("address_line_1", "address_line_2", "address_line_3", "address_line_4")
 _ADDRESS_PARTS = ("flat", "house_name", "house_number", "street", "locality")
 """An address held in its BS 7666 parts, as a gazetteer (LLPG) or a property system exports it: the
@@ -61,6 +64,7 @@ locality. Read as the address's lines, after any ``address_line`` columns."""
 _KEY_COLUMNS = ("source_system", "source_record_id")
 _PERSON_COLUMNS = (
     *_NAME_COLUMNS,
+    *_OTHER_NAME_COLUMNS,
     "date_of_birth",
     *_ADDRESS_LINES,
     *_ADDRESS_PARTS,
@@ -118,6 +122,14 @@ _HEADER_NAMES = {
     ),
     **dict.fromkeys(("street_name", "road", "thoroughfare", "street_description"), "street"),
     **dict.fromkeys(("area", "district", "village", "dependent_locality"), "locality"),
+    **dict.fromkeys(
+        ("preferred_name", "preferred_first_name", "preferred_forename", "alias", "nickname", "aka"),
+        "known_as",
+    ),
+    **dict.fromkeys(
+        ("previous_surname", "maiden_name", "former_surname", "birth_surname", "previous_last_name"),
+        "previous_family_name",
+    ),
     **dict.fromkeys(("post_code", "postal_code"), "postcode"),
     **dict.fromkeys(("city", "post_town"), "town"),
     **dict.fromkeys(
@@ -341,6 +353,14 @@ def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, str]:
         "source_record_id": record_id,
         "name": {field: cell[column] for column, field in _NAME_COLUMNS.items() if column in cell},
     }
+    other_names = []
+    if "known_as" in cell:
+        other_names.append({"given": cell["known_as"], "family": get("family_name"), "kind": "alias"})
+    if "previous_family_name" in cell:
+        previous = {"given": get("given_name"), "family": cell["previous_family_name"], "kind": "previous"}
+        other_names.append(previous)
+    if other_names:
+        data["other_names"] = other_names
     reading = ""
     if "date_of_birth" in cell:
         data["date_of_birth"], reading = _iso_date(cell["date_of_birth"])

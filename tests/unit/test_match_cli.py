@@ -461,6 +461,26 @@ def test_a_persons_reference_is_the_record_id_only_where_no_column_is(tmp_path: 
     assert set(by_id) == {("csv", "1"), ("csv", "2")}
 
 
+def test_a_maiden_name_and_a_name_the_person_goes_by_are_the_records_other_names(tmp_path: Path) -> None:
+    """Social care and housing extracts keep a Maiden Name (Previous Surname) and a Known As column. They were
+    not read, and Margaret Jones, born Smith, did not meet the Margaret Smith another system still holds."""
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "source_system,Ref,Forename,Surname,DOB,Maiden Name,Known As",
+            "care,1,Margaret,Jones,04/03/1950,Smith,Peggy",
+            "hb,2,Margaret,Smith,04/03/1950,,",
+            "ct,3,Wei,Zhang,1971-05-06,,David",
+        ],
+    )
+    assert "DOB as date_of_birth, Maiden Name as previous_family_name" in output
+    changes, bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    assert not bad
+    first, _, third = (c.prepared.features for c in changes if c.prepared)
+    assert (first["fo"], first["go"], third["go"]) == (("smith",), ("peggy",), ("david",))
+    assert by_id[("care", "1")] == by_id[("hb", "2")]
+
+
 def test_several_phone_and_email_columns_are_each_read(tmp_path: Path) -> None:
     """A CRM's export has Home Phone, Mobile and Work Email: each is one of the record's numbers or addresses,
     so the mobile one system holds meets the mobile in another system's Mobile column."""
