@@ -348,32 +348,48 @@ def _standard_name(given: str | None, middle: str | None, family: str | None) ->
 
 _MAX_PASSES = 4
 
-_MARKED = re.compile(r"""[("'\u201c\u2018&+]|\b(?:and|aka|a\.k\.a|known|prefers)\b""", re.IGNORECASE)
+_MARKED = re.compile(
+    r"""[("'\u201c\u2018&+]|\b(?:and|aka|a\.k\.a|known|prefers|nee|n\u00e9e|formerly|previously)\b""",
+    re.IGNORECASE,
+)
 """A first look for :func:`known_as` and :func:`_first_person`: most given names hold none of these."""
 _KNOWN_AS = re.compile(
     r"""\s*\(([^()]*)\)|\s*"([^"]*)"|\s*\u201c([^\u201d]*)\u201d|\s*\u2018([^\u2019]*)\u2019"""
-    r"""|(?:^|\s)'([^']*)'(?=\s|$)|\s+(?:known\s+as|aka|a\.k\.a\.?|prefers)\s+(.*)$""",
+    r"""|(?:^|\s)'([^']*)'(?=\s|$)|\s+((?:known\s+as|aka|a\.k\.a\.?|prefers|nee|n\u00e9e|formerly|previously)"""
+    r"""\s+.*)$""",
     re.IGNORECASE,
 )
+_GOES_BY = frozenset({"known", "as", "aka", "prefers"})
+"""Words before the name a person goes by (``known as Peggy``, ``aka Peggy``)."""
+_PREVIOUSLY = frozenset({"nee", "formerly", "previously"})
+"""Words before a surname the person held before (``(nee Jones)``), in a field holding the whole name."""
 
 
 @lru_cache(maxsize=65536)
-def known_as(given: str) -> tuple[str, str]:
-    """A given-name field without the name the person goes by, and that name folded (``""`` for none):
-    ``Elizabeth (Lisa)``, ``Robert "Bob"``, ``Wei known as David``, ``Margaret aka Peggy``. Read as a middle
-    name, Lisa against another system's middle name Mary kept one woman apart as two relatives.
+def known_as(given: str) -> tuple[str, str, str]:
+    """A given-name field without the name the person goes by or a surname noted as held before, that
+    name folded, and that surname folded (``""`` for none): ``Elizabeth (Lisa)``, ``Robert "Bob"``, ``Wei
+    known as David``, ``Margaret aka Peggy``; ``Margaret Smith (nee Jones)``, the whole name in one field.
+    Read as a middle name, Lisa against another system's middle name Mary kept one woman apart as two
+    relatives.
 
     Brackets or quotes around anything but one or two names (a title, a suffix, a note: ``(Mrs)``,
     ``(Jnr)``, ``(deceased)``), or around the whole field, leave it as it is."""
     found = _KNOWN_AS.search(given)
     if found is None:
-        return given, ""
+        return given, "", ""
     words = _tokens(next(group for group in found.groups() if group is not None))
+    rest = f"{given[: found.start()]} {given[found.end() :]}".strip()
+    if not _tokens(rest):
+        return given, "", ""
+    if len(words) > 1 and words[0] in _PREVIOUSLY:
+        return rest, "", " ".join(words[1:])
+    while words and words[0] in _GOES_BY:
+        words = words[1:]
     notes = TITLES | _COURTESY | _HONOURS | _DECEASED | GENERATIONS.keys() | _MULTIPLE_BIRTH
     if not 1 <= len(words) <= 2 or not all(word.isalpha() and word not in notes for word in words):
-        return given, ""
-    rest = f"{given[: found.start()]} {given[found.end() :]}".strip()
-    return (rest, words[0]) if _tokens(rest) else (given, "")
+        return given, "", ""
+    return rest, words[0], ""
 
 
 _JOINT = re.compile(r"\s*(?:&|\+)\s*|\s+and\s+", re.IGNORECASE)

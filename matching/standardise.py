@@ -113,8 +113,8 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
     sex = title_sex(name.title, name.given)
     if sex:
         feats["s"] = sex
-    noted = other_family_name(name.family)
-    goes_by = known_as(name.given)[1] if name.given else ""
+    _given, goes_by, before = known_as(name.given) if name.given else ("", "", "")
+    noted = other_family_name(name.family) or before
     if record.other_names or noted or goes_by:
         other_family: list[str] = [noted] if noted else []
         other_given: list[str] = [goes_by] if goes_by and goes_by != standard.given else []

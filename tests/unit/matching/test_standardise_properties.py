@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contracts import PersonRecord
+from contracts import PersonName, PersonRecord
 from matching.addresses import (
     parse_address,
     phone_numbers,
@@ -16,7 +16,7 @@ from matching.addresses import (
 )
 from matching.engine import FellegiSunterEngine
 from matching.names import known_as, standard_name, title_sex
-from matching.standardise import nino_stem
+from matching.standardise import features_of, nino_stem
 from matching.text import fold
 
 ENGINE = FellegiSunterEngine()
@@ -191,6 +191,27 @@ def test_a_name_the_person_goes_by_and_a_joint_accounts_second_name_are_not_midd
     name = standard_name(None, given, None, family)
     assert (name.given, name.middle, name.family) == standard
     assert known_as(given)[1] == goes_by
+
+
+@pytest.mark.parametrize(
+    ("given", "family"),
+    [("Margaret Smith (nee Jones)", None), ("Margaret (nee Jones)", "Smith"),
+     ("Margaret Smith nee Jones", None), ("Margaret (formerly Jones)", "Smith"),
+     ("SMITH, Margaret (nee Jones)", None)],
+)  # fmt: skip
+def test_a_surname_held_before_noted_with_the_first_name_is_the_records_other_surname(
+    given: str, family: str | None
+) -> None:
+    """A whole name in one field, ``Margaret Smith (nee Jones)``: the surname was read as Jones, with
+    "Smith nee" as middle names. It is Smith, and Jones another surname of hers, as in the surname field."""
+    name = standard_name(None, given, None, family)
+    assert (name.given, name.middle, name.family) == ("margaret", "", "smith")
+    record = PersonRecord(
+        source_system="care", source_record_id="1", name=PersonName(given=given, family=family)
+    )
+    features = features_of(record)
+    assert features["fo"] == ("jones",)
+    assert "go" not in features
 
 
 @pytest.mark.parametrize("given", ["N/A", "XXX", "Baby Girl", "baby boy", "Unknown", "NULL"])
