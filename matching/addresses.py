@@ -102,7 +102,8 @@ _THOROUGHFARES = frozenset(
 _FUSED = tuple(sorted((t for t in _THOROUGHFARES if len(t) >= 4), key=len, reverse=True))
 """Types long enough to recognise when typed without the space before them (``goodwinstreet``)."""
 
-_SECONDARY = frozenset({"flat", "apartment", "apt", "unit", "room", "suite", "maisonette", "floor"})
+SECONDARY_WORDS = frozenset({"flat", "apartment", "apt", "unit", "room", "suite", "maisonette", "floor"})
+"""Words that name a secondary addressable object (a flat) as such: ``Flat 2``, ``Apartment 5``."""
 _NUMBER = re.compile(r"^(\d+)([a-z]?)$")
 _FLAT_LETTER = re.compile(r"^[a-z]$|^[a-z]\d{1,3}$")
 """A flat named by a letter (``Flat A``) or a letter and a number (``Flat B2``)."""
@@ -253,7 +254,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
             plain, since = True, len(rest)
             i += 2
             continue
-        if word in _SECONDARY and i + 1 < len(words) and not flat:
+        if word in SECONDARY_WORDS and i + 1 < len(words) and not flat:
             following = words[i + 1]
             if (
                 _NUMBER.match(following)
@@ -282,7 +283,7 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
             # A second number before the street (``2, 14 High Street``, ``2 Ash House, 52 Station Road``):
             # the first was the flat's, which only another system calls "Flat 2".
             flat, number = number, word
-        elif word not in _SECONDARY:
+        elif word not in SECONDARY_WORDS:
             plain = plain and word.isalpha()
             rest.append(word if word in _SAINT else STREET_WORDS.get(word, word))
         i += 1
@@ -324,7 +325,7 @@ def _floor_flat_after(found: re.Match[str]) -> str:
 
 def _first_of_range(found: re.Match[str]) -> str:
     before = found.string[: found.start()].split()
-    if before and before[-1].strip(",.").lower() in _SECONDARY:
+    if before and before[-1].strip(",.").lower() in SECONDARY_WORDS:
         return found.group(0)
     return found.group(1)
 

@@ -39,6 +39,7 @@ from rich.console import Console
 from contracts import INBOUND_ADAPTER, PersonRecord, PersonRecordEvent, SourceRecordDeletedEvent
 from contracts.rules import rounded_number
 from hub.engine import EngineConfigError, load_params
+from matching.addresses import SECONDARY_WORDS
 from matching.engine import FellegiSunterEngine
 from matching.incremental import IncrementalMatcher
 from matching.memory import MemoryStore
@@ -391,14 +392,10 @@ def _address_from_parts(cell: dict[str, str]) -> list[str]:
     Station Road``, ``Pendleton``. A flat given as its number or letter alone is written ``Flat 2``, as
     the lines of other systems write it (``2`` before a house's number reads so too, ``A`` would not)."""
     flat = cell.get("flat", "")
-    if flat and flat.split()[0].lower().strip(".") not in _FLAT_WORDS:
+    if flat and flat.split()[0].lower().strip(".") not in SECONDARY_WORDS:
         flat = f"Flat {flat}"
     street = " ".join(cell[part] for part in ("house_number", "street") if part in cell)
     return [line for line in (flat, cell.get("house_name", ""), street, cell.get("locality", "")) if line]
-
-
-_FLAT_WORDS = frozenset({"flat", "apartment", "apt", "unit", "room", "suite", "maisonette", "floor"})
-"""Words that already name a flat as such (``Apartment 5``, ``Unit 3``)."""
 
 
 def _csv_changes(
