@@ -246,6 +246,12 @@ class PersonRecord(_Model):
     addresses: list[Address] = Field(default_factory=list)
     phones: list[str] = Field(default_factory=list)
     emails: list[str] = Field(default_factory=list)
+    sex: str | None = Field(
+        default=None,
+        max_length=32,
+        description="Sex or gender as the source writes it (M, Female, ...): read as a man or a woman where"
+        " it says one",
+    )
     deceased: bool = False
     protected_address: bool = False
     updated_at: datetime | None = Field(default=None, description="When the source last changed the record")

@@ -397,7 +397,7 @@ COMPARATORS: tuple[Comparator, ...] = (
     # Two records of one first name are nearly always of one sex: only titles that differ are evidence.
     OneValue(
         "sex",
-        "sex (by title)",
+        "sex (by title or sex field)",
         ("exact", "different"),
         conflicts=frozenset({"different"}),
         feature="s",

@@ -28,7 +28,7 @@ _SPECIAL: dict[tuple[str, str], str] = {
     ("address", "somewhat"): "address similar (same postcode or street)",
     ("address", "district"): "address in the same area",
     ("generation", "different"): "their suffixes differ (Jr/Sr, twin 1/twin 2)",
-    ("sex", "different"): "the titles say a man and a woman",
+    ("sex", "different"): "the titles (or sex fields) say a man and a woman",
     ("email", "close"): "e-mail addresses alike",
 }
 

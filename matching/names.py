@@ -28,6 +28,23 @@ _TITLE_SEX = {"mr": "m", "master": "m", "mstr": "m", "sir": "m", "lord": "m"} | 
 """Titles that say a man or a woman (``Dr``, ``Rev``, ``Mx`` say neither)."""
 
 
+_RECORDED_SEX = dict.fromkeys(("m", "male", "man", "boy"), "m") | dict.fromkeys(
+    ("f", "female", "woman", "girl"), "f"
+)
+"""What a sex or gender field holds for a man or a woman; anything else (``U``, ``Not known``, ``X``) says
+neither."""
+
+
+def record_sex(sex: str | None, title: str | None, given: str | None) -> str:
+    """``m`` or ``f`` as the record's sex or gender field says (``M``, ``Female``), else as its title says
+    (:func:`title_sex`); ``""`` when neither says."""
+    if sex:
+        said = _RECORDED_SEX.get(fold(sex), "")
+        if said:
+            return said
+    return title_sex(title, given)
+
+
 def title_sex(title: str | None, given: str | None) -> str:
     """``m`` or ``f`` as the title says (or, with no title field, a title written at the front of the given
     name field: ``MRS MARGARET``); ``""`` when it says neither. Councils' systems keep a title on most

@@ -32,7 +32,7 @@ from matching.addresses import (
     standard_email,
     standard_postcode,
 )
-from matching.names import known_as, other_family_name, standard_name, title_sex
+from matching.names import known_as, other_family_name, record_sex, standard_name
 from matching.text import compact, fold
 
 MAX_ADDRESSES = 3
@@ -110,7 +110,7 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
         feats["f"] = standard.family
     if standard.generation:
         feats["x"] = standard.generation
-    sex = title_sex(name.title, name.given)
+    sex = record_sex(record.sex, name.title, name.given)
     if sex:
         feats["s"] = sex
     _given, goes_by, before = known_as(name.given) if name.given else ("", "", "")

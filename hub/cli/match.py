@@ -66,6 +66,7 @@ _KEY_COLUMNS = ("source_system", "source_record_id")
 _PERSON_COLUMNS = (
     *_NAME_COLUMNS,
     *_OTHER_NAME_COLUMNS,
+    "sex",
     "date_of_birth",
     *_ADDRESS_LINES,
     *_ADDRESS_PARTS,
@@ -131,6 +132,7 @@ _HEADER_NAMES = {
         ("previous_surname", "maiden_name", "former_surname", "birth_surname", "previous_last_name"),
         "previous_family_name",
     ),
+    **dict.fromkeys(("gender", "sex_code", "gender_code"), "sex"),
     **dict.fromkeys(("post_code", "postal_code"), "postcode"),
     **dict.fromkeys(("city", "post_town"), "town"),
     **dict.fromkeys(
@@ -362,6 +364,8 @@ def _csv_record(cell: dict[str, str]) -> tuple[PersonRecord, str]:
         other_names.append(previous)
     if other_names:
         data["other_names"] = other_names
+    if "sex" in cell:
+        data["sex"] = cell["sex"]
     reading = ""
     if "date_of_birth" in cell:
         data["date_of_birth"], reading = _iso_date(cell["date_of_birth"])

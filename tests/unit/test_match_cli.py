@@ -268,12 +268,12 @@ def test_csv_columns_not_read_are_named_and_the_rest_matched(tmp_path: Path) -> 
     output, by_id = _match_rows(
         tmp_path,
         [
-            "source_record_id,given_name,family_name,date_of_birth,Gender,NI Num",
-            "1,Margaret,Smith,1950-03-04,F,AB123456C",
-            "2,Margaret,Smith,1950-03-04,F,AB123456C",
+            "source_record_id,given_name,family_name,date_of_birth,Ethnicity,NI Num",
+            "1,Margaret,Smith,1950-03-04,White British,AB123456C",
+            "2,Margaret,Smith,1950-03-04,White British,AB123456C",
         ],
     )
-    assert "columns not read: Gender, NI Num (the columns read are source_system" in output
+    assert "columns not read: Ethnicity, NI Num (the columns read are source_system" in output
     assert len(by_id) == 2
 
 
@@ -479,6 +479,25 @@ def test_a_maiden_name_and_a_name_the_person_goes_by_are_the_records_other_names
     first, _, third = (c.prepared.features for c in changes if c.prepared)
     assert (first["fo"], first["go"], third["go"]) == (("smith",), ("peggy",), ("david",))
     assert by_id[("care", "1")] == by_id[("hb", "2")]
+
+
+def test_a_sex_or_gender_column_keeps_a_brother_and_sister_held_by_initials_apart(tmp_path: Path) -> None:
+    """Twins J and J Hale, one date of birth and one address, told apart only by the Gender column (as
+    titles tell ``Mr`` and ``Mrs``): the column was not read, and the two were one citizen."""
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "source_system,source_record_id,given_name,family_name,date_of_birth,postcode,Gender",
+            "ct,1,J,Hale,2001-02-03,M5 4WT,Male",
+            "ct,2,J,Hale,2001-02-03,M5 4WT,F",
+            "hb,3,J,Hale,2001-02-03,M5 4WT,M",
+            "hb,4,J,Hale,2001-02-03,M5 4WT,Not known",
+        ],
+    )
+    assert "Gender as sex" in output
+    changes, _bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    assert [c.prepared.features.get("s") for c in changes if c.prepared] == ["m", "f", "m", None]
+    assert by_id[("ct", "1")] == by_id[("hb", "3")] != by_id[("ct", "2")]
 
 
 def test_several_phone_and_email_columns_are_each_read(tmp_path: Path) -> None:
