@@ -446,7 +446,7 @@ def _csv_changes(
                 continue
             readings[reading] += 1
             for column, value in cell.items():
-                if "E+" in value.upper() and rounded_number(value):
+                if "+" in value and rounded_number(value):  # (a cheap first look: most cells hold no +)
                     rounded[column.partition("#")[0]] += 1
             yield number, RecordChange(record.source_key, record)
     for reading, count in readings.items():
