@@ -93,15 +93,35 @@ class InputError(ValueError):
     """The input as a whole cannot be matched (a CSV header with nothing to match on)."""
 
 
+_WHOLE_NAMES = ("name", "full_name", "fullname", "first_and_surname", "display_name")
+_WHOLE_ADDRESSES = (
+    "address",
+    "full_address",
+    "postal_address",
+    "home_address",
+    "street_address",
+    "address_lines",
+)
+_PARTS_OF = {
+    "given_name": (_WHOLE_NAMES, ("given_name",)),
+    "address_line_1": (_WHOLE_ADDRESSES, ("address_line_1", *_ADDRESS_PARTS)),
+}
+"""A whole name's or a whole address's headers, and the columns that hold the same in parts: a report often
+gives both (``Full Name`` beside ``Forename`` and ``Surname``; ``Address`` beside ``Address Line 1``), and
+the parts are read, not the whole. (A whole name beside a surname alone is read: ``Name`` may be the first
+name there; ``Address`` beside ``Address 2`` is the first line.)"""
+
 _HEADER_NAMES = {
-    **dict.fromkeys(("id", "record_id", "reference", "ref"), "source_record_id"),
+    **dict.fromkeys(
+        ("id", "record_id", "reference", "ref", "unique_id", "uid", "rec_id"), "source_record_id"
+    ),
     **dict.fromkeys(("system", "source"), "source_system"),
     **dict.fromkeys(
         ("forename", "forenames", "first_name", "firstname", "first_names", "given_names", "christian_name"),
         "given_name",
     ),
     # A whole name in one column is read as given_name is: its last word is the surname.
-    **dict.fromkeys(("name", "full_name", "fullname"), "given_name"),
+    **dict.fromkeys(_WHOLE_NAMES, "given_name"),
     "salutation": "title",
     **dict.fromkeys(("middle_name", "middlename", "other_forenames"), "middle_names"),
     **dict.fromkeys(("surname", "last_name", "lastname"), "family_name"),
@@ -113,10 +133,7 @@ _HEADER_NAMES = {
     },
     # A whole address in one cell (``14 High Street, Salford, M5 4WT``, or on lines of its own within the
     # cell) is its lines: the postcode at its end is read as the postcode.
-    **dict.fromkeys(
-        ("address", "full_address", "postal_address", "home_address", "street_address", "address_lines"),
-        "address_line_1",
-    ),
+    **dict.fromkeys(_WHOLE_ADDRESSES, "address_line_1"),
     **dict.fromkeys(("flat_number", "flat_no", "saon", "sub_building", "sub_building_name", "unit"), "flat"),
     **dict.fromkeys(("building_name", "building", "pao_text", "paon_text"), "house_name"),
     **dict.fromkeys(
@@ -189,14 +206,25 @@ def _column(header: str) -> str:
 
 def _columns(headers: list[str]) -> list[str]:
     """The column each CSV header names (``""`` for a blank one), a person's or client's reference
-    (:data:`_RECORD_IDS`) as the ``source_record_id`` where no header names that."""
+    (:data:`_RECORD_IDS`) as the ``source_record_id`` where no header names that, and a whole name or
+    address beside its parts as :data:`_SET_ASIDE` (see :data:`_PARTS_OF`)."""
     columns = [_column(h) if h else "" for h in headers]
+    plain = [_plain(h) for h in headers]
+    for column, (wholes, parts) in _PARTS_OF.items():
+        if any(c in parts and p not in wholes for c, p in zip(columns, plain, strict=True)):
+            columns = [
+                _SET_ASIDE if c == column and p in wholes else c for c, p in zip(columns, plain, strict=True)
+            ]
     if "source_record_id" not in columns:
         for i, column in enumerate(columns):
             if column in _RECORD_IDS:
                 columns[i] = "source_record_id"
                 break
     return columns
+
+
+_SET_ASIDE = "(set aside)"
+"""The column of a header not read because other columns hold the same in parts."""
 
 
 def _numbered(columns: list[str]) -> list[str]:
@@ -525,7 +553,13 @@ def _check_header(headers: list[str]) -> None:
     taken = [c for c, n in Counter(c for c in columns if _known(c)).items() if n > 1 and c not in _SEVERAL]
     if taken:
         raise InputError(f"two columns of the CSV header are each read as {', '.join(taken)}: keep one")
-    unread = [h for h, c in zip(headers, columns, strict=True) if c and not _known(c)]
+    aside = [h.strip() for h, c in zip(headers, columns, strict=True) if c == _SET_ASIDE]
+    if aside:
+        typer.echo(
+            f"columns not read: {', '.join(aside)} (other columns hold the same in parts, which are read)",
+            err=True,
+        )
+    unread = [h for h, c in zip(headers, columns, strict=True) if c and c != _SET_ASIDE and not _known(c)]
     if unread:
         typer.echo(
             f"columns not read: {', '.join(unread)} (the columns read are {', '.join(_KEY_COLUMNS)}, "

@@ -340,6 +340,44 @@ def test_a_whole_name_column_is_read_as_the_whole_name(tmp_path: Path) -> None:
     assert by_id[("csv", "1")] == by_id[("csv", "2")] != by_id[("csv", "3")]
 
 
+def test_a_whole_name_or_address_beside_its_parts_is_set_aside_and_said(tmp_path: Path) -> None:
+    """A report gives a display name beside the forename and surname, and a whole address beside its first
+    line (``unique_id`` is how Splink's data sets name the row): both read as given_name, or as
+    address_line_1, stopped the command ("two columns ... are each read as given_name"). The parts are read;
+    the whole is named as not read. ``Address`` beside ``Address 2`` is still the first line."""
+    output, by_id = _match_rows(
+        tmp_path,
+        [
+            "unique_id,Full Name,First Name,Surname,Full Address,Address Line 1,Postcode",
+            '1,Mrs Margaret Smith,Margaret,Smith,"14 High St, Salford",14 High St,M5 4WT',
+            '2,Margaret Smith,Margaret,Smith,"14 High Street, Salford",14 High Street,M5 4WT',
+            '3,John Smith,John,Smith,"14 High Street, Salford",14 High Street,M5 4WT',
+        ],
+    )
+    assert "unique_id as source_record_id" in output
+    assert "columns not read: Full Name, Full Address (other columns hold the same in parts" in output
+    assert by_id[("csv", "1")] == by_id[("csv", "2")] != by_id[("csv", "3")]
+    records, _bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    features = records[0].prepared.features if records[0].prepared else {}
+    assert (features["g"], features["f"], features["a"][0][2:4]) == (
+        "margaret",
+        "smith",
+        ("14", "high street"),
+    )
+    output, by_id = _match_rows(
+        tmp_path,
+        ["ID,Name,Surname,Address,Address 2,Postcode", "1,Margaret,Smith,Flat 2,14 High St,M5 4WT"],
+    )
+    assert "columns not read" not in output
+    records, _bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
+    features = records[0].prepared.features if records[0].prepared else {}
+    assert (features["g"], features["f"], features["a"][0][1:4]) == (
+        "margaret",
+        "smith",
+        ("2", "14", "high street"),
+    )
+
+
 def test_cells_a_database_or_spreadsheet_writes_for_no_value_are_empty(tmp_path: Path) -> None:
     """An export from SQL writes NULL in every empty cell, and a spreadsheet #N/A where a look-up found
     nothing: read as values, two namesakes "lived" at the address NULL, NULL and were one citizen."""
