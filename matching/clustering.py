@@ -88,8 +88,9 @@ def cluster_average_linkage(
     weak link. Two clusters with a pair weighing exactly one of ``vetoes`` join only when more of their
     cross pairs are *informed* links than vetoes: the engine passes the weights at which it caps a
     conflict (different first names or dates of birth with nothing to override them; and, below the
-    review threshold, dates of birth far apart or two conflicts with little else agreeing, pairs it finds
-    when it fills in a neighbourhood's missing pairs), and calls a link informed when both of
+    review threshold, pairs it finds when it fills in a neighbourhood's missing pairs: two conflicts with
+    little else agreeing, or dates of birth that differ with little else agreeing or with the pair weighing
+    less than the review threshold all the same), and calls a link informed when both of
     its records hold the fields a conflict is read on (a first name and a date of birth). So twins,
     or a father and son, bridged by records that lack a date of birth stay apart however many such
     records there are, while one copy of a person whose date of birth was replaced joins the several

@@ -68,7 +68,7 @@ class FellegiSunterEngine:
         self.rules = rules
         self.conflict_cap = (link + review) / 2.0
         self.apart = review - 2.0
-        self._scorer = Scorer(self.params, comparators, self.conflict_cap, review - 1.0, self.apart, link)
+        self._scorer = Scorer(self.params, comparators, self.conflict_cap, review, self.apart, link)
         self._decisive = tuple(c.name for c in comparators if c.conflicts and not c.usually_missing)
         self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...], bool, bool], str] = {}
 

@@ -97,10 +97,13 @@ class Scorer:
         params: the parameter set.
         comparators: the comparators, in explanation order.
         conflict_cap: the most a pair with one well-supported conflict can weigh (inside the review band).
-        below_review: the most a pair with one unsupported conflict can weigh.
+        review: the review threshold; a pair with one unsupported conflict weighs at most one below it.
         apart: the most a pair with two conflicts, or one unsupported conflict on a field whose conflict
-            says two people (:attr:`Comparator.conflict_apart`), can weigh (below ``below_review``): the
-            weight clustering reads as "two people" (see :meth:`FellegiSunterEngine.cluster`).
+            says two people (:attr:`Comparator.conflict_apart`), can weigh (below the review threshold):
+            the weight clustering reads as "two people" (see :meth:`FellegiSunterEngine.cluster`). A pair
+            with a conflict on such a field that weighs less than the review threshold all the same, its
+            conflict well supported, is marked ``apart`` too (a father and son of one name and address:
+            dates of birth decades apart, and their NI numbers and phones differ).
 
     Unless ``params.names_alone_link`` (parameters whose name frequencies were counted on the data
     itself), a pair that agrees on nothing but its names weighs at most :attr:`names_alone_cap`, in the
@@ -113,13 +116,14 @@ class Scorer:
         params: Params,
         comparators: tuple[Comparator, ...],
         conflict_cap: float,
-        below_review: float,
+        review: float,
         apart: float,
         link: float,
     ) -> None:
         self.params = params
         self.conflict_cap = conflict_cap
-        self.below_review = below_review
+        self.review = review
+        self.below_review = review - 1.0
         self.apart = apart
         self._apart_labels = frozenset(c.label for c in comparators if c.conflict_apart)
         weights = params.weights
@@ -241,6 +245,7 @@ class Scorer:
                 overridden = True
                 national = national or name in NATIONAL_NUMBERS
         cap = None
+        two_people = False  # a conflict on a field whose conflict says two people (a date of birth)
         if overridden:
             if conflicts and national and (disagreements > 1 or _a_generation_apart(a, b)):
                 # One NI or NHS number on two records whose first names, dates of birth or titles differ,
@@ -255,12 +260,14 @@ class Scorer:
                 cap = self.conflict_cap
             else:
                 cap = self.apart if conflicts[0] in self._apart_labels else self.below_review
+            two_people = not self._apart_labels.isdisjoint(conflicts)
         if floor is not None:
             bound = total + self._household_best
             if cap is not None and cap < bound:
                 bound = cap
             if bound < floor:
-                return Score(bound, levels, field_weights, (), swapped, False, apart=cap == self.apart)
+                apart = cap == self.apart or (two_people and bound < self.review)
+                return Score(bound, levels, field_weights, (), swapped, False, apart=apart)
         total += self._score_household(a, b, levels, field_weights)
         names_alone = False
         if total > self.names_alone_cap and not params.names_alone_link and self._names_alone(field_weights):
@@ -277,7 +284,7 @@ class Scorer:
             capped,
             swapped,
             names_alone=names_alone,
-            apart=cap == self.apart,
+            apart=cap == self.apart or (two_people and total < self.review),
             other_middles=other_middles,
         )
 
