@@ -741,19 +741,23 @@ def _estimated_engine(
     if not report.separated:
         typer.echo(f"{report.records} records: {_not_estimated(report)}", err=True)
         return engine
-    how = (
-        f"rule by rule (about {report.coincidental_pairs:,} of the candidate pairs are strangers who share "
-        "a name and a date or year of birth by coincidence, whom EM over all pairs at once takes for one "
-        "person)"
-        if report.by_rule
-        else f"{report.iterations} iterations"
-    )
     typer.echo(
         f"estimated match parameters from the input by EM: {_records(report)}, "
-        f"{report.blocked_pairs} candidate pairs, {how} (--params FILE uses a saved set instead)",
+        f"{report.blocked_pairs} candidate pairs, {_how(report)} (--params FILE uses a saved set instead)",
         err=True,
     )
     return engine
+
+
+def _how(report: TrainingReport) -> str:
+    """How EM ran: over every candidate pair at once, or rule by rule, and why."""
+    if report.by_rule:
+        return (
+            f"rule by rule (about {report.coincidental_pairs:,} of the candidate pairs are strangers who "
+            "share a name and a date or year of birth by coincidence, whom EM over all pairs at once takes "
+            "for one person)"
+        )
+    return f"{report.iterations} iterations"
 
 
 def _records(report: TrainingReport) -> str:
@@ -812,9 +816,8 @@ def match_command(
             typer.echo(_placeholders(report), err=True)
         out.write_text(json.dumps(trained.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
         typer.echo(
-            f"trained on {_records(report)}, {report.blocked_pairs} candidate pairs, "
-            f"{report.iterations} EM iterations: wrote {out}"
-            + ("" if report.separated else f" ({_not_estimated(report)})"),
+            f"trained on {_records(report)}, {report.blocked_pairs} candidate pairs, EM {_how(report)}: "
+            f"wrote {out}" + ("" if report.separated else f" ({_not_estimated(report)})"),
             err=True,
         )
         return

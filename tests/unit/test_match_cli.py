@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -175,6 +176,19 @@ def test_parameters_are_estimated_from_the_input_so_a_personal_reference_counts(
     # different date of birth as a relative; the input's own evidence says otherwise.
     assert estimated >= 0.95
     assert together() < 0.5
+
+
+def test_training_says_how_em_ran_as_matching_does(tmp_path: Path) -> None:
+    """``match train`` said "31 EM iterations" where ``match`` on the same input said EM ran rule by rule,
+    and why: the same estimate, told two ways."""
+    source = tmp_path / "members.csv"
+    source.write_text(_people_with_a_personal_reference(600))
+    matched = runner.invoke(app, ["match", str(source), "--out", str(tmp_path / "clusters.csv")])
+    trained = runner.invoke(app, ["match", "train", str(source), "--out", str(tmp_path / "params.json")])
+    assert matched.exit_code == trained.exit_code == 0, matched.output + trained.output
+    said = re.search(r"candidate pairs, (.+) \(--params FILE", matched.output)
+    assert said is not None, matched.output
+    assert f"candidate pairs, EM {said.group(1)}: wrote" in trained.output
 
 
 def test_a_small_input_uses_the_shipped_parameters_and_says_so(tmp_path: Path) -> None:
