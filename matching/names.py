@@ -47,15 +47,18 @@ def record_sex(sex: str | None, title: str | None, given: str | None) -> str:
 
 def title_sex(title: str | None, given: str | None) -> str:
     """``m`` or ``f`` as the title says (or, with no title field, a title written at the front of the given
-    name field: ``MRS MARGARET``); ``""`` when it says neither. Councils' systems keep a title on most
-    records, and for a name held as initials (``Mr J Smith`` and ``Mrs J Smith`` of one address) it is the
-    only thing that tells two people apart."""
-    for words in (_tokens(title), _tokens(given)[:-1]):
+    name field, ``MRS MARGARET``, or after it, ``Margaret (Mrs)``); ``""`` when it says neither. Councils'
+    systems keep a title on most records, and for a name held as initials (``Mr J Smith`` and ``Mrs J
+    Smith`` of one address) it is the only thing that tells two people apart."""
+    given_t = _tokens(given)
+    for words in (_tokens(title), given_t[:-1]):
         for word in words:
             if word in _TITLE_SEX:
                 return _TITLE_SEX[word]
             if word not in TITLES:
                 break
+    if len(given_t) > 1 and given_t[-1] in _COURTESY and given_t[-1] in _TITLE_SEX:
+        return _TITLE_SEX[given_t[-1]]  # "Margaret (Mrs)": the title after the first name
     return ""
 
 
@@ -557,6 +560,9 @@ def _standardise_once(given: str | None, middle: str | None, family: str | None)
             given_t, family_t = family_t, []  # "Mrs Margaret Smith", the whole name in the surname field
         else:  # "Mrs Smith", "Smith (Mrs)": the title written into the surname field
             family_t = [t for t in family_t if t not in _COURTESY] or family_t
+    for part in (given_t, middle_t):  # "Margaret (Mrs)": the title written after the first name
+        while len(given_t) + len(middle_t) > 1 and part and part[-1] in _COURTESY:
+            part.pop()
     generation = ""
     while (
         given_t

@@ -117,7 +117,8 @@ def test_prepare_never_crashes(
     [("Mr", "John", "m"), ("MRS", "J", "f"), ("Miss", None, "f"), ("Ms.", "A", "f"), ("Dr", "Jane", ""),
      ("Rev Mr", "X", "m"), (None, "MRS MARGARET", "f"), (None, "Master Tom", "m"), (None, "Miss", ""),
      ("Mx", "Sam", ""), (None, "Margaret", ""), (None, None, ""), (None, "MSTR TOM", "m"),
-     (None, "Madam Jane", "f")],
+     (None, "Madam Jane", "f"), (None, "Margaret (Mrs)", "f"), (None, "John Mr", "m"),
+     (None, "Anne Lord", "")],
 )  # fmt: skip
 def test_the_sex_a_title_says(title: str | None, given: str | None, sex: str) -> None:
     """From the title field, or a title at the front of the given name field (not the given name alone)."""
@@ -246,6 +247,18 @@ def test_a_word_of_a_multiple_birth_without_a_number_is_no_number(given: str) ->
 @pytest.mark.parametrize("family", ["N/A", "XXX", "Unknown", "NULL"])
 def test_what_systems_write_for_no_surname_is_none(family: str) -> None:
     assert standard_name(None, "Ann", None, family).family == ""
+
+
+@pytest.mark.parametrize(
+    ("given", "middle", "read"),
+    [("Margaret (Mrs)", None, ("margaret", "")), ("Margaret Ann (Mrs)", None, ("margaret", "ann")),
+     ("Margaret", "Mrs", ("margaret", "")), ("John Mr", None, ("john", "")), ("Mrs", None, ("", ""))],
+)  # fmt: skip
+def test_a_title_written_after_the_first_name(given: str, middle: str | None, read: tuple[str, str]) -> None:
+    """``Margaret (Mrs)`` was read as the middle name Mrs, which Margaret Ann's records of other systems
+    do not hold."""
+    name = standard_name(None, given, middle, "Smith")
+    assert (name.given, name.middle, name.family) == (*read, "smith")
 
 
 @pytest.mark.parametrize(
