@@ -258,6 +258,17 @@ def _flat_without_word(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _edinburgh_flat(data: dict[str, Any]) -> dict[str, Any]:
+    """``Flat 2``, ``14 Cross Lane`` as Edinburgh writes it: ``14/2 Cross Lane`` (house, then flat)."""
+    for address in data.get("addresses", []):
+        lines = address.get("lines", [])
+        if len(lines) == 2 and lines[0].lower().startswith("flat "):
+            number, _, street = lines[1].partition(" ")
+            if number.isdigit() and street:
+                address["lines"] = [f"{number}/{lines[0][5:].strip()} {street}"]
+    return data
+
+
 def _o_for_zero(data: dict[str, Any]) -> dict[str, Any]:
     for address in data.get("addresses", []):
         if address.get("postcode"):
@@ -337,6 +348,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "housing: flats without the word Flat (2, 14 Cross Lane; 4 Ash House, 52 Station Road)": (
         "housing",
         _flat_without_word,
+    ),
+    "housing: flats written as Edinburgh writes them, the house number first (14/2 Cross Lane)": (
+        "housing",
+        _edinburgh_flat,
     ),
     "benefits: postcodes typed with an O for a zero and a zero for an O (BLO 9AB)": ("benefits", _o_for_zero),
     "council tax: dates of birth kept by the year alone, written as 1 January (1950-01-01)": (

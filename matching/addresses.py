@@ -131,8 +131,10 @@ the second floor's first flat), before the house's own number: read as Edinburgh
 _FLOOR_SLASH_FLAT_AFTER = re.compile(r"\b(flat|apartment|apt)\.?\s+(\d{1,2})\s*/\s*(\d{1,2})\b", re.I)
 """A tenement flat named after the house (``14 High Street, Flat 2/1``); see :func:`_floor_flat_after`."""
 _HOUSE_BEFORE = re.compile(r"\b\d+[A-Za-z]?\s+[A-Za-z]")
-_FLOOR_FLAT = re.compile(r"^\d{1,2}f\d{1,2}$")
-"""A flat named ``2F1`` (floor 2, flat 1), as Edinburgh addresses write it."""
+_FLOOR_FLAT = re.compile(r"^(?:\d{1,2}|[pbg])f\d{1,2}$")
+"""A flat named ``2F1`` (floor 2, flat 1), as Edinburgh addresses write it, or on the pavement (street),
+basement or ground floor (``PF1``, ``BF2``, ``GF1``); before the house number or after it (``14 (2F1) High
+Street``)."""
 _RANGE = re.compile(r"\b(\d+[A-Za-z]?)\s*-\s*\d+[A-Za-z]?\b")
 """A range of house numbers (``14-16 Cross Lane``), read as its first; after a flat's word (``Flat 2-14``)
 the flat and the house."""
@@ -265,8 +267,8 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
                 flat = _FLOORS.get(following, following)
                 i += 2
                 continue
-        if not flat and not number and word[0].isdigit() and _FLOOR_FLAT.match(word):
-            flat = word  # "2F1, 14 High Street"
+        if not flat and word[-1].isdigit() and _FLOOR_FLAT.match(word):
+            flat = word  # "2F1, 14 High Street", "PF1 14 High Street", "14 (2F1) High Street"
             i += 1
             continue
         if not number and _NUMBER.match(word):

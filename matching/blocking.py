@@ -122,10 +122,18 @@ def _postcode_family(view: RecordView) -> Iterator[str]:
             yield f"{postcode}:{family}"
 
 
+def _flat_and_number(flat: str, number: str) -> str:
+    """``flat:number`` for a key; two numbers in either order (``2:14`` for Flat 2, 14 High Street and for
+    ``14/2 High Street``, which Edinburgh writes for it and which is read as flat 14 of number 2)."""
+    if flat.isdigit() and number.isdigit() and int(flat) > int(number):
+        return f"{number}:{flat}"
+    return f"{flat}:{number}"
+
+
 def _postcode_number(view: RecordView) -> Iterator[str]:
     for address in view.features.get("a", ()):
         if address[0] and address[2]:
-            yield f"{address[0]}:{address[1]}:{address[2]}"
+            yield f"{address[0]}:{_flat_and_number(address[1], address[2])}"
 
 
 def _postcode_dob(view: RecordView) -> Iterator[str]:
@@ -139,7 +147,8 @@ def _district_street_number(view: RecordView) -> Iterator[str]:
         if address[0] and address[2] and address[3]:
             name, kind = street_name(address[3])
             if len(name) > 1:
-                yield f"{postcode_district(address[0])}:{address[1]}:{address[2]}:{name[:4]}:{kind}"
+                house = _flat_and_number(address[1], address[2])
+                yield f"{postcode_district(address[0])}:{house}:{name[:4]}:{kind}"
 
 
 def _town_street_number(view: RecordView) -> Iterator[str]:
@@ -149,7 +158,7 @@ def _town_street_number(view: RecordView) -> Iterator[str]:
         if address[4] and address[2] and address[3]:
             name, kind = street_name(address[3])
             if len(name) > 1:
-                yield f"{address[4]}:{address[1]}:{address[2]}:{name[:4]}:{kind}"
+                yield f"{address[4]}:{_flat_and_number(address[1], address[2])}:{name[:4]}:{kind}"
 
 
 def _postcode_street(view: RecordView) -> Iterator[str]:

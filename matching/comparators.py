@@ -302,6 +302,10 @@ def _address_pair(x: Sequence[str], y: Sequence[str]) -> str:
         same_number = (not num_a and not flat_b and flat_a == num_b != "") or (
             not num_b and not flat_a and flat_b == num_a != ""
         )
+        # "14/2 High Street" is flat 2 of number 14 in Edinburgh, and flat 14 of number 2 as Australia (and
+        # this reading) write it: against "Flat 2, 14 High Street" the two numbers are the other way round.
+        if not same_number and flat_a == num_b != "" and num_a == flat_b != "":
+            return "close" if same_postcode or (not pa or not pb) and town_a == town_b else "somewhat"
     if same_postcode or same_number:
         street = _street_similarity(street_a, street_b)
         if same_number and street >= 90 and (same_postcode or (not pa or not pb) and town_a == town_b):

@@ -82,3 +82,15 @@ def test_an_address_written_with_no_postcode_meets_the_same_address_by_its_town(
     assert {k for k in council_tax & benefits if k.startswith("tn:")}
     elsewhere = _keys("3", "Michael", "Burcroft", "1937-10-16", addresses=address(None, "Bolton"))
     assert not council_tax & elsewhere
+
+
+def test_a_flat_written_house_number_first_meets_it_written_flat_first() -> None:
+    """Edinburgh writes flat 2 of number 14 as ``14/2 High Street``, read (as Australia writes it) as flat
+    14 of number 2: with the names also written the other way round and no date of birth, no key reached
+    ``Flat 2, 14 High Street`` (seen in ``bench.messy_formats``). The two numbers meet in either order, and
+    the address comparator reads them as one house."""
+    a = _keys("1", "Caroline", "Blackdale", "1977", line="Flat 7, 95 Primrose Place", postcode="M44 6BB")
+    b = _keys("2", "Blackdale", "Caroline", None, line="95/7 Primrose Place", postcode="M44 6BB")
+    assert {k.partition(":")[0] for k in a & b} == {"pn", "sn"}
+    other_flat = _keys("3", "Ann", "Smith", None, line="95/8 Primrose Place", postcode="M44 6BB")
+    assert not a & other_flat

@@ -254,6 +254,13 @@ CASES = [
         "link",
     ),
     (
+        "an Edinburgh house and flat written 14/2 (read as flat 14 of number 2), and Flat 2, 14",
+        person("1", "Morag", "Fleming", "1970-07-08", line="Flat 2, 14 High Street", postcode="EH1 1RE"),
+        person("2", "Morag", "Fleming", "1970-07-08", system="hb", line="14/2 High St", postcode="EH1 1RE"),
+        {"dob": "exact", "address": "close"},
+        "link",
+    ),
+    (
         "typo'd year of birth",
         person("1", "Priya", "Raman", "1985-06-14"),
         person("2", "Priya", "Raman", "1958-06-14"),
