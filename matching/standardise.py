@@ -32,7 +32,7 @@ from matching.addresses import (
     standard_email,
     standard_postcode,
 )
-from matching.names import known_as, other_family_name, record_sex, standard_name
+from matching.names import StandardName, known_as, other_family_name, record_sex, standard_name
 from matching.text import compact, fold
 
 MAX_ADDRESSES = 3
@@ -83,6 +83,26 @@ def _address_rank(address: Address) -> tuple[bool, int]:
     return address.valid_to is not None, _ADDRESS_ORDER.get(address.kind, 4)
 
 
+def other_names_of(record: PersonRecord, standard: StandardName) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The other surnames and first names a record holds besides its standard name ``standard``: its other
+    names (birth, previous, alias), a surname noted as held before (``Smith (nee Jones)``) and the name the
+    person goes by (``Elizabeth (Lisa)``), standardised, each once."""
+    name = record.name
+    _given, goes_by, before = known_as(name.given) if name.given else ("", "", "")
+    noted = other_family_name(name.family) or before
+    if not (record.other_names or noted or goes_by):
+        return (), ()
+    other_family: list[str] = [noted] if noted else []
+    other_given: list[str] = [goes_by] if goes_by and goes_by != standard.given else []
+    for other in record.other_names:
+        alt = standard_name(other.title, other.given, other.middle, other.family)
+        if alt.family and alt.family != standard.family and alt.family not in other_family:
+            other_family.append(alt.family)
+        if alt.given and alt.given != standard.given and alt.given not in other_given:
+            other_given.append(alt.given)
+    return tuple(other_family), tuple(other_given)
+
+
 def features_of(record: PersonRecord) -> dict[str, Any]:
     """The comparable features of one record (see the module docstring for the keys).
 
@@ -113,21 +133,11 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
     sex = record_sex(record.sex, name.title, name.given)
     if sex:
         feats["s"] = sex
-    _given, goes_by, before = known_as(name.given) if name.given else ("", "", "")
-    noted = other_family_name(name.family) or before
-    if record.other_names or noted or goes_by:
-        other_family: list[str] = [noted] if noted else []
-        other_given: list[str] = [goes_by] if goes_by and goes_by != standard.given else []
-        for other in record.other_names:
-            alt = standard_name(other.title, other.given, other.middle, other.family)
-            if alt.family and alt.family != standard.family and alt.family not in other_family:
-                other_family.append(alt.family)
-            if alt.given and alt.given != standard.given and alt.given not in other_given:
-                other_given.append(alt.given)
-        if other_family:
-            feats["fo"] = tuple(other_family)
-        if other_given:
-            feats["go"] = tuple(other_given)
+    other_family, other_given = other_names_of(record, standard)
+    if other_family:
+        feats["fo"] = other_family
+    if other_given:
+        feats["go"] = other_given
 
     dob = record.date_of_birth
     if dob is not None and dob.year is not None and not (dob.invalid and dob.invalid.startswith(YEAR_RULE)):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeAlias, cast
 
 from rapidfuzz.distance import JaroWinkler
-from sqlalchemy import Select, Table, literal, select
+from sqlalchemy import Select, Table, literal, or_, select
 from sqlalchemy.orm import Session
 
 from contracts.api import SearchHit, SearchPage
@@ -32,7 +32,7 @@ _PROTECTED = citizen_is_protected(_records.citizen_id)
 """Whether the row's citizen is protected: asked in the same statement as the rows that can find someone
 by where they live, not in another."""
 _identifiers = _IDENTIFIERS.c
-_Rows: TypeAlias = "Select[str | None, str | None, str | None, str | None, bool]"
+_Rows: TypeAlias = "Select[str | None, str | None, str | None, str | None, str | None, str | None, bool]"
 _ROW_LIMIT = 2000
 _FUZZY_GIVEN = 0.88
 _FUZZY_FAMILY = 0.87
@@ -173,6 +173,8 @@ def _rows_statement(query: SearchQuery) -> _Rows:
         _records.citizen_id,
         _records.family_norm,
         _records.given_norm,
+        _records.other_family_norm,
+        _records.other_given_norm,
         _records.birth_date,
         _PROTECTED if located else literal(False),
     ).where(_records.citizen_id.is_not(None), _records.deleted.is_(False))
@@ -184,11 +186,11 @@ def _rows_statement(query: SearchQuery) -> _Rows:
 def _filtered(query: SearchQuery, name: _Name, dob: _Dob | None, family_prefix: str | None) -> _Rows:
     statement = _rows_statement(query)
     if name.family and family_prefix is None:
-        spellings = gaelic_spellings(name.family)  # McDonald finds MacDonald, as the caller may say either
-        if len(spellings) == 1:
-            statement = statement.where(_records.family_norm == name.family)
-        else:
-            statement = statement.where(_records.family_norm.in_(sorted(spellings)))
+        spellings = sorted(gaelic_spellings(name.family))  # McDonald finds MacDonald, as a caller may say
+        # A caller may give a surname the record holds as another (her birth surname): found by either.
+        statement = statement.where(
+            or_(_records.family_norm.in_(spellings), _records.other_family_norm.in_(spellings))
+        )
     elif family_prefix:
         upper = family_prefix[:-1] + chr(ord(family_prefix[-1]) + 1)
         statement = statement.where(_records.family_norm >= family_prefix, _records.family_norm < upper)
@@ -218,13 +220,19 @@ def _score_rows(
     spellings = gaelic_spellings(name.family) if name.family else frozenset()
     full, district = parse_postcode(query.postcode) if query.postcode else (None, None)
     best: dict[str, _Score] = {}
-    for citizen_id, family, given, birth_date, protected in session.execute(statement).all():
+    for citizen_id, family, given, other_family, other_given, birth_date, protected in session.execute(
+        statement
+    ).all():
         if citizen_id is None:
             continue
         score, why = 0.0, []
         if name.family:
             if family in spellings:
                 score, why = 3.0, ["surname"]
+            elif other_family in spellings:
+                # A little less than the surname held now: of two people who have held it, the one who
+                # holds it now is the likelier to be asked about.
+                score, why = 2.5, ["surname (another the record holds: a previous or birth surname)"]
             else:
                 similarity = JaroWinkler.similarity(name.family, family or "")
                 if similarity < _FUZZY_FAMILY:
@@ -232,6 +240,10 @@ def _score_rows(
                 score, why = 3.0 * similarity, ["surname (similar spelling)"]
         if name.given:
             points, reason = _given_reason(name.given, variants, given)
+            if other_given and points < 3.0:
+                also, reason_also = _given_reason(name.given, variants, other_given)
+                if also > points:
+                    points, reason = also, f"{reason_also} (another the record holds: a name they go by)"
             score += points
             if reason:
                 why.append(reason)

@@ -19,6 +19,7 @@ from matching.addresses import repaired_uk_postcode
 from matching.model import RecordChange
 from matching.names import standard_name
 from matching.rules import simple_name
+from matching.standardise import other_names_of
 
 
 @dataclass
@@ -36,19 +37,32 @@ class StoredBatch:
     stale: int = 0
 
 
-_SEARCH_COLUMNS = ("family_norm", "given_norm", "birth_date", "birth_year", "postcode", "postcode_district")
+_SEARCH_COLUMNS = (
+    "family_norm",
+    "given_norm",
+    "other_family_norm",
+    "other_given_norm",
+    "birth_date",
+    "birth_year",
+    "postcode",
+    "postcode_district",
+)
 
 
 def search_columns(record: PersonRecord) -> dict[str, Any]:
     """The columns agents' searches read, from a source record: the name as matching standardises it
     (titles dropped, ``SMITH, John`` in one field read as John Smith, the first given name alone), in
-    letters only."""
+    letters only; and the first other surname and first name it holds (a birth surname, the name the
+    person goes by), which a caller may give instead."""
     dob = record.date_of_birth
     postcode = next(filter(None, map(_search_postcode, record.addresses)), None)
     name = standard_name(record.name.title, record.name.given, record.name.middle, record.name.family)
+    other_families, other_givens = other_names_of(record, name)
     return {
         "family_norm": simple_name(name.family) or None,
         "given_norm": simple_name(name.given) or None,
+        "other_family_norm": next(filter(None, map(simple_name, other_families)), None),
+        "other_given_norm": next(filter(None, map(simple_name, other_givens)), None),
         "birth_date": dob.as_date.isoformat() if dob and dob.as_date else None,
         "birth_year": dob.year if dob and not dob.invalid else None,
         "postcode": postcode,

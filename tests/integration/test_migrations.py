@@ -48,3 +48,58 @@ def test_migrations_match_the_models_on_sqlite(tmp_path: Path) -> None:
 
 def test_migrations_match_the_models_on_postgresql(postgres_url: str) -> None:
     assert differences(postgres_url) == []
+
+
+@pytest.mark.parametrize("backing", ["sqlite", "postgresql"])
+def test_records_stored_before_the_other_names_columns_get_them(
+    backing: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Migration 0007 fills the other surname and first name of the records already stored, from their
+    payloads, so an agent finds them by a birth surname at once, not only once each record changes."""
+    from contextlib import ExitStack, contextmanager
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, select
+
+    from contracts import PersonRecord
+    from hub.store.models import SourceRecord
+    from hub.worker.records import record_row
+    from tests.support.fixtures import new_postgres_database
+
+    with ExitStack() as stack:
+        if backing == "sqlite":
+            url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+            upgrade(url, "0006")
+        else:
+            request.getfixturevalue("postgres_url")
+            url = stack.enter_context(contextmanager(new_postgres_database)("0006"))
+        married = PersonRecord.model_validate(
+            {
+                "source_system": "benefits",
+                "source_record_id": "HB1",
+                "name": {"given": "Elizabeth (Lisa)", "family": "Hale"},
+                "other_names": [{"given": "Elizabeth", "family": "Brown", "kind": "birth"}],
+            }
+        )
+        plain = married.model_copy(update={"source_record_id": "HB2", "other_names": []})
+        plain = plain.model_copy(update={"name": married.name.model_copy(update={"given": "Ann"})})
+        at = datetime(2024, 1, 1, tzinfo=UTC)
+        rows = [record_row(r, r.model_dump_json(), at, f"e{i}", at) for i, r in enumerate((married, plain))]
+        old_columns = set(SourceRecord.__table__.columns.keys()) - {"other_family_norm", "other_given_norm"}
+        engine = create_engine(url)
+        stack.callback(engine.dispose)
+        with engine.begin() as connection:
+            connection.execute(
+                insert(SourceRecord),
+                [{k: v for k, v in row.items() if k in old_columns} for row in rows],
+            )
+        upgrade(url)
+        table = SourceRecord.__table__.c
+        with engine.connect() as connection:
+            found = {
+                key: (family, given)
+                for key, family, given in connection.execute(
+                    select(table.source_key, table.other_family_norm, table.other_given_norm)
+                ).all()
+            }
+    assert found == {"benefits/HB1": ("brown", "lisa"), "benefits/HB2": (None, None)}

@@ -105,9 +105,9 @@ def postgres_url() -> Iterator[str]:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def new_postgres_database() -> Iterator[str]:
-    """Create a new, migrated PostgreSQL database, yield its URL, drop it (for a fixture to yield from;
-    depend on ``postgres_url`` first, which skips or fails when PostgreSQL is not reachable)."""
+def new_postgres_database(revision: str = "head") -> Iterator[str]:
+    """Create a new PostgreSQL database migrated to ``revision``, yield its URL, drop it (for a fixture to
+    yield from; depend on ``postgres_url`` first, which skips or fails when PostgreSQL is not reachable)."""
     import psycopg
     from psycopg import sql
 
@@ -120,7 +120,7 @@ def new_postgres_database() -> Iterator[str]:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         url = f"postgresql+psycopg://{POSTGRES_USER}@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
         try:
-            upgrade(url)
+            upgrade(url, revision)
             yield url
         finally:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

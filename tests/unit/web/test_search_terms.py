@@ -119,3 +119,28 @@ def test_nicknames_and_full_forms(a: str, b: str) -> None:
 def test_another_spelling_or_a_uk_diminutive_counts_as_the_first_name(typed: str, stored: str) -> None:
     score, why = _given_reason(typed, given_variants(typed), stored)
     assert score == 2.5, why
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "other_names", "stored"),
+    [("Elizabeth (Lisa)", "Hale", [{"given": "Elizabeth", "family": "Brown", "kind": "birth"}],
+      ("brown", "lisa")),
+     ("Margaret", "Smith (nee Jones)", [], ("jones", None)),
+     ("Wei known as David", "Chen", [], (None, "david")),
+     ("Ann", "Hale", [{"given": "Ann", "family": "Hale", "kind": "alias"}], (None, None))],
+)  # fmt: skip
+def test_another_surname_or_first_name_a_record_holds_is_stored_for_search(
+    given: str, family: str, other_names: list[dict[str, str]], stored: tuple[str | None, str | None]
+) -> None:
+    """A birth surname (in the record's other names, or noted in the surname field) and the first name a
+    person goes by: a caller may give either."""
+    record = PersonRecord.model_validate(
+        {
+            "source_system": "housing",
+            "source_record_id": "H1",
+            "name": {"given": given, "family": family},
+            "other_names": other_names,
+        }
+    )
+    columns = search_columns(record)
+    assert (columns["other_family_norm"], columns["other_given_norm"]) == stored
