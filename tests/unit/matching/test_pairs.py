@@ -765,6 +765,30 @@ def test_a_father_and_son_weighing_below_review_stay_apart_when_an_undated_recor
     assert ["hb/2"] in store.partition()
 
 
+def test_one_systems_jr_against_its_record_without_a_suffix_is_two_people() -> None:
+    """A housing system lists a father and his son of one name on one tenancy, the son as "Jr"; the
+    father's council tax record (no date of birth) links both. A suffix another system leaves out says
+    nothing (the son's council tax record may lack it), but one system writing "Jr" for one of its two
+    records and nothing for the other is telling two people apart: they were one citizen (seen at 100k)."""
+    address = {"line": "14 Hazel Way", "postcode": "M5 3FR"}
+    tenancy = [{"scheme": "tenancy_ref", "value": "TEN118760"}]
+    father = person("1", "Leonard", "Robinson", system="housing", identifiers=tenancy, **address)
+    son = person("2", "Leonard", "Robinson Jr", system="housing", identifiers=tenancy, **address)
+    council_tax = person("3", "Leonard", "Robinson", system="council_tax", **address)
+    one_system = ENGINE.compare(ENGINE.prepare(father), ENGINE.prepare(son))
+    assert one_system.levels["generation"] == "different"
+    assert ENGINE.decide(one_system) != "link"
+    assert "generation" not in ENGINE.compare(ENGINE.prepare(son), ENGINE.prepare(council_tax)).levels
+    [listed] = ENGINE.compare_many(ENGINE.prepare(son), [ENGINE.prepare(father)])
+    assert listed.levels["generation"] == "different"
+    store = MemoryStore()
+    IncrementalMatcher(ENGINE).process(
+        store, [RecordChange(r.source_key, r) for r in (council_tax, father, son)]
+    )
+    assert len(store.partition()) == 2
+    assert ["housing/1", "housing/2"] not in store.partition()
+
+
 def test_titles_that_say_a_man_and_a_woman_keep_two_initials_apart() -> None:
     """Council tax often holds initials: "Mr J Smith" and "Mrs J Smith" of one address and account, a
     husband and wife, agreed on an initial, the surname, the address and the account, and linked. Their
