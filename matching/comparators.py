@@ -200,6 +200,12 @@ class OneValue(Comparator):
         return "exact" if va == vb else "different"
 
 
+NO_SUFFIX = "none"
+"""The suffix a record is read with against a record of its household that has one (see
+:class:`~matching.scoring.Scorer`): a Jr/Sr that one household's records write for one and not the other
+tells two people apart."""
+
+
 class Suffix(OneValue):
     """A Jr/Sr suffix, or the number a multiple birth's child is known by before it is named (``birth 1`` for
     "Twin 1"): the same or different. A child known only by its number against a record without one (a

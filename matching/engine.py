@@ -10,7 +10,7 @@ from typing import Any
 from contracts import PersonRecord
 from matching.blocking import RULES, BlockingRule, blocking_keys
 from matching.clustering import cluster_average_linkage
-from matching.comparators import COMPARATORS, MISSING, Comparator, Suffix
+from matching.comparators import COMPARATORS, MISSING, Comparator
 from matching.explain import summarise
 from matching.model import Comparison, Constraints, Edge, Prepared, Thresholds
 from matching.params import Params, default_params
@@ -21,10 +21,6 @@ Features = Mapping[str, Any]
 
 DEFAULT_MAX_BLOCK_SIZE = 400
 """Blocking keys held by more records than this are skipped (a hub-wide common value says little)."""
-
-NO_SUFFIX = "none"
-"""The suffix a record of a system that writes suffixes holds when it has none: see
-:meth:`FellegiSunterEngine.compare_many`."""
 
 _MAX_CACHED_SUMMARIES = 65536
 """Explanation sentences remembered per engine (one per combination of levels; cleared when full)."""
@@ -74,7 +70,6 @@ class FellegiSunterEngine:
         self.apart = review - 2.0
         self._scorer = Scorer(self.params, comparators, self.conflict_cap, review, self.apart, link)
         self._decisive = tuple(c.name for c in comparators if c.conflicts and not c.usually_missing)
-        self._suffix = next((c.feature for c in comparators if isinstance(c, Suffix)), "")
         self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...], bool, bool], str] = {}
 
     def prepare(self, record: PersonRecord) -> Prepared:
@@ -95,30 +90,18 @@ class FellegiSunterEngine:
         sentence. A pair that provably weighs less (two conflicts, or one conflict without strong support)
         is returned as soon as that is known, with an upper bound of its weight (below the review
         threshold) and only the levels scored so far: :meth:`compare` gives any pair in full.
-
-        Two records of one source system, one with a Jr/Sr suffix and one without, differ on it: a system
-        that writes "Jr" for one of two people of one name (a son on his father's tenancy) would write it
-        for the other too, were they one. Across systems a suffix one leaves out says nothing.
         """
         review = self.thresholds.review
         score = self._scorer.score
         explained = self._comparison
         key = record.key
         mine = record.features
-        suffix = self._suffix
-        suffixed = suffix in mine
-        system = key.partition("/")[0]
         results: list[Comparison] = []
         for candidate in candidates:
-            other = candidate.features
-            if (suffix in other) is not suffixed and candidate.key.partition("/")[0] == system:
-                mine, other = _suffixed(record.features, other, suffix)
-            else:
-                mine = record.features
             if key <= candidate.key:
-                result = score(mine, other, review)
+                result = score(mine, candidate.features, review)
             else:
-                result = score(other, mine, review)
+                result = score(candidate.features, mine, review)
             if result.total >= review:
                 results.append(explained(result, explain=True))
             else:
@@ -144,9 +127,6 @@ class FellegiSunterEngine:
             explain_below: when set, pairs whose weight is below it get no summary sentence (saves time).
         """
         a, b = (left.features, right.features) if left.key <= right.key else (right.features, left.features)
-        suffix = self._suffix
-        if (suffix in a) is not (suffix in b) and left.key.partition("/")[0] == right.key.partition("/")[0]:
-            a, b = _suffixed(a, b, suffix)
         result = self._scorer.score(a, b)
         return self._comparison(result, explain=explain_below is None or result.total >= explain_below)
 
@@ -210,10 +190,3 @@ class FellegiSunterEngine:
         birth), so that the link could have shown one."""
         levels = edge.levels
         return all(levels.get(name, MISSING) != MISSING for name in self._decisive)
-
-
-def _suffixed(a: Features, b: Features, suffix: str) -> tuple[Features, Features]:
-    """``a`` and ``b``, the one without a suffix given :data:`NO_SUFFIX` (two records of one system)."""
-    if suffix in a:
-        return a, {**b, suffix: NO_SUFFIX}
-    return {**a, suffix: NO_SUFFIX}, b

@@ -16,7 +16,10 @@ from typing import Any, NamedTuple
 from matching.comparators import (
     MISSING,
     NATIONAL_NUMBERS,
+    NO_SUFFIX,
     Comparator,
+    OtherIdentifiers,
+    Suffix,
     jaro_winkler,
     middles_differ,
     spelling_level,
@@ -126,6 +129,12 @@ class Scorer:
         self.below_review = review - 1.0
         self.apart = apart
         self._apart_labels = frozenset(c.label for c in comparators if c.conflict_apart)
+        self._suffix = next((c.feature for c in comparators if isinstance(c, Suffix)), "")
+        self._numbers = tuple((c.name, c.label) for c in comparators if c.name in NATIONAL_NUMBERS)
+        self._references = next(
+            (c.name for c in comparators if isinstance(c, OtherIdentifiers) and c.name in params.household),
+            "",
+        )
         weights = params.weights
         shared = params.household
         # What the hot loop reads of each comparator, looked up once here rather than once per pair.
@@ -177,6 +186,11 @@ class Scorer:
             floor: when set, stop as soon as the pair provably weighs less than this; the result is then
                 incomplete (no household levels) and its total an upper bound.
         """
+        suffix = self._suffix
+        if (suffix in a) is not (suffix in b) and self._one_household(a, b):
+            # One household's records (a tenancy, an account) of one name, one with a Jr/Sr suffix and one
+            # without: the system that wrote "Jr" for the son would have written it for him again.
+            a, b = (a, {**b, suffix: NO_SUFFIX}) if suffix in a else ({**a, suffix: NO_SUFFIX}, b)
         which, one_word = _swapped(a, b)
         swapped = bool(which)
         given_as = b
@@ -244,8 +258,16 @@ class Scorer:
             if level in override_levels:
                 overridden = True
                 national = national or name in NATIONAL_NUMBERS
+        members = False
+        if not overridden and self._references:
+            differing = [label for name, label in self._numbers if levels.get(name) == "different"]
+            if differing and self._one_household(a, b):
+                # Two records of one household (one tenancy, one account) holding two NI or NHS numbers:
+                # two of its members, whatever else agrees (a mother and a daughter of one name).
+                conflicts += (differing[0],)
+                members = True
         cap = None
-        two_people = False  # a conflict on a field whose conflict says two people (a date of birth)
+        two_people = members  # or a conflict on a field whose conflict says two people (a date of birth)
         if overridden:
             if conflicts and national and (disagreements > 1 or _a_generation_apart(a, b)):
                 # One NI or NHS number on two records whose first names, dates of birth or titles differ,
@@ -254,13 +276,13 @@ class Scorer:
                 # baby's, the baby not yet named), not both fields wrong, nor a date so far off.
                 cap = self.conflict_cap
         elif conflicts:
-            if len(conflicts) > 1:
+            if len(conflicts) > 1 or members:
                 cap = self.apart
             elif support >= params.conflict_review_support:
                 cap = self.conflict_cap
             else:
                 cap = self.apart if conflicts[0] in self._apart_labels else self.below_review
-            two_people = not self._apart_labels.isdisjoint(conflicts)
+            two_people = members or not self._apart_labels.isdisjoint(conflicts)
         if floor is not None:
             bound = total + self._household_best
             if cap is not None and cap < bound:
@@ -287,6 +309,14 @@ class Scorer:
             apart=cap == self.apart or (two_people and total < self.review),
             other_middles=other_middles,
         )
+
+    def _one_household(self, a: Features, b: Features) -> bool:
+        """Whether two records hold one reference the parameters read as a household's (a tenancy, a
+        council tax account: one system's record of two members of one household)."""
+        if not self._references:
+            return False
+        ra, rb = a.get("i"), b.get("i")
+        return bool(ra and rb and any(value in rb for value in ra))
 
     def _two_names(self, feature: str, level: str, a: Features, b: Features) -> bool:
         """Whether two names only somewhat alike (first names Charlotte and Charlene, Christopher and

@@ -765,11 +765,11 @@ def test_a_father_and_son_weighing_below_review_stay_apart_when_an_undated_recor
     assert ["hb/2"] in store.partition()
 
 
-def test_one_systems_jr_against_its_record_without_a_suffix_is_two_people() -> None:
+def test_a_households_jr_against_its_record_without_a_suffix_is_two_people() -> None:
     """A housing system lists a father and his son of one name on one tenancy, the son as "Jr"; the
     father's council tax record (no date of birth) links both. A suffix another system leaves out says
-    nothing (the son's council tax record may lack it), but one system writing "Jr" for one of its two
-    records and nothing for the other is telling two people apart: they were one citizen (seen at 100k)."""
+    nothing (the son's council tax record may lack it), but one household's records (one tenancy) writing
+    "Jr" for one and nothing for the other tell two people apart: they were one citizen (seen at 100k)."""
     address = {"line": "14 Hazel Way", "postcode": "M5 3FR"}
     tenancy = [{"scheme": "tenancy_ref", "value": "TEN118760"}]
     father = person("1", "Leonard", "Robinson", system="housing", identifiers=tenancy, **address)
@@ -787,6 +787,33 @@ def test_one_systems_jr_against_its_record_without_a_suffix_is_two_people() -> N
     )
     assert len(store.partition()) == 2
     assert ["housing/1", "housing/2"] not in store.partition()
+
+
+def test_one_households_records_with_two_ni_numbers_are_two_people() -> None:
+    """Hui Chen and her daughter Hui Chen on one tenancy, each with her own NI number; the mother's council
+    tax record (no date of birth, no NI number) links both. Names, address and tenancy agreed so strongly
+    that the differing NI numbers (-7 bits) left the pair a link, and the daughter was one citizen with
+    her mother (seen at 100k). Two records of one household reference holding two NI (or NHS) numbers are
+    two of its members. Across systems, a differing NI number is still evidence only: a joint claim keys
+    the lead claimant's number on the partner's record."""
+    address = {"line": "Flat 6, Derby Heights, 96 Tennyson Road", "postcode": "M7 1AH"}
+
+    def tenancy(nino: str) -> list[dict[str, str]]:
+        return [{"scheme": "tenancy_ref", "value": "TEN101051"}, {"scheme": "nino", "value": nino}]
+
+    mother = person("1", "Hui", "Chen", system="housing", identifiers=tenancy("PM509202D"), **address)
+    daughter = person("2", "Hui", "Chen", system="housing", identifiers=tenancy("EZ492505B"), **address)
+    council_tax = person("3", "Hui", "Chen", system="council_tax", **address)
+    pair = ENGINE.compare(ENGINE.prepare(mother), ENGINE.prepare(daughter))
+    assert pair.levels["nino"] == "different"
+    assert pair.apart
+    assert pair.weight < ENGINE.thresholds.review
+    elsewhere = person("4", "Hui", "Chen", system="benefits", nino="EZ492505B", **address)
+    assert ENGINE.decide(ENGINE.compare(ENGINE.prepare(mother), ENGINE.prepare(elsewhere))) == "link"
+    store = MemoryStore()
+    changes = [RecordChange(r.source_key, r) for r in (council_tax, mother, daughter)]
+    IncrementalMatcher(ENGINE).process(store, changes)
+    assert ["housing/2"] in store.partition()
 
 
 def test_titles_that_say_a_man_and_a_woman_keep_two_initials_apart() -> None:
