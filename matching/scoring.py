@@ -260,12 +260,13 @@ class Scorer:
                 national = national or name in NATIONAL_NUMBERS
         members = False
         if not overridden and self._references:
-            differing = [label for name, label in self._numbers if levels.get(name) == "different"]
-            if differing and self._one_household(a, b):
-                # Two records of one household (one tenancy, one account) holding two NI or NHS numbers:
-                # two of its members, whatever else agrees (a mother and a daughter of one name).
-                conflicts += (differing[0],)
-                members = True
+            for name, label in self._numbers:
+                if levels.get(name) == "different" and self._one_household(a, b):
+                    # Two records of one household (one tenancy, one account) holding two NI or NHS
+                    # numbers: two of its members, whatever else agrees (a mother and a daughter of one name).
+                    conflicts += (label,)
+                    members = True
+                    break
         cap = None
         two_people = members  # or a conflict on a field whose conflict says two people (a date of birth)
         if overridden:
