@@ -358,7 +358,9 @@ def _standard_name(given: str | None, middle: str | None, family: str | None) ->
     # Standardising the result again must change nothing. Once parts have moved (a middle name taken
     # as the given name, a word moved to the surname) a suffix or an honour can read differently: go
     # again until nothing moves, keeping the suffix found. Ordinary names stop after one look.
-    for _ in range(_MAX_PASSES):
+    # Each pass that changes something drops or moves a word (a title, an unnamed "Baby" before other
+    # names): a name of many words may take as many passes.
+    for _ in range(_MAX_PASSES + len(parts[1].split())):
         again = _standardise_once(parts[0] or None, parts[1] or None, parts[2] or None)
         if again[:3] == parts[:3]:
             break
