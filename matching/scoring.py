@@ -132,8 +132,7 @@ class Scorer:
         self._suffix = next((c.feature for c in comparators if isinstance(c, Suffix)), "")
         self._numbers = tuple((c.name, c.label) for c in comparators if c.name in NATIONAL_NUMBERS)
         self._references = next(
-            (c.name for c in comparators if isinstance(c, OtherIdentifiers) and c.name in params.household),
-            "",
+            (c for c in comparators if isinstance(c, OtherIdentifiers) and c.name in params.household), None
         )
         weights = params.weights
         shared = params.household
@@ -259,7 +258,7 @@ class Scorer:
                 overridden = True
                 national = national or name in NATIONAL_NUMBERS
         members = False
-        if not overridden and self._references:
+        if not overridden and self._references is not None:
             for name, label in self._numbers:
                 if levels.get(name) == "different" and self._one_household(a, b):
                     # Two records of one household (one tenancy, one account) holding two NI or NHS
@@ -268,7 +267,9 @@ class Scorer:
                     members = True
                     break
         cap = None
-        two_people = members  # or a conflict on a field whose conflict says two people (a date of birth)
+        two_people = (
+            False  # members, or a conflict on a field whose conflict says two people (a date of birth)
+        )
         if overridden:
             if conflicts and national and (disagreements > 1 or _a_generation_apart(a, b)):
                 # One NI or NHS number on two records whose first names, dates of birth or titles differ,
@@ -314,10 +315,7 @@ class Scorer:
     def _one_household(self, a: Features, b: Features) -> bool:
         """Whether two records hold one reference the parameters read as a household's (a tenancy, a
         council tax account: one system's record of two members of one household)."""
-        if not self._references:
-            return False
-        ra, rb = a.get("i"), b.get("i")
-        return bool(ra and rb and any(value in rb for value in ra))
+        return self._references is not None and self._references.level(a, b) == "exact"
 
     def _two_names(self, feature: str, level: str, a: Features, b: Features) -> bool:
         """Whether two names only somewhat alike (first names Charlotte and Charlene, Christopher and
