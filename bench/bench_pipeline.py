@@ -177,6 +177,7 @@ def env_for(settings: Settings) -> dict[str, str]:
         "topic_dead_letter",
         "consumer_group",
         "kafka_partitions",
+        "worker_batch_size",
     ):
         env[f"CITIZEN_HUB_{name.upper()}"] = str(getattr(settings, name))
     env["CITIZEN_HUB_KAFKA_IDEMPOTENT_PRODUCER"] = "false"
@@ -291,6 +292,7 @@ def one_run(
     partitions: int,
     template: str | None = None,
     updates: int = 0,
+    batch: int | None = None,
 ) -> tuple[dict[str, float], list[list[str]]]:
     run = uuid.uuid4().hex[:8]
     with fresh_database(template) as url:
@@ -310,6 +312,7 @@ def one_run(
             topic_citizen_changes=f"bench-{run}.citizen-changes",
             topic_dead_letter=f"bench-{run}.dead-letter",
             consumer_group=f"bench-{run}.matcher",
+            **({"worker_batch_size": batch} if batch else {}),
         )
         publish_s = asyncio.run(publish(settings, events))
         apply_s, worker_cpu, server_cpu, broker_cpu = run_workers(settings, workers, len(events))
@@ -343,6 +346,7 @@ def main() -> None:
     parser.add_argument(
         "--updates", type=int, default=0, help="also time updates to this many stored records"
     )
+    parser.add_argument("--batch", type=int, help="most events a worker applies at once")
     parser.add_argument("--compare", help="worker counts to compare, e.g. 1,4: the partitions must be equal")
     args = parser.parse_args()
     events, records = build_events(args.people, args.seed)
@@ -357,7 +361,7 @@ def main() -> None:
         results = []
         for workers in counts:
             result, groups = one_run(
-                bootstrap, events, records, workers, args.partitions, args.template, args.updates
+                bootstrap, events, records, workers, args.partitions, args.template, args.updates, args.batch
             )
             results.append((result, groups))
             print(

@@ -35,10 +35,12 @@ class RecordView:
         self.dob = f"{dob[0]}-{dob[1]}-{dob[2]}" if dob and dob[1] is not None and dob[2] is not None else ""
         family = features.get("f", "")
         others = features.get("fo")
-        if " " in family or others:
+        named = features.get("fe")  # surnames the e-mail addresses name
+        if " " in family or others or named:
             names = [family.replace(" ", "")] if family else []
             names.extend(family.split() if " " in family else ())
             names.extend(other.replace(" ", "") for other in others or ())
+            names.extend(named or ())
             self.families = [phonetic(n) for n in dict.fromkeys(names) if len(n) > 1]
         else:  # one word, no other family names (most records)
             self.families = [phonetic(family)] if len(family) > 1 else []

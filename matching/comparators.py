@@ -182,7 +182,27 @@ class FamilyName(Comparator):
             fb in SHARED_SURNAMES and _in_words(fb, a.get("m"))
         ):
             return "other"  # "Harpreet Kaur" against "Harpreet Kaur Gill": Kaur as a middle name there
-        return spelling_level(ja, jb)
+        level = spelling_level(ja, jb)
+        if level in _UNLIKE and (
+            _named_by(a.get("fe"), fb, b.get("fo")) or _named_by(b.get("fe"), fa, a.get("fo"))
+        ):
+            # The surname one record's e-mail address names is one the other record holds (Karen Mitchell,
+            # karen.cook@, against Karen Cook): not merely a word both addresses hold, as one address on
+            # both records is the e-mail comparator's to weigh.
+            return "in_email"
+        return level
+
+
+_UNLIKE = frozenset({"somewhat", "different"})
+
+
+def _named_by(named: Sequence[str] | None, family: str, others: Sequence[str] | None) -> bool:
+    """Whether a surname an e-mail address names (``named``) is ``family`` (or a part of it) or one of
+    ``others``."""
+    if not named:
+        return False
+    held = {family.replace(" ", ""), *family.split(), *(o.replace(" ", "") for o in others or ())}
+    return not held.isdisjoint(named)
 
 
 SHARED_SURNAMES = frozenset({"singh", "kaur", "begum", "khatun", "bibi"})
@@ -394,7 +414,12 @@ COMPARATORS: tuple[Comparator, ...] = (
         conflicts=frozenset({"different"}),
         term_frequency="g",
     ),
-    FamilyName("family", "surname", ("exact", "other", "close", "somewhat", "different"), term_frequency="f"),
+    FamilyName(
+        "family",
+        "surname",
+        ("exact", "other", "in_email", "close", "somewhat", "different"),
+        term_frequency="f",
+    ),
     Suffix(
         "generation",
         "Jr/Sr or twin number",

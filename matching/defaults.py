@@ -61,6 +61,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "family": {
             "exact": [0.84, 0.003],
             "other": [0.05, 0.0008],
+            "in_email": [0.01, 0.0002],
             "close": [0.05, 0.002],
             "somewhat": [0.02, 0.01],
             "different": [0.04, 0.984],

@@ -19,6 +19,10 @@ _SPECIAL: dict[tuple[str, str], str] = {
     ("family", "other"): (
         "surname matches a previous, alias or double-barrelled surname, or a middle name (Kaur, Begum)"
     ),
+    (
+        "family",
+        "in_email",
+    ): "surname is the one in the other's e-mail address (often a surname before marriage)",
     ("dob", "close"): "date of birth nearly the same (a digit, or day and month swapped)",
     ("dob", "partial"): "date of birth agrees as far as it is known",
     ("nino", "close"): "NI number differs by one character",

@@ -667,3 +667,59 @@ def phonetic(value: str) -> str:
 def joined(family: str) -> str:
     """A family name with its parts run together: ``smith jones`` -> ``smithjones``."""
     return family.replace(" ", "")
+
+
+_EMAIL_WORDS = re.compile(r"[a-z]+")
+_NOT_SURNAMES_IN_EMAILS = frozenset(
+    "home work mail email info office personal private family contact the uk online jobs admin".split()
+)
+
+
+def email_surnames(
+    emails: tuple[str, ...] | list[str], given: str, middle: str, family: str
+) -> tuple[str, ...]:
+    """Surnames that a record's e-mail addresses name beside its first name, other than the record's own:
+    ``karen.cook@`` or ``karencook63@`` on Karen Mitchell's record names Cook, most often the surname she
+    held when she chose the address (people keep an address when they marry).
+
+    Read from the shapes people give their addresses: first name and surname (``karen.cook``,
+    ``karen_cook12``, ``karencook63``; a nickname of the first name too, ``vicky.radden`` for Victoria),
+    initial and surname (``k.cook``, ``kcook``), surname and first name (``cook.karen``). A word that may
+    be anything else (``karen.home``, a one-letter word) names nobody.
+
+    Args:
+        emails: standardised e-mail addresses (lower case).
+        given, middle, family: the record's standard name (:func:`standard_name`).
+    """
+    words_of_given = given.split()
+    if not words_of_given or not emails:
+        return ()
+    first = words_of_given[0]
+    own = {joined(family), *family.split(), *given.split(), *middle.split()}
+    found: list[str] = []
+    for email in emails:
+        words = _EMAIL_WORDS.findall(email.partition("@")[0])
+        named = ""
+        if len(words) == 1:
+            word = words[0]
+            if word in own:
+                continue
+            if len(first) > 2 and word.startswith(first) and len(word) - len(first) > 2:
+                named = word[len(first) :]
+            elif word[0] == first[0] and len(word) > 4 and word[1:] not in own:
+                named = word[1:]
+        elif len(words) > 1:
+            head = words[0]
+            if head == first or head == first[0] or nickname_related(head, first):
+                rest = [w for w in words[1:] if len(w) > 1]
+                named = rest[0] if len(rest) == 1 else ""
+            elif len(words) == 2 and words[1] == first:
+                named = head
+        if (
+            len(named) > 1
+            and named not in own
+            and named not in _NOT_SURNAMES_IN_EMAILS
+            and named not in found
+        ):
+            found.append(named)
+    return tuple(found)

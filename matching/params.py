@@ -13,6 +13,7 @@ from typing import Any
 
 from matching.comparators import COMPARATORS, Comparator
 from matching.defaults import DEFAULT_PARAMS
+from matching.names import email_surnames
 from matching.standardise import nino_stem
 
 _FLOOR = 1e-9
@@ -198,6 +199,15 @@ class Params:
                 clean[feature] = held
             else:
                 clean.pop(feature, None)
+        if "fe" in clean and clean.get("e") != features.get("e"):
+            # The surnames a placeholder e-mail address seemed to name (noemail@: "oemail" for Nina) go too.
+            named = email_surnames(
+                clean.get("e", ()), clean.get("g", ""), clean.get("m", ""), clean.get("f", "")
+            )
+            if named:
+                clean["fe"] = named
+            else:
+                del clean["fe"]
         return clean
 
     def to_dict(self) -> dict[str, Any]:

@@ -193,11 +193,13 @@ class Scorer:
         which, one_word = _swapped(a, b)
         swapped = bool(which)
         given_as = b
+        # Read the other way round, a record's e-mail address no longer names a surname beside its first
+        # name ("fe"): kathleen_brown@ on Kathleen Scott's record says nothing of "Scott Brown".
         if which == "b":
-            b = {**b, "g": b["f"].split()[0], "f": b["g"]}
+            b = {**b, "g": b["f"].split()[0], "f": b["g"], "fe": ()}
         elif which == "a":
             given_as = a
-            a = {**a, "g": a["f"].split()[0], "f": a["g"]}
+            a = {**a, "g": a["f"].split()[0], "f": a["g"], "fe": ()}
         levels: dict[str, str] = {}
         field_weights: dict[str, float] = {}
         params = self.params

@@ -9,6 +9,7 @@ their meaning):
 ``f``  family name (parts spaced)  ``x``  generational suffix (jr, sr, ii; ``birth 2`` for "Twin 2")
 ``s``  sex as the title says (m, f)
 ``fo`` other family names          ``go`` other first names
+``fe`` surnames the e-mails name beside the first name (not the record's own)
 ``d``  date of birth [y, m, d]     ``n``  NI numbers (no suffix)   ``h``  NHS numbers
 ``i``  other identifiers as ["scheme:value", ...]
 ``u``  UPRNs                       ``a``  addresses [[postcode, flat, number, street, town], ...]
@@ -32,7 +33,14 @@ from matching.addresses import (
     standard_email,
     standard_postcode,
 )
-from matching.names import StandardName, known_as, other_family_name, record_sex, standard_name
+from matching.names import (
+    StandardName,
+    email_surnames,
+    known_as,
+    other_family_name,
+    record_sex,
+    standard_name,
+)
 from matching.text import compact, fold
 
 MAX_ADDRESSES = 3
@@ -215,4 +223,7 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
         emails = sorted({e for e in (standard_email(raw) for raw in record.emails) if e})
         if emails:
             feats["e"] = tuple(emails)
+            named = email_surnames(emails, standard.given, standard.middle, standard.family)
+            if named:
+                feats["fe"] = named
     return feats

@@ -535,6 +535,39 @@ CASES = [
         {"given": "different", "family": "exact", "dob": "exact"},
         "review",
     ),
+    (
+        "a surname before marriage in an e-mail address: Karen Mitchell (karen.cook@), an undated Karen Cook",
+        person("1", "Karen", "Cook", title="Mrs", line="40 Beech Terrace", postcode="M30 8AG"),
+        person(
+            "2",
+            "Karen",
+            "Mitchell",
+            "1963-08-15",
+            system="hb",
+            title="Mrs",
+            line="40 Beech Terrace",
+            postcode="M30 8AG",
+            emails=["karen.cook@example.com"],
+        ),
+        {"given": "exact", "family": "in_email", "dob": "missing", "address": "exact"},
+        "link",
+    ),
+    (
+        "read the other way round, kathleen_brown@ on Kathleen Scott's record says nothing of Scott Brown",
+        person("1", "Scott", "Brown", title="Mr", line="Flat 2, 26 Meadow Street", postcode="M50 3BE"),
+        person(
+            "2",
+            "Kathleen",
+            "Scott",
+            "1952-03-09",
+            system="hs",
+            line="Flat 2, 26 Meadow Street",
+            postcode="M50 3BE",
+            emails=["kathleen_brown42@example.org"],
+        ),
+        {"given": "exact", "family": "different", "address": "exact"},
+        "review",
+    ),
 ]
 
 

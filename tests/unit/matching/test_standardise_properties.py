@@ -92,9 +92,22 @@ def test_phone_and_email_never_crash(value: str) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(maybe, maybe, maybe, st.lists(text, max_size=3), st.lists(text.filter(str.strip), max_size=2))
+@given(
+    maybe,
+    maybe,
+    maybe,
+    st.lists(text, max_size=3),
+    st.lists(text.filter(str.strip), max_size=2),
+    # E-mail addresses (the surnames they name are read beside the first name): any text around an @.
+    st.lists(st.builds("{}@{}".format, text.filter(str.strip), text.filter(str.strip)), max_size=2),
+)
 def test_prepare_never_crashes(
-    given_: str | None, family: str | None, town: str | None, lines: list[str], phones: list[str]
+    given_: str | None,
+    family: str | None,
+    town: str | None,
+    lines: list[str],
+    phones: list[str],
+    emails: list[str],
 ) -> None:
     record = PersonRecord.model_validate(
         {
@@ -103,6 +116,7 @@ def test_prepare_never_crashes(
             "name": {"given": given_, "family": family},
             "addresses": [{"lines": lines, "town": town, "postcode": town}],
             "phones": phones,
+            "emails": emails,
         }
     )
     prepared = ENGINE.prepare(record)
