@@ -226,6 +226,33 @@ NO_SUFFIX = "none"
 tells two people apart."""
 
 
+class MiddleName(Comparator):
+    """Middle names: one the same (``Karen Louise`` and ``Karen``), a form or spelling of one (``Kate`` and
+    ``Katherine``), an initial agreeing (``K`` and ``Karen``, ``K`` and ``K``), or nothing in common. Many
+    records hold none: missing."""
+
+    def level(self, a: Features, b: Features) -> str:
+        ma, mb = a.get("m"), b.get("m")
+        if not ma or not mb:
+            return MISSING
+        best = 0
+        for x in ma.split():
+            for y in mb.split():
+                if x == y:
+                    if len(x) > 1:
+                        return "exact"
+                    best = max(best, 1)
+                elif len(x) == 1 or len(y) == 1:
+                    if x[0] == y[0]:
+                        best = max(best, 1)
+                elif best < 2 and _given_similarity(x, y) != "different":
+                    best = 2
+        return _MIDDLE_LEVELS[best]
+
+
+_MIDDLE_LEVELS = ("different", "initial", "close")
+
+
 class Suffix(OneValue):
     """A Jr/Sr suffix, or the number a multiple birth's child is known by before it is named (``birth 1`` for
     "Twin 1"): the same or different. A child known only by its number against a record without one (a
@@ -414,6 +441,7 @@ COMPARATORS: tuple[Comparator, ...] = (
         conflicts=frozenset({"different"}),
         term_frequency="g",
     ),
+    MiddleName("middle", "middle name", ("exact", "close", "initial", "different"), usually_missing=True),
     FamilyName(
         "family",
         "surname",

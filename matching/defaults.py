@@ -58,6 +58,13 @@ DEFAULT_PARAMS: dict[str, Any] = {
             "somewhat": [0.02, 0.02],
             "different": [0.02, 0.96],
         },
+        # Among pairs that both hold middle names: one person's keep them or shorten them to initials.
+        "middle": {
+            "exact": [0.6, 0.02],
+            "close": [0.05, 0.01],
+            "initial": [0.3, 0.07],
+            "different": [0.05, 0.9],
+        },
         "family": {
             "exact": [0.84, 0.003],
             "other": [0.05, 0.0008],

@@ -16,6 +16,8 @@ _SPECIAL: dict[tuple[str, str], str] = {
         "another spelling or another language)"
     ),
     ("given", "initial"): "first name agrees with an initial",
+    ("middle", "initial"): "middle name agrees with an initial",
+    ("middle", "close"): "middle names are two forms of one name",
     ("family", "other"): (
         "surname matches a previous, alias or double-barrelled surname, or a middle name (Kaur, Begum)"
     ),
@@ -80,6 +82,8 @@ def summarise(
             same.append(comparator.label)
         elif other_middles and comparator.name == "given" and level == "different":
             differs.append("same first name but middle names differ")
+        elif other_middles and comparator.name == "middle":
+            continue  # said with the first name
         elif (comparator.name, level) in _SPECIAL:
             (differs if level == "different" else other).append(_SPECIAL[(comparator.name, level)])
         elif level == "close":

@@ -25,9 +25,10 @@ QueueReader = Annotated[Principal, Depends(require_page(Role.SUPERVISOR, Role.AD
 Supervisor = Annotated[Principal, Depends(require_page(Role.SUPERVISOR))]
 FormText = Annotated[str, Form(max_length=2000)]
 
-LEVELS = {"exact": "Same", "missing": "Not in both records"}
+LEVELS = {"exact": "Same", "missing": "Not in both records", "in_email": "In the other's e-mail address"}
 FIELDS = {"dob": "Date of birth", "nino": "NI number", "nhs": "NHS number", "ids": "Other references",
-          "given": "First name", "family": "Surname", "sex": "Sex (by title)"}  # fmt: skip
+          "given": "First name", "middle": "Middle name", "family": "Surname",
+          "sex": "Sex (by title)"}  # fmt: skip
 
 
 @router.get("/reviews", response_class=HTMLResponse)

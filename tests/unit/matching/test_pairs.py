@@ -1132,3 +1132,44 @@ def test_a_mothers_nhs_number_on_her_unnamed_babys_record_is_a_review_not_a_link
     assert "(a number keyed on the wrong person's record?)" in comparison.summary
     retyped = ENGINE.prepare(person("3", "Jane", "Smith", "1992-05-05", system="hb", identifiers=nhs))
     assert ENGINE.decide(ENGINE.compare(mother, retyped)) == "link"
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        ("Karen Louise", "Karen", "exact"),
+        ("Louise Karen", "Karen", "exact"),
+        ("K", "Karen", "initial"),
+        ("K L", "Karen Louise", "initial"),
+        ("K", "K", "initial"),
+        ("Kate", "Katherine", "close"),
+        ("Karen", "Louise", "different"),
+        ("K", "Louise", "different"),
+        ("Karen", None, "missing"),
+    ],
+)
+def test_middle_names_compared(left: str, right: str | None, level: str) -> None:
+    """Middle names as one record keeps them and another shortens them: a name both hold, a form of one,
+    an initial agreeing, nothing in common (weighed by EM as any field is)."""
+    a = ENGINE.prepare(person("1", f"Georgina {left}", "Darby", "1961-11-02"))
+    b = ENGINE.prepare(
+        person("2", "Georgina" + (f" {right}" if right else ""), "Darby", "1961-11-02", system="hb")
+    )
+    assert ENGINE.compare(a, b).levels.get("middle", "missing") == level  # missing: not shown
+
+
+def test_a_middle_initial_agreeing_is_named_in_the_sentence_and_a_middle_name_differing_once() -> None:
+    """Mrs Georgina K Darby and Georgina Karen Moswood of one flat: the initial is a reason the agent reads.
+    John Paul and John Peter Smith: "middle names differ" is said once, with the first name."""
+    flat = {"line": "Flat 10, Milton Lodge, 93 Northumberland Street", "postcode": "M7 2DN", "title": "Mrs"}
+    a = ENGINE.prepare(person("1", "Georgina K", "Darby", **flat))
+    b = ENGINE.prepare(person("2", "Georgina Karen", "Moswood", "1961-11-02", system="hb", **flat))
+    without = ENGINE.prepare(person("3", "Georgina", "Darby", **flat))
+    with_initial, without_initial = ENGINE.compare(a, b), ENGINE.compare(without, b)
+    assert "middle name agrees with an initial" in with_initial.summary
+    assert with_initial.weight > without_initial.weight
+    john_paul = ENGINE.prepare(person("4", "John Paul", "Smith", "1960-01-01"))
+    john_peter = ENGINE.prepare(person("5", "John Peter", "Smith", system="hb"))
+    summary = ENGINE.compare(john_paul, john_peter).summary
+    assert "middle names differ" in summary
+    assert "middle name differs" not in summary
