@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from matching.addresses import postcode_parts
-from matching.names import BIRTH_ORDER, formal_initials, gaelic_form, nickname_related
+from matching.names import BIRTH_ORDER, formal_initials, gaelic_form, mistyped_nickname, nickname_related
 
 Features = Mapping[str, Any]
 MISSING = "missing"
@@ -141,7 +141,10 @@ def _given_similarity(ga: str, gb: str) -> str:
     household's names meet again and again)."""
     if nickname_related(ga, gb):
         return "nickname"
-    return _similarity_of(ga, gb)
+    similar = _similarity_of(ga, gb)
+    if similar != "close" and mistyped_nickname(ga, gb):
+        return "nickname"  # Jmaes (James mistyped) and Jimmy
+    return similar
 
 
 def _similarity_of(a: str, b: str) -> str:

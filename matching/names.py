@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import jellyfish
 from nicknames import NickNamer
+from rapidfuzz.distance import OSA
 
 from matching.text import fold
 
@@ -651,6 +652,46 @@ def nickname_related(a: str, b: str) -> bool:
     if b in _SPELLINGS_OF.get(a, ()) or b in _relatives(a) or a in _relatives(b):
         return True
     return not _canonicals(a).isdisjoint(_canonicals(b))
+
+
+@lru_cache(maxsize=1)
+def _names_one_deletion_away() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """Every first name the name tables know (:class:`NickNamer`'s and the UK forms), and an index from
+    each such name, and each of it with one letter left out, to the names: the names one keying slip from
+    a spelling are those it, or it with one letter left out, is indexed under."""
+    lookup = NickNamer.default_lookup()
+    names = {*lookup, *(n for forms in lookup.values() for n in forms), *_UK_FORMS}
+    names |= {n for forms in _UK_FORMS.values() for n in forms} | {
+        n for group in NAME_SPELLINGS for n in group
+    }
+    index: dict[str, set[str]] = {}
+    for name in names:
+        if len(name) > 2 and name.isalpha():
+            index.setdefault(name, set()).add(name)
+            for i in range(len(name)):
+                index.setdefault(name[:i] + name[i + 1 :], set()).add(name)
+    return {k: tuple(sorted(v)) for k, v in index.items()}, frozenset(names)
+
+
+def mistyped_nickname(a: str, b: str) -> bool:
+    """Whether one of two first names, a spelling no name table knows, is one keying slip from a name that
+    is a form of the other: ``Jmaes`` (James) and Jimmy, ``Sndy`` (Sandy) and Sandra, ``Rebcca`` (Rebecca)
+    and Becky. A name the tables know is its own name (Kim is not Jim mistyped), and the slip is not taken
+    to fall on the first letter (``Ammy`` is Amy mistyped, not Emmy, a form of Emma)."""
+    index, known = _names_one_deletion_away()
+    for x, y in ((a, b), (b, a)):
+        if len(x) < 4 or x in known or not x.isalpha():
+            continue
+        near = set(index.get(x, ()))
+        for i in range(len(x)):
+            near.update(index.get(x[:i] + x[i + 1 :], ()))
+        for name in sorted(near):
+            # A slip rarely falls on the first letter: Ammy is Amy mistyped, not Emmy (a form of Emma).
+            if name[0] != x[0] or name == y or OSA.distance(name, x, processor=None) > 1:
+                continue
+            if nickname_related(name, y):
+                return True
+    return False
 
 
 @lru_cache(maxsize=262144)

@@ -24,7 +24,7 @@ from matching.comparators import (
     middles_differ,
     spelling_level,
 )
-from matching.names import NAME_SPELLINGS
+from matching.names import NAME_SPELLINGS, nickname_related
 from matching.params import Params, log2_ratio
 
 Features = Mapping[str, Any]
@@ -438,7 +438,12 @@ def _swapped(a: Features, b: Features) -> tuple[str, bool]:
         cross = jaro_winkler(ga, fb) + jaro_winkler(fa, gb)
         if cross <= jaro_winkler(ga, gb) + jaro_winkler(fa, fb) + 0.3:
             return "", False
-        return ("b" if ga == fb else "a"), True
+        # Where the other two words are two forms of one first name ("CHADDALE BECKY" against "Rebecca
+        # Chaddale"), the word alike is the surname in both: the record holding it as its first name is
+        # the one given the wrong way round.
+        if ga == fb:
+            return ("a" if nickname_related(fa, gb) else "b"), True
+        return ("b" if nickname_related(ga, fb) else "a"), True
     first = jaro_winkler(ga, fb)
     if first < 0.83:
         # Most pairs: the sum of two similarities below 0.83 and at most 1 cannot reach 1.84.
