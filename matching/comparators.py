@@ -114,17 +114,33 @@ class GivenName(Comparator):
         return similar
 
 
-@lru_cache(maxsize=65536)
 def middles_differ(ma: str, mb: str) -> bool:
     """Whether two records' middle names have nothing in common: no word, no initial of the other's word,
     no form or spelling of it (see :class:`~matching.scoring.Scorer`, which decides what that says)."""
+    return middle_level(ma, mb) == "different"
+
+
+@lru_cache(maxsize=65536)
+def middle_level(ma: str, mb: str) -> str:
+    """How two records' middle names (both held) agree: a name both hold (``Karen Louise`` and ``Karen``),
+    a form or spelling of one (``Kate`` and ``Katherine``), an initial agreeing (``K`` and ``Karen``, ``K``
+    and ``K``), or nothing in common (cached: one household's names meet again and again)."""
+    best = 0
     for x in ma.split():
         for y in mb.split():
-            if x == y or (x[0] == y[0] and (len(x) == 1 or len(y) == 1)):
-                return False
-            if len(x) > 1 and len(y) > 1 and _given_similarity(x, y) != "different":
-                return False
-    return True
+            if x == y:
+                if len(x) > 1:
+                    return "exact"
+                best = max(best, 1)
+            elif len(x) == 1 or len(y) == 1:
+                if x[0] == y[0]:
+                    best = max(best, 1)
+            elif best < 2 and _given_similarity(x, y) != "different":
+                best = 2
+    return _MIDDLE_LEVELS[best]
+
+
+_MIDDLE_LEVELS = ("different", "initial", "close")
 
 
 def _run_together(first: str, other: str, middle: str | None) -> bool:
@@ -230,30 +246,13 @@ tells two people apart."""
 
 
 class MiddleName(Comparator):
-    """Middle names: one the same (``Karen Louise`` and ``Karen``), a form or spelling of one (``Kate`` and
-    ``Katherine``), an initial agreeing (``K`` and ``Karen``, ``K`` and ``K``), or nothing in common. Many
-    records hold none: missing."""
+    """Middle names (:func:`middle_level`); many records hold none: missing."""
 
     def level(self, a: Features, b: Features) -> str:
         ma, mb = a.get("m"), b.get("m")
         if not ma or not mb:
             return MISSING
-        best = 0
-        for x in ma.split():
-            for y in mb.split():
-                if x == y:
-                    if len(x) > 1:
-                        return "exact"
-                    best = max(best, 1)
-                elif len(x) == 1 or len(y) == 1:
-                    if x[0] == y[0]:
-                        best = max(best, 1)
-                elif best < 2 and _given_similarity(x, y) != "different":
-                    best = 2
-        return _MIDDLE_LEVELS[best]
-
-
-_MIDDLE_LEVELS = ("different", "initial", "close")
+        return middle_level(ma, mb)
 
 
 class Suffix(OneValue):

@@ -747,7 +747,7 @@ def email_surnames(
                 continue
             if len(first) > 2 and word.startswith(first) and len(word) - len(first) > 2:
                 named = word[len(first) :]
-            elif word[0] == first[0] and len(word) > 4 and word[1:] not in own:
+            elif word[0] == first[0] and len(word) > 4:
                 named = word[1:]
         elif len(words) > 1:
             head = words[0]

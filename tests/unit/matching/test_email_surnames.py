@@ -53,25 +53,3 @@ def test_a_surname_from_a_placeholder_email_address_goes_with_it() -> None:
     assert clean["fe"] == ("cook",)
     only = ENGINE.prepare(person("2", "Nina", "Jones", emails=["noemail@council.gov.uk"])).features
     assert "fe" not in params.without_placeholders(only)
-
-
-def test_the_surname_in_an_email_address_is_named_in_the_sentence() -> None:
-    """What the agent reads for Karen Mitchell's benefit claim (karen.cook@) and council tax's Karen Cook."""
-    a = ENGINE.prepare(person("1", "Karen", "Cook", title="Mrs", line="40 Beech Terrace", postcode="M30 8AG"))
-    b = ENGINE.prepare(
-        person(
-            "2",
-            "Karen",
-            "Mitchell",
-            "1963-08-15",
-            system="hb",
-            title="Mrs",
-            line="40 Beech Terrace",
-            postcode="M30 8AG",
-            emails=["karen.cook@example.com"],
-        )
-    )
-    assert not set(a.blocking_keys).isdisjoint(b.blocking_keys)
-    comparison = ENGINE.compare(a, b)
-    assert comparison.levels["family"] == "in_email"
-    assert "surname is the one in the other's e-mail address" in comparison.summary

@@ -633,6 +633,17 @@ def test_a_middle_name_the_person_goes_by_is_named_in_the_sentence() -> None:
     assert "a middle name the person goes by" in ENGINE.compare(a, b).summary
 
 
+def test_the_surname_in_an_email_address_is_named_in_the_sentence() -> None:
+    """What the agent reads for Karen Mitchell's benefit claim (karen.cook@) and council tax's Karen Cook
+    (the table's pair), which share a blocking key through the surname the address names."""
+    _name, left, right, _levels, _decision = next(
+        c for c in CASES if c[0].startswith("a surname before marriage")
+    )
+    a, b = ENGINE.prepare(left), ENGINE.prepare(right)
+    assert not set(a.blocking_keys).isdisjoint(b.blocking_keys)
+    assert "surname is the one in the other's e-mail address" in ENGINE.compare(a, b).summary
+
+
 def test_summary_reads_like_a_sentence() -> None:
     a = ENGINE.prepare(person("1", "Sam", "Jones", "1970-07-08", nino="AB123456C"))
     b = ENGINE.prepare(
