@@ -11,6 +11,7 @@ from matching.engine import FellegiSunterEngine
 from matching.incremental import IncrementalMatcher
 from matching.memory import MemoryStore
 from matching.model import Prepared, RecordChange
+from matching.names import mistyped_nickname
 from matching.params import Params
 from tests.unit.matching.helpers import person
 
@@ -1224,3 +1225,19 @@ def test_a_middle_initial_agreeing_is_named_in_the_sentence_and_a_middle_name_di
     summary = ENGINE.compare(john_paul, john_peter).summary
     assert "middle names differ" in summary
     assert "middle name differs" not in summary
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "read_as_one_name"),
+    [
+        ("jmaes", "jimmy", True),  # James mistyped
+        ("sndy", "sandra", True),  # Sandy mistyped
+        ("rebcca", "becky", True),
+        ("ammy", "emma", False),  # Amy mistyped, not Emmy: a slip is not taken to fall on the first letter
+        ("kim", "james", False),  # a name of its own, one letter from Jim
+        ("nicey", "nicola", False),  # a name the tables know is its own
+    ],
+)
+def test_a_first_name_mistyped_against_a_form_of_it(a: str, b: str, read_as_one_name: bool) -> None:
+    assert mistyped_nickname(a, b) is read_as_one_name
+    assert mistyped_nickname(b, a) is read_as_one_name
