@@ -123,6 +123,9 @@ _FLOORS = {
     "attic": "attic",
 }
 """Words that name a flat by its floor (``Ground Floor Flat``, ``Basement Flat``), as the flat is read."""
+_FLOOR_FLAT_INITIALS = {"gff": "ground", "fff": "first", "sff": "second", "tff": "top"}
+"""A floor's flat by its initials, as Bristol's and Bath's addresses write it (``GFF, 14 Cross Lane`` is
+the ground floor flat; ``TFF`` the top floor flat)."""
 _FLAT_WORDS = frozenset({"flat", "maisonette", "apartment"})
 _SLASHED = re.compile(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b")
 _FLOOR_SLASH_FLAT = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?=\s*,?\s*\d+[A-Za-z]?\s*,?\s+[A-Za-z])")
@@ -251,6 +254,10 @@ def parse_address(lines: tuple[str, ...]) -> tuple[str, str, str]:
                 flat = _FLOORS[word]
                 i = after
                 continue
+        if not flat and word in _FLOOR_FLAT_INITIALS:
+            flat = _FLOOR_FLAT_INITIALS[word]
+            i += 1
+            continue
         if word == "no" and not number and i + 1 < len(words) and _NUMBER.match(words[i + 1]):
             number = words[i + 1]  # "No 5 High Street": the house number
             plain, since = True, len(rest)
@@ -349,7 +356,8 @@ def _saint_or_street(words: list[str], j: int) -> str:
 def standard_phone(value: str, region: str = "GB") -> str:
     """E.164 when the number parses for the region (``07700 900123`` -> ``+447700900123``), else digits.
     A number a spreadsheet wrote as a float (``7700900123.0``, its leading zero lost) is read as the
-    whole number."""
+    whole number. A UK landline written without its area code (``745 2291``) is its digits alone
+    (``7452291``): the area code is not known, and only another record's whole number can say it."""
     value = whole_number(value)
     digits = "".join(ch for ch in value if ch.isdigit())
     lead = value.lstrip()[:1]
@@ -361,6 +369,10 @@ def standard_phone(value: str, region: str = "GB") -> str:
             return "+" + digits
         if digits.startswith("0") and len(digits) == 11 and lead != "+":
             return "+44" + digits[1:]
+        if 6 <= len(digits) <= 8 and lead.isdigit() and lead != "0":
+            # A landline written without its area code ("745 2291"), as older records keep a local number:
+            # its digits alone, which the phone comparator finds at the end of the whole number.
+            return digits
     try:
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:

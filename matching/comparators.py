@@ -412,7 +412,23 @@ class Phone(Comparator):
         pa, pb = a.get("p"), b.get("p")
         if not pa or not pb:
             return MISSING
-        return "exact" if _shared(pa, pb) else "different"
+        return "exact" if _shared(pa, pb) or _local_in(pa, pb) or _local_in(pb, pa) else "different"
+
+
+def _local_in(local: Sequence[str], whole: Sequence[str]) -> bool:
+    """Whether a landline written without its area code (a local number: digits alone, see
+    :func:`~matching.addresses.standard_phone`) ends a UK landline the other record holds whole (``7452291``
+    and ``+441617452291``)."""
+    return any(
+        number[0] != "+"
+        and len(number) <= 8
+        and any(w.startswith(_UK_LANDLINE) and w.endswith(number) for w in whole)
+        for number in local
+    )
+
+
+_UK_LANDLINE = ("+441", "+442")
+"""How UK geographic numbers begin in E.164 (01 and 02 numbers): a local number is one of these."""
 
 
 class Email(Comparator):

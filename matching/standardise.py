@@ -216,7 +216,8 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
         feats["u"] = tuple(uprns)
 
     if record.phones:
-        phones = sorted({p for raw in record.phones for p in phone_numbers(raw, region) if len(p) >= 7})
+        # (Six digits are the shortest number kept: a local number where the area code is five digits long.)
+        phones = sorted({p for raw in record.phones for p in phone_numbers(raw, region) if len(p) >= 6})
         if phones:
             feats["p"] = tuple(phones)
     if record.emails:

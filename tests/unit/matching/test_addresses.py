@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.addresses import parse_address, repaired_uk_postcode, standard_email
+from matching.addresses import parse_address, repaired_uk_postcode, standard_email, standard_phone
 from matching.engine import FellegiSunterEngine
 from tests.unit.matching.helpers import person
 
@@ -30,6 +30,8 @@ from tests.unit.matching.helpers import person
      (("No Place Farm",), "", "", "no place farm"),
      (("Basement, 14 Cross Lane",), "basement", "14", "cross lane"),
      (("Ground floor", "14 Cross Lane"), "ground", "14", "cross lane"),
+     (("GFF, 14 Cross Lane",), "ground", "14", "cross lane"),
+     (("TFF 14 Cross Lane",), "top", "14", "cross lane"),
      (("Upper Brook Street",), "", "", "upper brook street"),
      (("14 Saint Mary's Road",), "", "14", "st marys road"),
      (("Rose Cottage, St Marys Rd",), "", "", "rose cottage st marys road"),
@@ -157,3 +159,40 @@ def test_one_gmail_mailbox_written_two_ways_is_the_same_email() -> None:
     b = engine.prepare(person("2", "Ann", "Hale", system="hb", emails=["annhale@googlemail.com"]))
     assert engine.compare(a, b).levels["email"] == "exact"
     assert set(a.blocking_keys) & set(b.blocking_keys) >= {"e:annhale@gmail.com"}
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("0161 745 2291", "+441617452291"),
+     ("745 2291", "7452291"),
+     ("7452291.0", "7452291"),
+     ("567890", "567890"),
+     ("07700 900123", "+447700900123"),
+     ("1617452291.0", "+441617452291"),
+     ("0745 2291", "+447452291")],
+)  # fmt: skip
+def test_a_landline_without_its_area_code_is_its_digits_alone(written: str, read: str) -> None:
+    """Older records keep a landline as the local number (745 2291): read with the UK's rules it would be
+    the national number 745 2291, which it is not. A float's lost leading zero is still the whole number,
+    and a number starting 0 is not a local one."""
+    assert standard_phone(written) == read
+
+
+@pytest.mark.parametrize(
+    ("local", "whole", "level"),
+    [("745 2291", "0161 745 2291", "exact"),
+     ("745 2291", "0161 745 2292", "different"),
+     ("745 2291", "07707 452291", "different"),
+     ("745 2291", "745 2291", "exact"),
+     ("567890", "01228 567890", "exact")],
+)  # fmt: skip
+def test_a_local_number_agrees_with_the_whole_number_it_ends(local: str, whole: str, level: str) -> None:
+    """One landline in two systems, one with its area code and one without, is one number; a mobile number
+    that happens to end in the same digits is not (a local number is a landline)."""
+    engine = FellegiSunterEngine()
+    a = engine.prepare(person("1", "Ann", "Hale", phones=[local]))
+    b = engine.prepare(
+        person("2", "Ann", "Hale", system="hb", phones=[whole], line="3 Mill Lane", postcode="M6 5AB")
+    )
+    assert engine.compare(a, b).levels["phone"] == level
+    assert engine.compare(b, a).levels["phone"] == level
