@@ -20,6 +20,7 @@ from contracts.rules import (
     postcode_and_place,
     postcode_from_lines,
     rounded_number,
+    written_date_parts,
 )
 
 
@@ -91,6 +92,7 @@ _WITH_TIME = re.compile(
 )
 """A date with a time of day, as a database's date-time column or a JSON serialiser writes a date of birth
 (``1950-03-04T00:00:00``, ``1950-03-04 00:00:00.000``, ``1950-03-04T00:00:00+01:00``)."""
+_SHAPE_RULE = "date.shape: YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY (a year of four digits)"
 _UTC = frozenset({"Z", "+00", "+0000", "+00:00", "-00", "-0000", "-00:00"})
 _UK = ZoneInfo("Europe/London")
 
@@ -113,7 +115,9 @@ class BirthDate(_Model):
     text: str = Field(
         description="As given by the source: YYYY-MM-DD, YYYY-MM or YYYY (also YYYYMMDD, YYYY/MM/DD, "
         "YYYY.MM.DD, and a date with a time of day, whose time and offset are dropped, but a time in UTC "
-        "(Z) is read as the UK date of that moment; a month or day of 00 is not known)"
+        "(Z) is read as the UK date of that moment; a month or day of 00 is not known; DD/MM/YYYY, day "
+        "first as UK systems write it, also with hyphens or dots; a month by name, 4 Mar 1950, "
+        "March 4, 1950 or Mar 1950; a year of two digits is not read)"
     )
     year: int | None = None
     month: int | None = None
@@ -144,13 +148,14 @@ class BirthDate(_Model):
             else:
                 match = _DATE_TEXT.match(with_time.group(1))
             if match:
-                parts = match.group(1, 3, 4)
+                year, month, day = (int(g) if g else None for g in match.group(1, 3, 4))
             elif compact := _COMPACT_DATE.match(self.text):
-                parts = compact.groups()
+                year, month, day = (int(g) for g in compact.groups())
+            elif written := written_date_parts(self.text):  # 04/03/1950, 4 Mar 1950
+                year, month, day = written
             else:
-                object.__setattr__(self, "invalid", "date.shape: YYYY-MM-DD, YYYY-MM or YYYY")
+                object.__setattr__(self, "invalid", _SHAPE_RULE)
                 return self
-            year, month, day = (int(g) if g else None for g in parts)
             object.__setattr__(self, "year", year)
             object.__setattr__(self, "month", month)
             object.__setattr__(self, "day", day)

@@ -6,6 +6,7 @@ is valid. An invalid value is returned as given (trimmed) so that nothing a lega
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -237,6 +238,45 @@ NO_SUCH_DAY = "date.exists"
 """The rule broken by a date whose day does not exist in its month (30 February, 31 June)."""
 YEAR_RULE = "date.year"
 """The rule broken by a date with no year, or a year out of range (0000-00-00)."""
+
+
+DAY_FIRST_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+"""A date written day first, as UK systems, forms and spreadsheets write it (``04/03/1950``, ``4-3-1950``,
+``04.03.1950``), the year of four digits or two."""
+NAMED_MONTH_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]+([A-Za-z]{3,9})\.?[ /.,-]+(\d{4}|\d{2})$")
+"""A day, a month's name and a year (``4 Mar 1950``, ``04-Mar-1950``), the year also of two digits as
+Oracle's default format (``04-MAR-50``) and Excel's ``d-mmm-yy`` (``4-Mar-50``) write it."""
+MONTH_FIRST_DATE = re.compile(r"^([A-Za-z]{3,9})\.?[ /.-]+(?:(\d{1,2})(?:st|nd|rd|th)?,?[ /.-]+)?(\d{4})$")
+"""A month's name first: ``March 4, 1950`` (as American forms write it), or a month and a year alone
+(``Mar 1950``)."""
+MONTH_NUMBERS = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+} | {"sept": 9}
+"""English month names and their abbreviations (the C locale's, as nothing here sets another)."""
+
+
+def written_date_parts(text: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of a date written day first (``04/03/1950``: the UK's order, so ``04/03`` is 4
+    March) or with its month's name (``4 Mar 1950``, ``March 4, 1950``; ``Mar 1950`` is a month alone), its
+    year of four digits; ``None`` for any other text. A year of two digits is not read: which century it
+    meant depends on when it was written, which the text does not say."""
+    day_first = DAY_FIRST_DATE.match(text)
+    if day_first:
+        day, month, year = day_first.groups()
+        return (int(year), int(month), int(day)) if len(year) == 4 else None
+    named = NAMED_MONTH_DATE.match(text)
+    if named:
+        day, name, year = named.groups()
+        month = MONTH_NUMBERS.get(name.lower())
+        return (int(year), month, int(day)) if month and len(year) == 4 else None
+    month_first = MONTH_FIRST_DATE.match(text)
+    if month_first:
+        name, day, year = month_first.groups()
+        month = MONTH_NUMBERS.get(name.lower())
+        return (int(year), month, int(day) if day else None) if month else None
+    return None
 
 
 def check_date_parts(year: int | None, month: int | None, day: int | None) -> str | None:

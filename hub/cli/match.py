@@ -16,7 +16,6 @@ and the reason; the rest are still matched.
 
 from __future__ import annotations
 
-import calendar
 import codecs
 import csv
 import gc
@@ -37,7 +36,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from contracts import INBOUND_ADAPTER, PersonRecord, PersonRecordEvent, SourceRecordDeletedEvent
-from contracts.rules import rounded_number
+from contracts.rules import DAY_FIRST_DATE, MONTH_FIRST_DATE, MONTH_NUMBERS, NAMED_MONTH_DATE, rounded_number
 from hub.engine import EngineConfigError, load_params
 from matching.addresses import SECONDARY_WORDS
 from matching.engine import FellegiSunterEngine
@@ -308,7 +307,6 @@ def _jsonl_changes(
                 yield number, BadRow(number, _reason(error))
 
 
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
 _DAY_NUMBER = re.compile(r"^(\d{5})(?:\.0*)?$")
 """A spreadsheet's day number (days since 30 December 1899): a date cell saved as a number, ``28215``.
 Five digits only, 1927 to 2173: four would be a year."""
@@ -316,21 +314,9 @@ _SPREADSHEET_EPOCH = date(1899, 12, 30)
 DAY_FIRST = "written day first (DD/MM/YYYY)"
 TWO_DIGIT_YEAR = "written day first with a two-digit year (DD/MM/YY: the latest such year not after this one)"
 DAY_NUMBER = "a spreadsheet's day numbers (18326 is 1950-03-04)"
-_MONTH_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]+([A-Za-z]{3,9})\.?[ /.,-]+(\d{4}|\d{2})$")
-"""A day, a month's name and a year (``4 Mar 1950``, ``04-Mar-1950``), the year also of two digits as
-Oracle's default format (``04-MAR-50``) and Excel's ``d-mmm-yy`` (``4-Mar-50``) write it."""
-_MONTH_FIRST = re.compile(r"^([A-Za-z]{3,9})\.?[ /.-]+(?:(\d{1,2})(?:st|nd|rd|th)?,?[ /.-]+)?(\d{4})$")
-"""A month's name first: ``March 4, 1950`` (as American forms write it), or a month and a year alone
-(``Mar 1950``)."""
 MONTH_TWO_DIGIT_YEAR = (
     "written with a month's name and a two-digit year (04-MAR-50: the latest such year not after this one)"
 )
-_MONTHS = {
-    name.lower(): number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
-} | {"sept": 9}
-"""English month names and their abbreviations (the C locale's, as the command never sets another)."""
 
 
 def _full_year(year: str) -> int:
@@ -351,20 +337,20 @@ def _iso_date(text: str) -> tuple[str, str]:
     (Oracle's default format), ``March 4, 1950`` and ``18326`` (a date cell saved as its day number);
     ``Mar 1950`` is 1950-03. Anything else is returned as it is, for the contracts to judge (they
     read ``1950-03-04 00:00:00``, a date cell exported with its time, as 1950-03-04)."""
-    day_first = _DAY_FIRST.match(text)
+    day_first = DAY_FIRST_DATE.match(text)
     if day_first:
         day, month, year = day_first.groups()
         reading = DAY_FIRST if len(year) == 4 else TWO_DIGIT_YEAR
         return f"{_full_year(year):04d}-{int(month):02d}-{int(day):02d}", reading
-    named = _MONTH_NAMED.match(text)
-    if named and named.group(2).lower() in _MONTHS:
-        day, month, year = named.group(1), _MONTHS[named.group(2).lower()], named.group(3)
+    named = NAMED_MONTH_DATE.match(text)
+    if named and named.group(2).lower() in MONTH_NUMBERS:
+        day, month, year = named.group(1), MONTH_NUMBERS[named.group(2).lower()], named.group(3)
         reading = "" if len(year) == 4 else MONTH_TWO_DIGIT_YEAR
         return f"{_full_year(year):04d}-{month:02d}-{int(day):02d}", reading
-    month_first = _MONTH_FIRST.match(text)
-    if month_first and month_first.group(1).lower() in _MONTHS:
+    month_first = MONTH_FIRST_DATE.match(text)
+    if month_first and month_first.group(1).lower() in MONTH_NUMBERS:
         name, day, year = month_first.groups()
-        month = _MONTHS[name.lower()]
+        month = MONTH_NUMBERS[name.lower()]
         return (f"{year}-{month:02d}-{int(day):02d}" if day else f"{year}-{month:02d}"), ""
     number = _DAY_NUMBER.match(text)
     if number:

@@ -236,7 +236,20 @@ def test_invalid_uprn(given: str) -> None:
         ("1952-02-30", None, "date.exists"),
         ("1952-13-01", None, "date.month"),
         ("0952-01-01", None, "date.year"),
-        ("04/03/1952", None, "date.shape"),
+        # Day first, as UK systems and forms write a date, and a month by its name; a year of two digits
+        # is not read (which century it meant depends on when it was written).
+        ("04/03/1952", (1952, 3, 4), None),
+        ("4-3-1952", (1952, 3, 4), None),
+        ("04.03.1952", (1952, 3, 4), None),
+        ("31/06/1952", None, "date.exists"),
+        ("04/03/52", None, "date.shape"),
+        ("4 Mar 1952", (1952, 3, 4), None),
+        ("04-MAR-1952", (1952, 3, 4), None),
+        ("4th September 1952", (1952, 9, 4), None),
+        ("March 4, 1952", (1952, 3, 4), None),
+        ("Mar 1952", (1952, 3, None), None),
+        ("04-MAR-52", None, "date.shape"),
+        ("4 Marchember 1952", None, "date.shape"),
         # Other unambiguous shapes extracts use, and zeros for a month or day not known.
         ("19520304", (1952, 3, 4), None),
         ("1952/03/04", (1952, 3, 4), None),
