@@ -21,6 +21,13 @@ SYSTEMS = {
     "housing": "Housing",
     "web_channel": "Council website",
 }
+SCHEMES = {
+    "uprn": "UPRN",
+    "nino": "NI number",
+    "nhs": "NHS number",
+    "tenancy_ref": "Tenancy reference",
+}
+"""How a reference's scheme is named on a page where its code would not read well (``Uprn``, ``Nino``)."""
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.AGENT: [("Find a person", "/search")],
     Role.SUPERVISOR: [("Find a person", "/search"), ("Review queue", "/reviews")],
@@ -51,6 +58,10 @@ def words(value: Any) -> str:
     return str(value or "").replace("_", " ").capitalize()
 
 
+def scheme_name(value: Any) -> str:
+    return SCHEMES.get(str(value), words(value))
+
+
 def system_name(value: Any) -> str:
     return SYSTEMS.get(str(value), words(value))
 
@@ -65,6 +76,7 @@ TEMPLATES.env.filters["record"] = record_label
 TEMPLATES.env.filters["nice_date"] = nice_date
 TEMPLATES.env.filters["words"] = words
 TEMPLATES.env.filters["system"] = system_name
+TEMPLATES.env.filters["scheme"] = scheme_name
 
 
 def render(

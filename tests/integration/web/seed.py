@@ -85,7 +85,7 @@ def records() -> list[PersonRecord]:
     }
     return [
         person("council_tax", "CT1", "Margaret", "Smith", "1952-03-04", "M5 4WT", ["1 Eccles New Road"],
-               nino="AB123456C"),
+               nino="AB123456C", uprn="100011999993"),
         person("benefits", "BEN9", "Peggy", "Smith", "1952-03-04", "M5 4WT", ["1 Eccles New Road"],
                nino="AB123456C"),
         person("housing", "HOU3", "Margaret", "Smith", "1952-03-04", "M5 4WT", ["1 Eccles New Road"],
