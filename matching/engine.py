@@ -70,7 +70,9 @@ class FellegiSunterEngine:
         self.apart = review - 2.0
         self._scorer = Scorer(self.params, comparators, self.conflict_cap, review, self.apart, link)
         self._decisive = tuple(c.name for c in comparators if c.conflicts and not c.usually_missing)
-        self._summaries: dict[tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...], bool, bool], str] = {}
+        self._summaries: dict[
+            tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...], bool, bool, bool], str
+        ] = {}
 
     def prepare(self, record: PersonRecord) -> Prepared:
         """Standardise one record and compute its blocking keys (a placeholder date of birth, NI or NHS
@@ -141,6 +143,7 @@ class FellegiSunterEngine:
             result.capped_by,
             result.names_alone,
             result.other_middles,
+            result.which_generation,
         )
         summary = self._summaries.get(key)
         if summary is None:
@@ -151,6 +154,7 @@ class FellegiSunterEngine:
                 capped_by=result.capped_by,
                 names_alone=result.names_alone,
                 other_middles=result.other_middles,
+                which_generation=result.which_generation,
             )
             if len(self._summaries) >= _MAX_CACHED_SUMMARIES:
                 self._summaries.clear()

@@ -53,6 +53,7 @@ def summarise(
     capped_by: Sequence[str] = (),
     names_alone: bool = False,
     other_middles: bool = False,
+    which_generation: bool = False,
 ) -> str:
     """One sentence: what agrees exactly, then what nearly agrees, then what differs.
 
@@ -67,6 +68,8 @@ def summarise(
             agrees (under parameters not estimated from the data, a name's rarity is not known).
         other_middles: whether the first names differ only in that the middle names are two names (the
             first names themselves the same).
+        which_generation: whether the pair was kept below the link threshold because one record names a
+            generation (Jr, Sr) and the other none, with no two dates of birth to tell father from son.
 
     Returns:
         The sentence, ending with a full stop.
@@ -106,6 +109,10 @@ def summarise(
         parts.append(f"kept apart unless confirmed: different {_join(list(capped_by))} ({why})")
     if names_alone:
         parts.append("nothing but the names agrees: kept apart unless confirmed (namesakes?)")
+    if which_generation:
+        parts.append(
+            "one record says Jr or Sr and the other neither: kept apart unless confirmed (father or son?)"
+        )
     if not parts:
         return "Nothing to compare."
     sentence = "; ".join(parts)

@@ -24,7 +24,7 @@ from matching.comparators import (
     middles_differ,
     spelling_level,
 )
-from matching.names import NAME_SPELLINGS, nickname_related
+from matching.names import BIRTH_ORDER, NAME_SPELLINGS, nickname_related
 from matching.params import Params, log2_ratio
 
 Features = Mapping[str, Any]
@@ -91,6 +91,9 @@ class Score:
     """The first names are one, the middle names two (see :meth:`Scorer._other_middle_names`)."""
     apart: bool = False
     """The conflicts say two people (capped at :attr:`Scorer.apart`, whatever the total)."""
+    which_generation: bool = False
+    """Held in the review band because one record names a generation (Jr, Sr) and the other, of one name,
+    names none, with no two dates of birth to say which of father and son it is (see :class:`Scorer`)."""
 
 
 class Scorer:
@@ -112,6 +115,12 @@ class Scorer:
     itself), a pair that agrees on nothing but its names weighs at most :attr:`names_alone_cap`, in the
     review band: with the shipped frequency tables a name they do not list weighs as the rarest of names,
     and two namesakes of such a name, one with no date of birth, would link.
+
+    A record naming a generation (``Robert Sedhurst Jr``) says that a father of that name lives, most often
+    at the same address. Against a record of the name that names none (``MR ROBERT SEDHURST`` on the council
+    tax account), where one of the two has no date of birth and no NI or NHS number agrees, which of the two
+    men the other record is cannot be told: the pair weighs at most :attr:`names_alone_cap`, in the review
+    band, however much else (the address) agrees.
     """
 
     def __init__(
@@ -299,6 +308,10 @@ class Scorer:
         if total > self.names_alone_cap and not params.names_alone_link and self._names_alone(field_weights):
             total = self.names_alone_cap
             names_alone = True
+        which_generation = False
+        if total > self.names_alone_cap and not overridden and self._which_generation(a, b):
+            total = self.names_alone_cap
+            which_generation = True
         capped: tuple[str, ...] = ()
         if cap is not None and total > cap:
             total = cap
@@ -312,6 +325,21 @@ class Scorer:
             names_alone=names_alone,
             apart=cap == self.apart or (two_people and total < self.review),
             other_middles=other_middles,
+            which_generation=which_generation,
+        )
+
+    def _which_generation(self, a: Features, b: Features) -> bool:
+        """Whether one record names a generation (Jr, Sr, III) and the other none, one of them undated."""
+        suffix = self._suffix
+        va, vb = a.get(suffix), b.get(suffix)
+        if (va is None) is (vb is None):
+            return False
+        named: str = va or vb or ""
+        return (
+            bool(named)
+            and named != NO_SUFFIX
+            and not named.startswith(BIRTH_ORDER)
+            and not (a.get("d") and b.get("d"))
         )
 
     def _one_household(self, a: Features, b: Features) -> bool:

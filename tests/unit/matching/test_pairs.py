@@ -146,6 +146,20 @@ CASES = [
         "review",
     ),
     (
+        "a son written Jr, and the household's council tax record of the name, undated: father or son?",
+        person("1", "Robert", "Sedhurst"),
+        person("2", "Robert", "Sedhurst Jr", "2003-06-11", system="hou"),
+        {"given": "exact", "family": "exact", "address": "exact", "dob": "missing"},
+        "review",
+    ),
+    (
+        "a son written Jr in one system and not in another, one date of birth in both: one man",
+        person("1", "Robert", "Sedhurst", "2003-06-11"),
+        person("2", "Robert", "Sedhurst Jr", "2003-06-11", system="hou"),
+        {"given": "exact", "family": "exact", "dob": "exact"},
+        "link",
+    ),
+    (
         "mother and son at one address",
         person("1", "Mary", "Ormsby", "1950-05-05"),
         person("2", "Tom", "Ormsby", "1978-09-01"),
