@@ -71,7 +71,7 @@ class FellegiSunterEngine:
         self._scorer = Scorer(self.params, comparators, self.conflict_cap, review, self.apart, link)
         self._decisive = tuple(c.name for c in comparators if c.conflicts and not c.usually_missing)
         self._summaries: dict[
-            tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...], bool, bool, bool], str
+            tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...], bool, bool, str], str
         ] = {}
 
     def prepare(self, record: PersonRecord) -> Prepared:
@@ -99,11 +99,14 @@ class FellegiSunterEngine:
         key = record.key
         mine = record.features
         results: list[Comparison] = []
+        system = key.partition("/")[0]
         for candidate in candidates:
-            if key <= candidate.key:
-                result = score(mine, candidate.features, review)
+            other = candidate.key
+            one_system = other.startswith(system) and other.partition("/")[0] == system
+            if key <= other:
+                result = score(mine, candidate.features, review, one_system)
             else:
-                result = score(candidate.features, mine, review)
+                result = score(candidate.features, mine, review, one_system)
             if result.total >= review:
                 results.append(explained(result, explain=True))
             else:
@@ -129,7 +132,9 @@ class FellegiSunterEngine:
             explain_below: when set, pairs whose weight is below it get no summary sentence (saves time).
         """
         a, b = (left.features, right.features) if left.key <= right.key else (right.features, left.features)
-        result = self._scorer.score(a, b)
+        result = self._scorer.score(
+            a, b, one_system=left.key.partition("/")[0] == right.key.partition("/")[0]
+        )
         return self._comparison(result, explain=explain_below is None or result.total >= explain_below)
 
     def _comparison(self, result: Score, *, explain: bool) -> Comparison:
@@ -143,7 +148,7 @@ class FellegiSunterEngine:
             result.capped_by,
             result.names_alone,
             result.other_middles,
-            result.which_generation,
+            result.held,
         )
         summary = self._summaries.get(key)
         if summary is None:
@@ -154,7 +159,7 @@ class FellegiSunterEngine:
                 capped_by=result.capped_by,
                 names_alone=result.names_alone,
                 other_middles=result.other_middles,
-                which_generation=result.which_generation,
+                held=result.held,
             )
             if len(self._summaries) >= _MAX_CACHED_SUMMARIES:
                 self._summaries.clear()

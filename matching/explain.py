@@ -45,6 +45,15 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+_HELD = {
+    "generation": "one record says Jr or Sr and the other neither: kept apart unless confirmed "
+    "(father or son?)",
+    "one reference": "one system holds both under one reference, one undated: kept apart unless confirmed "
+    "(two of one household, or one person written twice?)",
+}
+"""The sentence for each rule that holds a pair in the review band (:attr:`matching.scoring.Score.held`)."""
+
+
 def summarise(
     comparators: Sequence[Comparator],
     levels: Mapping[str, str],
@@ -53,7 +62,7 @@ def summarise(
     capped_by: Sequence[str] = (),
     names_alone: bool = False,
     other_middles: bool = False,
-    which_generation: bool = False,
+    held: str = "",
 ) -> str:
     """One sentence: what agrees exactly, then what nearly agrees, then what differs.
 
@@ -68,8 +77,8 @@ def summarise(
             agrees (under parameters not estimated from the data, a name's rarity is not known).
         other_middles: whether the first names differ only in that the middle names are two names (the
             first names themselves the same).
-        which_generation: whether the pair was kept below the link threshold because one record names a
-            generation (Jr, Sr) and the other none, with no two dates of birth to tell father from son.
+        held: why a rule kept the pair below the link threshold (:data:`~matching.scoring.GENERATION`,
+            :data:`~matching.scoring.ONE_REFERENCE`), or ``""``.
 
     Returns:
         The sentence, ending with a full stop.
@@ -109,10 +118,8 @@ def summarise(
         parts.append(f"kept apart unless confirmed: different {_join(list(capped_by))} ({why})")
     if names_alone:
         parts.append("nothing but the names agrees: kept apart unless confirmed (namesakes?)")
-    if which_generation:
-        parts.append(
-            "one record says Jr or Sr and the other neither: kept apart unless confirmed (father or son?)"
-        )
+    if held:
+        parts.append(_HELD[held])
     if not parts:
         return "Nothing to compare."
     sentence = "; ".join(parts)

@@ -91,9 +91,17 @@ class Score:
     """The first names are one, the middle names two (see :meth:`Scorer._other_middle_names`)."""
     apart: bool = False
     """The conflicts say two people (capped at :attr:`Scorer.apart`, whatever the total)."""
-    which_generation: bool = False
-    """Held in the review band because one record names a generation (Jr, Sr) and the other, of one name,
-    names none, with no two dates of birth to say which of father and son it is (see :class:`Scorer`)."""
+    held: str = ""
+    """Why a rule holds the pair in the review band whatever its weight (see :class:`Scorer`), or ``""``:
+    :data:`GENERATION` or :data:`ONE_REFERENCE`."""
+
+
+GENERATION = "generation"
+"""Held: one record names a generation (Jr, Sr) and the other, of one name, names none, with no two dates of
+birth to say which of father and son it is."""
+ONE_REFERENCE = "one reference"
+"""Held: one system holds both records under one household reference (an account, a tenancy), one of them
+undated: two members of the household, or one person written twice."""
 
 
 class Scorer:
@@ -116,11 +124,17 @@ class Scorer:
     review band: with the shipped frequency tables a name they do not list weighs as the rarest of names,
     and two namesakes of such a name, one with no date of birth, would link.
 
-    A record naming a generation (``Robert Sedhurst Jr``) says that a father of that name lives, most often
-    at the same address. Against a record of the name that names none (``MR ROBERT SEDHURST`` on the council
-    tax account), where one of the two has no date of birth and no NI or NHS number agrees, which of the two
-    men the other record is cannot be told: the pair weighs at most :attr:`names_alone_cap`, in the review
-    band, however much else (the address) agrees.
+    Two rules hold a pair in the review band (at most :attr:`names_alone_cap`) however much else (the
+    address) agrees, where one of the two records has no date of birth and no NI or NHS number agrees:
+
+    - A record naming a generation (``Robert Sedhurst Jr``) says that a father of that name lives, most often
+      at the same address. Against a record of the name that names none (``MR ROBERT SEDHURST`` on the
+      council tax account), which of the two men the other record is cannot be told.
+    - One system holding both records under one household reference (``MR TARIQ KHAN`` and ``Mr Tariq M
+      Khan`` on one council tax account): a system keeps a person once on an account, so these are two
+      members of the household (a father and son) or one person written twice, which only a person can
+      tell. (A reference that other systems hold too, a council tax account on a benefit claim, is no such
+      sign: the rule reads the systems from the records' keys.)
     """
 
     def __init__(
@@ -185,7 +199,7 @@ class Scorer:
         # weight the clustering reads as a conflict.
         self.names_alone_cap = (conflict_cap + link) / 2.0
 
-    def score(self, a: Features, b: Features, floor: float | None = None) -> Score:
+    def score(self, a: Features, b: Features, floor: float | None = None, one_system: bool = False) -> Score:
         """Score ``a`` against ``b`` (the caller orders them, so that scoring is symmetric).
 
         Args:
@@ -193,6 +207,7 @@ class Scorer:
             b: features of the other.
             floor: when set, stop as soon as the pair provably weighs less than this; the result is then
                 incomplete (no household levels) and its total an upper bound.
+            one_system: whether one source system holds both records.
         """
         suffix = self._suffix
         if (suffix in a) is not (suffix in b) and self._one_household(a, b):
@@ -308,10 +323,14 @@ class Scorer:
         if total > self.names_alone_cap and not params.names_alone_link and self._names_alone(field_weights):
             total = self.names_alone_cap
             names_alone = True
-        which_generation = False
-        if total > self.names_alone_cap and not overridden and self._which_generation(a, b):
-            total = self.names_alone_cap
-            which_generation = True
+        held = ""
+        if total > self.names_alone_cap and not overridden and not (a.get("d") and b.get("d")):
+            if self._which_generation(a, b):
+                held = GENERATION
+            elif one_system and self._one_household(a, b):
+                held = ONE_REFERENCE
+            if held:
+                total = self.names_alone_cap
         capped: tuple[str, ...] = ()
         if cap is not None and total > cap:
             total = cap
@@ -325,22 +344,17 @@ class Scorer:
             names_alone=names_alone,
             apart=cap == self.apart or (two_people and total < self.review),
             other_middles=other_middles,
-            which_generation=which_generation,
+            held=held,
         )
 
     def _which_generation(self, a: Features, b: Features) -> bool:
-        """Whether one record names a generation (Jr, Sr, III) and the other none, one of them undated."""
+        """Whether one record names a generation (Jr, Sr, III) and the other none."""
         suffix = self._suffix
         va, vb = a.get(suffix), b.get(suffix)
         if (va is None) is (vb is None):
             return False
         named: str = va or vb or ""
-        return (
-            bool(named)
-            and named != NO_SUFFIX
-            and not named.startswith(BIRTH_ORDER)
-            and not (a.get("d") and b.get("d"))
-        )
+        return bool(named) and named != NO_SUFFIX and not named.startswith(BIRTH_ORDER)
 
     def _one_household(self, a: Features, b: Features) -> bool:
         """Whether two records hold one reference the parameters read as a household's (a tenancy, a

@@ -160,6 +160,38 @@ CASES = [
         "link",
     ),
     (
+        "one system, one account, two records of one name, one undated: two of the household, or one twice?",
+        person(
+            "1", "Tariq", "Khan", system="council_tax", identifiers=[{"scheme": "ct", "value": "40000007"}]
+        ),
+        person(
+            "2",
+            "Tariq",
+            "Khan",
+            "1982-07-08",
+            system="council_tax",
+            identifiers=[{"scheme": "ct", "value": "40000007"}],
+        ),
+        {"given": "exact", "family": "exact", "ids": "exact", "address": "exact"},
+        "review",
+    ),
+    (
+        "the same account noted by another system (a benefit claim noting the council tax account): one man",
+        person(
+            "1", "Tariq", "Khan", system="council_tax", identifiers=[{"scheme": "ct", "value": "40000007"}]
+        ),
+        person(
+            "2",
+            "Tariq",
+            "Khan",
+            "1982-07-08",
+            system="benefits",
+            identifiers=[{"scheme": "ct", "value": "40000007"}],
+        ),
+        {"given": "exact", "family": "exact", "ids": "exact", "address": "exact"},
+        "link",
+    ),
+    (
         "mother and son at one address",
         person("1", "Mary", "Ormsby", "1950-05-05"),
         person("2", "Tom", "Ormsby", "1978-09-01"),
@@ -678,7 +710,9 @@ def test_blocking_keys_are_few_and_never_empty_for_a_named_dated_record() -> Non
 def test_household_evidence_counts_once_and_weights_add_up() -> None:
     account = [{"scheme": "council_tax_account", "value": "40000001"}]
     a = ENGINE.prepare(person("1", "Mary", "Ormsby", identifiers=account, phones=["01617452291"]))
-    b = ENGINE.prepare(person("2", "Mary", "Ormsby", identifiers=account, phones=["01617452291"]))
+    b = ENGINE.prepare(
+        person("2", "Mary", "Ormsby", system="hb", identifiers=account, phones=["01617452291"])
+    )
     comparison = ENGINE.compare(a, b)
     household = [comparison.field_weights[f] for f in ("address", "ids", "phone")]
     assert sorted(household)[:2] == [0.0, 0.0]  # only the strongest of the three counts
