@@ -48,6 +48,10 @@ class Params:
     weighs as the rarest of names, and such pairs stay in the review band."""
     household: frozenset[str] = frozenset()
     """Comparators whose agreement members of one household share (counted once, strongest first)."""
+    household_estimated: bool = False
+    """Whether training read :attr:`household` off the data (a reference the data show each person holding
+    alone, FEBRL's ``soc_sec_id``, is then no household's), rather than the comparators' declared reading,
+    which takes every reference but NI and NHS numbers for a household's."""
     term_frequencies: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     term_frequency_floor: Mapping[str, float] = field(default_factory=dict)
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
@@ -130,6 +134,7 @@ class Params:
             household = frozenset(str(h) for h in data.get("household", declared))
             return Params(
                 household=household,
+                household_estimated=bool(data.get("household_estimated", False)),
                 prior=float(data.get("prior", DEFAULT_PARAMS["prior"])),
                 conflict_weight=float(data.get("conflict_weight", DEFAULT_PARAMS["conflict_weight"])),
                 names_alone_link=bool(data.get("names_alone_link", DEFAULT_PARAMS["names_alone_link"])),
@@ -220,6 +225,7 @@ class Params:
             "names_alone_link": self.names_alone_link,
             "thresholds": {"link": self.link, "review": self.review},
             "household": sorted(self.household),
+            "household_estimated": self.household_estimated,
             "levels": {name: {lv: list(mu) for lv, mu in lvls.items()} for name, lvls in self.levels.items()},
             "term_frequencies": {name: dict(table) for name, table in self.term_frequencies.items()},
             "term_frequency_floor": dict(self.term_frequency_floor),

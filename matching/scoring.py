@@ -134,7 +134,9 @@ class Scorer:
       Khan`` on one council tax account): a system keeps a person once on an account, so these are two
       members of the household (a father and son) or one person written twice, which only a person can
       tell. (A reference that other systems hold too, a council tax account on a benefit claim, is no such
-      sign: the rule reads the systems from the records' keys.)
+      sign: the rule reads the systems from the records' keys.) Only under parameters estimated from the
+      data (:attr:`Params.household_estimated`): the shipped ones take every reference for a household's,
+      and a reference each person holds alone, as FEBRL's copies of one person share theirs, says one person.
     """
 
     def __init__(
@@ -157,6 +159,8 @@ class Scorer:
         self._references = next(
             (c for c in comparators if isinstance(c, OtherIdentifiers) and c.name in params.household), None
         )
+        # Only parameters estimated from the data know a household's reference from a person's (see below).
+        self._one_system_households = self._references is not None and params.household_estimated
         weights = params.weights
         shared = params.household
         # What the hot loop reads of each comparator, looked up once here rather than once per pair.
@@ -327,7 +331,7 @@ class Scorer:
         if total > self.names_alone_cap and not overridden and not (a.get("d") and b.get("d")):
             if self._which_generation(a, b):
                 held = GENERATION
-            elif one_system and self._one_household(a, b):
+            elif one_system and self._one_system_households and self._one_household(a, b):
                 held = ONE_REFERENCE
             if held:
                 total = self.names_alone_cap

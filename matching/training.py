@@ -813,6 +813,7 @@ def train(
             "names_alone_link": True,
             "thresholds": {"link": base.link, "review": base.review},
             "household": sorted(household),
+            "household_estimated": True,
             "placeholder_dates_of_birth": listed["placeholder_dates_of_birth"],
             "placeholder_days_of_birth": listed["placeholder_days_of_birth"],
             "placeholder_values": listed["placeholder_values"],
