@@ -35,7 +35,10 @@ shipped parameters, and estimated from the input.
 - dates of birth kept by the year alone, each written as 1 January of its year (as registers that know
   the year alone, and the Home Office for many asylum seekers, write them);
 - dates of birth kept as moments in UTC, as a CRM or a JavaScript form keeps a date entered in the UK
-  (``1980-06-14T23:00:00.000Z`` for 15 June 1980, entered in British Summer Time).
+  (``1980-06-14T23:00:00.000Z`` for 15 June 1980, entered in British Summer Time);
+- dates of birth written day first, as UK systems and forms write a date (``04/03/1950``);
+- landlines kept without their area code (``745 2291`` for ``0161 745 2291``), as older records hold a
+  local number.
 
 .venv/bin/python -m bench.messy_formats             # 10,000 people
 """
@@ -153,6 +156,21 @@ def _as_utc_moments(data: dict[str, Any]) -> dict[str, Any]:
     if dob and dob.get("day") and dob.get("month") and not dob.get("invalid"):
         midnight = datetime(dob["year"], dob["month"], dob["day"], tzinfo=ZoneInfo("Europe/London"))
         data["date_of_birth"] = midnight.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return data
+
+
+def _day_first(data: dict[str, Any]) -> dict[str, Any]:
+    dob = data.get("date_of_birth")
+    if dob and dob.get("day") and dob.get("month"):
+        data["date_of_birth"] = f"{dob['day']:02d}/{dob['month']:02d}/{dob['year']:04d}"
+    return data
+
+
+def _local_landlines(data: dict[str, Any]) -> dict[str, Any]:
+    data["phones"] = [
+        phone.split(" ", 1)[1] if phone.startswith(("01", "02")) and " " in phone else phone
+        for phone in data.get("phones", [])
+    ]
     return data
 
 
@@ -362,6 +380,8 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
         "housing",
         _as_utc_moments,
     ),
+    "housing: dates of birth written day first (04/03/1950)": ("housing", _day_first),
+    "council tax: landlines without their area code (745 2291)": ("council_tax", _local_landlines),
 }
 """Each variant: the system whose records are rewritten, and how."""
 
@@ -385,6 +405,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=10000, help="size of the synthetic population")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", help="run only the variants whose label holds this text")
     args = parser.parse_args()
     from adaptors.population import generate_population
 
@@ -392,6 +413,8 @@ def main() -> None:
     synthetic = [r for system in pop.systems for r in pop.person_records(system)]
     print(HEADER, flush=True)
     for variant, (system, rewrite) in VARIANTS.items():
+        if args.only and args.only.lower() not in variant.lower():
+            continue
         data = f"synthetic {args.people:,} people ({len(synthetic):,} records), {variant}"
         for row in _ours(data, rewritten(synthetic, system, rewrite), pop.truth):
             print(row, flush=True)
