@@ -296,3 +296,36 @@ def test_a_title_written_into_the_surname_field(
     surnames too."""
     name = standard_name(None, given, None, family)
     assert (name.given, name.family) == read
+
+
+_DATE_LIKE = (
+    text
+    | st.from_regex(r"\A\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\Z")
+    | st.from_regex(r"\A\d{1,2} ?[A-Za-z]{3,9},? \d{2,4}\Z")
+    | st.from_regex(r"\A[A-Za-z]{3,9} \d{1,2},? \d{4}\Z")
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_DATE_LIKE)
+@example("31/02/1950")
+@example("0/0/1950")
+@example("04/03/50")
+@example("\u0664/\u0663/\u0661\u0669\u0665\u0660")  # Arabic-Indic digits: 4/3/1950
+def test_any_date_of_birth_text_is_read_or_marked_never_a_crash(value: str) -> None:
+    """A date of birth as any text: read into parts or marked invalid, the text kept as given; reading the
+    parts back as ISO text gives the same parts, and the record prepares."""
+    record = PersonRecord.model_validate(
+        {"source_system": "x", "source_record_id": "1", "name": {"given": "Ann"}, "date_of_birth": value}
+    )
+    born = record.date_of_birth
+    assert born is not None
+    assert born.text == value.strip()
+    if born.invalid is None and born.year is not None:
+        iso = "-".join(f"{part:02d}" for part in (born.year, born.month, born.day) if part is not None)
+        again = PersonRecord.model_validate(
+            {"source_system": "x", "source_record_id": "1", "name": {"given": "Ann"}, "date_of_birth": iso}
+        ).date_of_birth
+        assert again is not None
+        assert (again.year, again.month, again.day) == (born.year, born.month, born.day)
+    ENGINE.prepare(record)
