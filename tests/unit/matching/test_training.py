@@ -9,7 +9,7 @@ from collections import Counter
 from adaptors.population import generate_population
 from contracts import Identifier
 from matching.engine import FellegiSunterEngine
-from matching.params import Params
+from matching.params import Params, default_params
 from matching.training import RULES, CandidatePairs, blocked_pairs, train
 
 
@@ -193,6 +193,10 @@ def test_an_address_stays_household_evidence_when_e_mail_is_the_only_personal_ke
     params, report = train([engine.prepare(r) for r in records])
     assert report.separated
     assert "address" in params.household
+    # The household reading is the data's, and says so in the file `match train` writes.
+    assert params.household_estimated
+    assert Params.from_dict(params.to_dict()).household_estimated
+    assert not default_params().household_estimated
 
 
 def test_an_e_mail_address_a_household_shares_is_household_evidence(
