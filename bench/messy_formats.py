@@ -38,7 +38,9 @@ shipped parameters, and estimated from the input.
   (``1980-06-14T23:00:00.000Z`` for 15 June 1980, entered in British Summer Time);
 - dates of birth written day first, as UK systems and forms write a date (``04/03/1950``);
 - landlines kept without their area code (``745 2291`` for ``0161 745 2291``), as older records hold a
-  local number.
+  local number;
+- a second e-mail address, a work one, written into the one e-mail field (``peggy@example.org;
+  m.smith@work.example``), as a CRM's export or a form writes it.
 
 .venv/bin/python -m bench.messy_formats             # 10,000 people
 """
@@ -171,6 +173,14 @@ def _local_landlines(data: dict[str, Any]) -> dict[str, Any]:
         phone.split(" ", 1)[1] if phone.startswith(("01", "02")) and " " in phone else phone
         for phone in data.get("phones", [])
     ]
+    return data
+
+
+def _two_emails_in_one_field(data: dict[str, Any]) -> dict[str, Any]:
+    emails = data.get("emails", [])
+    if emails:
+        given = (data.get("name", {}).get("given") or "x").split()[0].lower()
+        data["emails"] = [f"{emails[0]}; {given}.{data['source_record_id'].lower()}@work.example"]
     return data
 
 
@@ -382,6 +392,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     ),
     "housing: dates of birth written day first (04/03/1950)": ("housing", _day_first),
     "council tax: landlines without their area code (745 2291)": ("council_tax", _local_landlines),
+    "housing: a work e-mail address beside the home one, in one field (a@x.org; b@work.example)": (
+        "housing",
+        _two_emails_in_one_field,
+    ),
 }
 """Each variant: the system whose records are rewritten, and how."""
 

@@ -452,6 +452,16 @@ def standard_email(value: str) -> str:
 
 
 _GMAIL = frozenset({"gmail.com", "googlemail.com"})
+_AN_ADDRESS = re.compile(r"""[^\s<>;,/"'()\[\]]+@[^\s<>;,/"'()\[\]]+""")
+
+
+def email_addresses(value: str) -> list[str]:
+    """Every e-mail address in one field, each as :func:`standard_email` gives it: a CRM's export or a form
+    may hold two (``peggy@example.org; m.smith@work.example``, ``Margaret <peggy@example.org>, ...``)."""
+    if value.count("@") < 2:
+        email = standard_email(value)
+        return [email] if email else []
+    return [email for email in (standard_email(found) for found in _AN_ADDRESS.findall(value)) if email]
 
 
 @lru_cache(maxsize=262144)

@@ -26,11 +26,11 @@ from contracts import Address, PersonRecord
 from contracts.rules import NINO_UNISSUED_PREFIXES, NO_SUCH_DAY, YEAR_RULE, rounded_number, whole_number
 from matching.addresses import (
     PSEUDO_POSTCODE,
+    email_addresses,
     parse_address,
     phone_numbers,
     repaired_uk_postcode,
     says_no_address,
-    standard_email,
     standard_postcode,
 )
 from matching.names import (
@@ -221,7 +221,7 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
         if phones:
             feats["p"] = tuple(phones)
     if record.emails:
-        emails = sorted({e for e in (standard_email(raw) for raw in record.emails) if e})
+        emails = sorted({e for raw in record.emails for e in email_addresses(raw)})
         if emails:
             feats["e"] = tuple(emails)
             named = email_surnames(emails, standard.given, standard.middle, standard.family)

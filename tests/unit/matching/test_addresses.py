@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from matching.addresses import parse_address, repaired_uk_postcode, standard_email, standard_phone
+from matching.addresses import (
+    email_addresses,
+    parse_address,
+    repaired_uk_postcode,
+    standard_email,
+    standard_phone,
+)
 from matching.engine import FellegiSunterEngine
 from tests.unit.matching.helpers import person
 
@@ -196,3 +202,25 @@ def test_a_local_number_agrees_with_the_whole_number_it_ends(local: str, whole: 
     )
     assert engine.compare(a, b).levels["phone"] == level
     assert engine.compare(b, a).levels["phone"] == level
+
+
+@pytest.mark.parametrize(
+    ("field", "read"),
+    [("peggy@example.org; m.smith@work.example", ["peggy@example.org", "m.smith@work.example"]),
+     ("peggy@example.org,m.smith@work.example", ["peggy@example.org", "m.smith@work.example"]),
+     ("Peggy <peggy@example.org> / <m.smith@work.example>", ["peggy@example.org", "m.smith@work.example"]),
+     ("Peggy.Smith@Gmail.com", ["peggysmith@gmail.com"]),
+     ("peggy@example@org", []),
+     ("none", [])],
+)  # fmt: skip
+def test_a_field_holding_two_email_addresses_gives_both(field: str, read: list[str]) -> None:
+    """A CRM's export or a form writes a home and a work address into one field: both are the person's
+    (before, the whole field read as no address at all)."""
+    assert email_addresses(field) == read
+
+
+def test_one_of_two_email_addresses_in_a_field_agrees() -> None:
+    engine = FellegiSunterEngine()
+    a = engine.prepare(person("1", "Ann", "Hale", emails=["ann.hale@example.org; a.hale@work.example"]))
+    b = engine.prepare(person("2", "Ann", "Hale", system="hb", emails=["Ann.Hale@example.org"]))
+    assert engine.compare(a, b).levels["email"] == "exact"
