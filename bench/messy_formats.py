@@ -128,22 +128,20 @@ def _initials(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _month_first(data: dict[str, Any]) -> dict[str, Any]:
-    dob = data.get("date_of_birth")
-    if dob and dob.get("day") and dob.get("month"):
-        data["date_of_birth"] = f"{dob['year']:04d}-{dob['day']:02d}-{dob['month']:02d}"
-    return data
+def _full_dates_written(form: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A rewrite writing each full date of birth by ``form`` (of ``{year}``, ``{month}`` and ``{day}``)."""
+
+    def rewrite(data: dict[str, Any]) -> dict[str, Any]:
+        dob = data.get("date_of_birth")
+        if dob and dob.get("day") and dob.get("month"):
+            data["date_of_birth"] = form.format(year=dob["year"], month=dob["month"], day=dob["day"])
+        return data
+
+    return rewrite
 
 
 _OTHER_SPELLINGS = {"muhammad": "Mohamed", "mohammed": "Muhammad", "stephen": "Steven", "sean": "Shaun",
                     "catherine": "Kathryn", "aisha": "Ayesha", "yusuf": "Yousef"}  # fmt: skip
-
-
-def _with_time(data: dict[str, Any]) -> dict[str, Any]:
-    dob = data.get("date_of_birth")
-    if dob and dob.get("day") and dob.get("month"):
-        data["date_of_birth"] = f"{dob['year']:04d}-{dob['month']:02d}-{dob['day']:02d}T00:00:00"
-    return data
 
 
 def _year_as_new_year(data: dict[str, Any]) -> dict[str, Any]:
@@ -158,13 +156,6 @@ def _as_utc_moments(data: dict[str, Any]) -> dict[str, Any]:
     if dob and dob.get("day") and dob.get("month") and not dob.get("invalid"):
         midnight = datetime(dob["year"], dob["month"], dob["day"], tzinfo=ZoneInfo("Europe/London"))
         data["date_of_birth"] = midnight.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    return data
-
-
-def _day_first(data: dict[str, Any]) -> dict[str, Any]:
-    dob = data.get("date_of_birth")
-    if dob and dob.get("day") and dob.get("month"):
-        data["date_of_birth"] = f"{dob['day']:02d}/{dob['month']:02d}/{dob['year']:04d}"
     return data
 
 
@@ -347,8 +338,14 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
         _maiden_name_noted,
     ),
     "council tax: given names as initials": ("council_tax", _initials),
-    "benefits: day and month of birth the other way round": ("benefits", _month_first),
-    "housing: dates of birth with a time of day (1950-03-04T00:00:00)": ("housing", _with_time),
+    "benefits: day and month of birth the other way round": (
+        "benefits",
+        _full_dates_written("{year:04d}-{day:02d}-{month:02d}"),
+    ),
+    "housing: dates of birth with a time of day (1950-03-04T00:00:00)": (
+        "housing",
+        _full_dates_written("{year:04d}-{month:02d}-{day:02d}T00:00:00"),
+    ),
     "benefits: first names spelt another way (Mohamed, Muhammad, Steven, Shaun)": (
         "benefits",
         _first_names_from(_OTHER_SPELLINGS),
@@ -390,7 +387,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
         "housing",
         _as_utc_moments,
     ),
-    "housing: dates of birth written day first (04/03/1950)": ("housing", _day_first),
+    "housing: dates of birth written day first (04/03/1950)": (
+        "housing",
+        _full_dates_written("{day:02d}/{month:02d}/{year:04d}"),
+    ),
     "council tax: landlines without their area code (745 2291)": ("council_tax", _local_landlines),
     "housing: a work e-mail address beside the home one, in one field (a@x.org; b@work.example)": (
         "housing",
