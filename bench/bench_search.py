@@ -44,6 +44,7 @@ from hub.engine import engine_from_settings
 from hub.settings import Settings
 from hub.store.db import Database
 from hub.store.migrate import upgrade
+from hub.store.statistics import analyse_stale_tables
 from hub.worker.batch import apply_batch
 from matching.incremental import IncrementalMatcher
 
@@ -76,6 +77,10 @@ def build(
                 )
         for record in records[:: max(1, len(records) // 400)]:
             queries.extend(_queries_for(record))
+    with db.unit_of_work() as session:
+        # As a running hub's workers would have by now (the load here bypasses their loop): a table planned
+        # without statistics reads whole indexes per search (100,000 people: 23 ms a search, 8 ms analysed).
+        analyse_stale_tables(session)
     db.dispose()
     return settings, queries
 

@@ -136,7 +136,7 @@ def parse_dob(text: str) -> _Dob | None:
         return None
     exact = f"{year:04d}-{month:02d}-{day:02d}"
     swapped = f"{year:04d}-{day:02d}-{month:02d}" if day != month and day <= 12 else None
-    return _Dob(exact=exact, swapped=swapped, label="date of birth")
+    return _Dob(exact=exact, swapped=swapped, first_year=year, last_year=year, label="date of birth")
 
 
 def parse_postcode(text: str) -> tuple[str | None, str | None]:
@@ -195,11 +195,12 @@ def _filtered(query: SearchQuery, name: _Name, dob: _Dob | None, family_prefix: 
         upper = family_prefix[:-1] + chr(ord(family_prefix[-1]) + 1)
         statement = statement.where(_records.family_norm >= family_prefix, _records.family_norm < upper)
     if dob is not None:
+        # The year too for a whole date (a record holding a date holds its year): the index of surnames
+        # and years then finds the Smiths born that year, instead of every Smith read to find the date.
+        statement = statement.where(_records.birth_year.between(dob.first_year, dob.last_year))
         if dob.exact:
             dates = [d for d in (dob.exact, dob.swapped) if d]
             statement = statement.where(_records.birth_date.in_(dates))
-        else:
-            statement = statement.where(_records.birth_year.between(dob.first_year, dob.last_year))
     if query.postcode:
         full, district = parse_postcode(query.postcode)
         if full:
