@@ -240,43 +240,59 @@ YEAR_RULE = "date.year"
 """The rule broken by a date with no year, or a year out of range (0000-00-00)."""
 
 
-DAY_FIRST_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+_DAY_FIRST_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
 """A date written day first, as UK systems, forms and spreadsheets write it (``04/03/1950``, ``4-3-1950``,
 ``04.03.1950``), the year of four digits or two."""
-NAMED_MONTH_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]+([A-Za-z]{3,9})\.?[ /.,-]+(\d{4}|\d{2})$")
+_NAMED_MONTH_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]+([A-Za-z]{3,9})\.?[ /.,-]+(\d{4}|\d{2})$")
 """A day, a month's name and a year (``4 Mar 1950``, ``04-Mar-1950``), the year also of two digits as
 Oracle's default format (``04-MAR-50``) and Excel's ``d-mmm-yy`` (``4-Mar-50``) write it."""
-MONTH_FIRST_DATE = re.compile(r"^([A-Za-z]{3,9})\.?[ /.-]+(?:(\d{1,2})(?:st|nd|rd|th)?,?[ /.-]+)?(\d{4})$")
+_MONTH_FIRST_DATE = re.compile(r"^([A-Za-z]{3,9})\.?[ /.-]+(?:(\d{1,2})(?:st|nd|rd|th)?,?[ /.-]+)?(\d{4})$")
 """A month's name first: ``March 4, 1950`` (as American forms write it), or a month and a year alone
 (``Mar 1950``)."""
-MONTH_NUMBERS = {
+_MONTH_NUMBERS = {
     name.lower(): number
     for number in range(1, 13)
     for name in (calendar.month_name[number], calendar.month_abbr[number])
 } | {"sept": 9}
 """English month names and their abbreviations (the C locale's, as nothing here sets another)."""
 
+WRITTEN_DAY_FIRST = "day first"
+WRITTEN_NAMED_MONTH = "named month"
+WRITTEN_MONTH_FIRST = "month first"
+"""The shapes :func:`written_date` reads."""
 
-def written_date_parts(text: str) -> tuple[int, int | None, int | None] | None:
-    """(year, month, day) of a date written day first (``04/03/1950``: the UK's order, so ``04/03`` is 4
-    March) or with its month's name (``4 Mar 1950``, ``March 4, 1950``; ``Mar 1950`` is a month alone), its
-    year of four digits; ``None`` for any other text. A year of two digits is not read: which century it
-    meant depends on when it was written, which the text does not say."""
-    day_first = DAY_FIRST_DATE.match(text)
+
+def written_date(text: str) -> tuple[str, int, int | None, str] | None:
+    """A date written day first (``04/03/1950``: the UK's order, so ``04/03`` is 4 March) or with its month's
+    name (``4 Mar 1950``, ``04-MAR-50``, ``March 4, 1950``; ``Mar 1950`` is a month alone), as its year as
+    written (four digits or two), month, day (or ``None``) and shape (:data:`WRITTEN_DAY_FIRST`,
+    :data:`WRITTEN_NAMED_MONTH` or :data:`WRITTEN_MONTH_FIRST`); ``None`` for any other text. Reading a
+    year of two digits is the caller's."""
+    day_first = _DAY_FIRST_DATE.match(text)
     if day_first:
         day, month, year = day_first.groups()
-        return (int(year), int(month), int(day)) if len(year) == 4 else None
-    named = NAMED_MONTH_DATE.match(text)
+        return year, int(month), int(day), WRITTEN_DAY_FIRST
+    named = _NAMED_MONTH_DATE.match(text)
     if named:
         day, name, year = named.groups()
-        month = MONTH_NUMBERS.get(name.lower())
-        return (int(year), month, int(day)) if month and len(year) == 4 else None
-    month_first = MONTH_FIRST_DATE.match(text)
+        number = _MONTH_NUMBERS.get(name.lower())
+        return (year, number, int(day), WRITTEN_NAMED_MONTH) if number else None
+    month_first = _MONTH_FIRST_DATE.match(text)
     if month_first:
         name, day, year = month_first.groups()
-        month = MONTH_NUMBERS.get(name.lower())
-        return (int(year), month, int(day) if day else None) if month else None
+        number = _MONTH_NUMBERS.get(name.lower())
+        return (year, number, int(day) if day else None, WRITTEN_MONTH_FIRST) if number else None
     return None
+
+
+def written_date_parts(text: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of a date :func:`written_date` reads, its year of four digits; ``None`` for any
+    other text. A year of two digits is not read: which century it meant depends on when it was written,
+    which the text does not say."""
+    written = written_date(text)
+    if written is None or len(written[0]) != 4:
+        return None
+    return int(written[0]), written[1], written[2]
 
 
 def check_date_parts(year: int | None, month: int | None, day: int | None) -> str | None:

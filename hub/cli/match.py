@@ -36,7 +36,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from contracts import INBOUND_ADAPTER, PersonRecord, PersonRecordEvent, SourceRecordDeletedEvent
-from contracts.rules import DAY_FIRST_DATE, MONTH_FIRST_DATE, MONTH_NUMBERS, NAMED_MONTH_DATE, rounded_number
+from contracts.rules import WRITTEN_DAY_FIRST, WRITTEN_NAMED_MONTH, rounded_number, written_date
 from hub.engine import EngineConfigError, load_params
 from matching.addresses import SECONDARY_WORDS
 from matching.engine import FellegiSunterEngine
@@ -337,21 +337,13 @@ def _iso_date(text: str) -> tuple[str, str]:
     (Oracle's default format), ``March 4, 1950`` and ``18326`` (a date cell saved as its day number);
     ``Mar 1950`` is 1950-03. Anything else is returned as it is, for the contracts to judge (they
     read ``1950-03-04 00:00:00``, a date cell exported with its time, as 1950-03-04)."""
-    day_first = DAY_FIRST_DATE.match(text)
-    if day_first:
-        day, month, year = day_first.groups()
-        reading = DAY_FIRST if len(year) == 4 else TWO_DIGIT_YEAR
-        return f"{_full_year(year):04d}-{int(month):02d}-{int(day):02d}", reading
-    named = NAMED_MONTH_DATE.match(text)
-    if named and named.group(2).lower() in MONTH_NUMBERS:
-        day, month, year = named.group(1), MONTH_NUMBERS[named.group(2).lower()], named.group(3)
-        reading = "" if len(year) == 4 else MONTH_TWO_DIGIT_YEAR
-        return f"{_full_year(year):04d}-{month:02d}-{int(day):02d}", reading
-    month_first = MONTH_FIRST_DATE.match(text)
-    if month_first and month_first.group(1).lower() in MONTH_NUMBERS:
-        name, day, year = month_first.groups()
-        month = MONTH_NUMBERS[name.lower()]
-        return (f"{year}-{month:02d}-{int(day):02d}" if day else f"{year}-{month:02d}"), ""
+    written = written_date(text)
+    if written:
+        year, month, day, shape = written
+        iso = f"{_full_year(year):04d}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
+        if shape == WRITTEN_DAY_FIRST:
+            return iso, DAY_FIRST if len(year) == 4 else TWO_DIGIT_YEAR
+        return iso, MONTH_TWO_DIGIT_YEAR if shape == WRITTEN_NAMED_MONTH and len(year) == 2 else ""
     number = _DAY_NUMBER.match(text)
     if number:
         return (_SPREADSHEET_EPOCH + timedelta(days=int(number.group(1)))).isoformat(), DAY_NUMBER
