@@ -82,7 +82,9 @@ class SourceRecord(Base):
     __table_args__ = (
         UniqueConstraint("source_system", "source_record_id", name="uq_source_records_system_id"),
         Index("ix_source_records_family_year", "family_norm", "birth_year"),
-        Index("ix_source_records_district", "postcode_district"),
+        # A search by surname near a district finds that district's holders of the surname alone; a search
+        # by the district alone uses the first column.
+        Index("ix_source_records_district_family", "postcode_district", "family_norm"),
         # The few records holding another surname, by it: a caller may give the name they were known by.
         Index(
             "ix_source_records_other_family",
