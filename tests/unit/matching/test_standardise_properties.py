@@ -320,7 +320,8 @@ def test_any_date_of_birth_text_is_read_or_marked_never_a_crash(value: str) -> N
     )
     born = record.date_of_birth
     assert born is not None
-    assert born.text == value.strip()
+    # (pydantic strips Unicode's white space; Python's strip also takes the separators \x1c-\x1f)
+    assert born.text.strip() == value.strip()
     if born.invalid is None and born.year is not None:
         iso = "-".join(f"{part:02d}" for part in (born.year, born.month, born.day) if part is not None)
         again = PersonRecord.model_validate(
