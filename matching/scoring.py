@@ -92,7 +92,7 @@ class Score:
     apart: bool = False
     """The conflicts say two people (capped at :attr:`Scorer.apart`, whatever the total)."""
     held: str = ""
-    """Why a rule holds the pair in the review band whatever its weight (see :class:`Scorer`), or ``""``:
+    """Why a rule holds the pair at a capped conflict's weight (see :class:`Scorer`), or ``""``:
     :data:`GENERATION` or :data:`ONE_REFERENCE`."""
 
 
@@ -124,8 +124,11 @@ class Scorer:
     review band: with the shipped frequency tables a name they do not list weighs as the rarest of names,
     and two namesakes of such a name, one with no date of birth, would link.
 
-    Two rules hold a pair in the review band (at most :attr:`names_alone_cap`) however much else (the
-    address) agrees, where one of the two records has no date of birth and no NI or NHS number agrees:
+    Two rules hold a pair in the review band however much else (the address) agrees, where one of the two
+    records has no date of birth and no NI or NHS number agrees. The pair weighs then as a capped conflict
+    (``conflict_cap``), which clustering reads as a veto: a record of the shape does not join the citizen
+    of the other through links that no date of birth informs (an undated record of the name that both of
+    two men link equally):
 
     - A record naming a generation (``Robert Sedhurst Jr``) says that a father of that name lives, most often
       at the same address. Against a record of the name that names none (``MR ROBERT SEDHURST`` on the
@@ -328,13 +331,15 @@ class Scorer:
             total = self.names_alone_cap
             names_alone = True
         held = ""
-        if total > self.names_alone_cap and not overridden and not (a.get("d") and b.get("d")):
+        if total > self.conflict_cap and not overridden and not (a.get("d") and b.get("d")):
             if self._which_generation(a, b):
                 held = GENERATION
             elif one_system and self._one_system_households and self._one_household(a, b):
                 held = ONE_REFERENCE
             if held:
-                total = self.names_alone_cap
+                # At the weight of a capped conflict, which clustering reads as a veto (in the review band,
+                # as before, but no longer outweighed by an undated record that links both men).
+                total = self.conflict_cap
         capped: tuple[str, ...] = ()
         if cap is not None and total > cap:
             total = cap

@@ -1281,3 +1281,33 @@ def test_one_system_holding_two_records_of_one_account_one_undated_asks_a_person
     assert comparison.levels["ids"] == "exact"
     assert engine.decide(comparison) == decision
     assert [engine.decide(c) for c in engine.compare_many(a, [b])] == [decision]
+
+
+def test_a_held_pair_keeps_an_undated_namesake_out_of_the_citizen_that_another_undated_record_links() -> None:
+    """Neil Hayham on a benefit claim (dated), on the council tax account (undated) and on a tenancy
+    (dated); on the same tenancy, undated, a second Neil Hayham with his own NI number: his son. Held for
+    review against the father's tenancy record (one system, one tenancy, one undated), the son's record
+    still joined the father's citizen through the undated council tax record, which both men's records
+    link as strongly (seen at 100k). Held at a capped conflict's weight, the pair is a veto that no link a
+    date of birth informs outweighs."""
+    address = {"line": "Flat 2, 84 Mill Terrace", "postcode": "M5 3BS"}
+    tenancy = [{"scheme": "tenancy_ref", "value": "TEN107109"}]
+    records = [
+        person("1", "Neil", "Hayham", "1977-01-27", system="benefits", nino="BT991575A", **address),
+        person("1", "Neil", "Hayham", system="council_tax", **address),
+        person("1", "Neil", "Hayham", "1977-01-27", system="housing", identifiers=tenancy, **address),
+        person(
+            "2",
+            "Neil",
+            "Hayham",
+            system="housing",
+            identifiers=[*tenancy, {"scheme": "nino", "value": "XS967056C"}],
+            **address,
+        ),
+    ]
+    engine = FellegiSunterEngine(replace(ENGINE.params, household_estimated=True))
+    held = engine.compare(engine.prepare(records[2]), engine.prepare(records[3]))
+    assert (engine.decide(held), held.weight) == ("review", engine.conflict_cap)
+    store = MemoryStore()
+    IncrementalMatcher(engine).process(store, [RecordChange(r.source_key, r) for r in records])
+    assert sorted(store.partition()) == [["benefits/1", "council_tax/1", "housing/1"], ["housing/2"]]
