@@ -36,7 +36,8 @@ shipped parameters, and estimated from the input.
   the year alone, and the Home Office for many asylum seekers, write them);
 - dates of birth kept as moments in UTC, as a CRM or a JavaScript form keeps a date entered in the UK
   (``1980-06-14T23:00:00.000Z`` for 15 June 1980, entered in British Summer Time);
-- dates of birth written day first, as UK systems and forms write a date (``04/03/1950``);
+- dates of birth written day first, as UK systems and forms write a date (``04/03/1950``), and with a time
+  of day after it, as a UK spreadsheet or a SQL Server export writes a date-time (``04/03/1950 00:00:00``);
 - landlines kept without their area code (``745 2291`` for ``0161 745 2291``), as older records hold a
   local number;
 - a second e-mail address, a work one, written into the one e-mail field (``peggy@example.org;
@@ -390,6 +391,10 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "housing: dates of birth written day first (04/03/1950)": (
         "housing",
         _full_dates_written("{day:02d}/{month:02d}/{year:04d}"),
+    ),
+    "benefits: dates of birth written day first with a time of day (04/03/1950 00:00:00)": (
+        "benefits",
+        _full_dates_written("{day:02d}/{month:02d}/{year:04d} 00:00:00"),
     ),
     "council tax: landlines without their area code (745 2291)": ("council_tax", _local_landlines),
     "housing: a work e-mail address beside the home one, in one field (a@x.org; b@work.example)": (

@@ -116,8 +116,8 @@ class BirthDate(_Model):
         description="As given by the source: YYYY-MM-DD, YYYY-MM or YYYY (also YYYYMMDD, YYYY/MM/DD, "
         "YYYY.MM.DD, and a date with a time of day, whose time and offset are dropped, but a time in UTC "
         "(Z) is read as the UK date of that moment; a month or day of 00 is not known; DD/MM/YYYY, day "
-        "first as UK systems write it, also with hyphens or dots; a month by name, 4 Mar 1950, "
-        "March 4, 1950 or Mar 1950; a year of two digits is not read)"
+        "first as UK systems write it, also with hyphens or dots or a time of day after it; a month by "
+        "name, 4 Mar 1950, March 4, 1950 or Mar 1950; a year of two digits is not read)"
     )
     year: int | None = None
     month: int | None = None

@@ -249,6 +249,9 @@ Oracle's default format (``04-MAR-50``) and Excel's ``d-mmm-yy`` (``4-Mar-50``) 
 _MONTH_FIRST_DATE = re.compile(r"^([A-Za-z]{3,9})\.?[ /.-]+(?:(\d{1,2})(?:st|nd|rd|th)?,?[ /.-]+)?(\d{4})$")
 """A month's name first: ``March 4, 1950`` (as American forms write it), or a month and a year alone
 (``Mar 1950``)."""
+_TIME_OF_DAY = re.compile(r"[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?: ?[AaPp]\.?[Mm]\.?)?$")
+"""A time of day after a written date (``04/03/1950 00:00:00``, ``04/03/1950 00:00``, ``4/3/1950 12:00:00
+AM``), as a UK spreadsheet or a SQL Server export writes a date-time cell: dropped, as from an ISO date."""
 _MONTH_NUMBERS = {
     name.lower(): number
     for number in range(1, 13)
@@ -267,7 +270,8 @@ def written_date(text: str) -> tuple[str, int, int | None, str] | None:
     name (``4 Mar 1950``, ``04-MAR-50``, ``March 4, 1950``; ``Mar 1950`` is a month alone), as its year as
     written (four digits or two), month, day (or ``None``) and shape (:data:`WRITTEN_DAY_FIRST`,
     :data:`WRITTEN_NAMED_MONTH` or :data:`WRITTEN_MONTH_FIRST`); ``None`` for any other text. Reading a
-    year of two digits is the caller's."""
+    year of two digits is the caller's. A time of day after the date is dropped (``04/03/1950 00:00:00``)."""
+    text = _TIME_OF_DAY.sub("", text)
     day_first = _DAY_FIRST_DATE.match(text)
     if day_first:
         day, month, year = day_first.groups()

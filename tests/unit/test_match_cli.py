@@ -597,8 +597,8 @@ def test_two_columns_read_as_one_are_an_error(tmp_path: Path) -> None:
 
 
 def test_csv_dates_written_day_first_or_with_a_time_are_read(tmp_path: Path) -> None:
-    """UK spreadsheets write 04/03/1950 for 4 March 1950, export date cells with a time of day, or as
-    displayed (4 Mar 1950, 04-Mar-1950)."""
+    """UK spreadsheets write 04/03/1950 for 4 March 1950, export date cells with a time of day (in either
+    order), or as displayed (4 Mar 1950, 04-Mar-1950)."""
     output, by_id = _match_rows(
         tmp_path,
         [
@@ -609,9 +609,10 @@ def test_csv_dates_written_day_first_or_with_a_time_are_read(tmp_path: Path) -> 
             "4,Margaret,Smith,4 Mar 1950,M5 4WT",
             "5,Margaret,Smith,04-Mar-1950,M5 4WT",
             "6,Margaret,Smith,4th March 1950,M5 4WT",
+            "7,Margaret,Smith,04/03/1950 00:00:00,M5 4WT",
         ],
     )
-    assert "2 dates of birth were written day first (DD/MM/YYYY) and read so" in output
+    assert "3 dates of birth were written day first (DD/MM/YYYY) and read so" in output
     changes, bad = read_changes(tmp_path / "input.csv", FellegiSunterEngine())
     assert not bad
     assert [c.prepared.features["d"] for c in changes if c.prepared] == [
@@ -621,8 +622,10 @@ def test_csv_dates_written_day_first_or_with_a_time_are_read(tmp_path: Path) -> 
         (1950, 3, 4),
         (1950, 3, 4),
         (1950, 3, 4),
+        (1950, 3, 4),
     ]
     assert by_id[("csv", "1")] == by_id[("csv", "2")] == by_id[("csv", "4")] == by_id[("csv", "5")]
+    assert by_id[("csv", "7")] == by_id[("csv", "1")]
 
 
 def test_csv_dates_written_with_a_months_name_and_a_two_digit_year_or_month_first_are_read(

@@ -250,6 +250,13 @@ def test_invalid_uprn(given: str) -> None:
         ("Mar 1952", (1952, 3, None), None),
         ("04-MAR-52", None, "date.shape"),
         ("4 Marchember 1952", None, "date.shape"),
+        # ... and with a time of day after it, as a UK spreadsheet or a SQL Server export writes a
+        # date-time cell: the time dropped.
+        ("04/03/1952 00:00:00", (1952, 3, 4), None),
+        ("04/03/1952 00:00", (1952, 3, 4), None),
+        ("4/3/1952 12:00:00 AM", (1952, 3, 4), None),
+        ("04-Mar-1952 00:00:00.000", (1952, 3, 4), None),
+        ("04/03/52 00:00", None, "date.shape"),
         # Other unambiguous shapes extracts use, and zeros for a month or day not known.
         ("19520304", (1952, 3, 4), None),
         ("1952/03/04", (1952, 3, 4), None),
