@@ -41,9 +41,9 @@ def _rows() -> list[dict[str, object]]:
 
 
 def test_a_surname_near_a_district_is_found_by_the_index_of_both(hub_database: Database) -> None:
-    """ "Smith" near "M5" reads the index of districts and surnames for the Smiths of M5 alone. With an
-    index of each, the database read every Smith and every record of M5 (at 100,000 people 2,257 and
-    15,137 rows) to keep those on both lists."""
+    """A search for "Smith" near "M5" reads the index of districts and surnames for the Smiths of M5
+    alone. With an index of each, the database read every Smith and every record of M5 (at 100,000 people
+    2,257 and 15,137 rows) to keep those on both lists."""
     with hub_database.unit_of_work() as session:
         session.execute(insert(SourceRecord), _rows())
         session.execute(text("ANALYZE"))
