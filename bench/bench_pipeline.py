@@ -19,8 +19,9 @@ import subprocess
 import sys
 import time
 import uuid
+import zlib
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,24 @@ def iter_events(population: Population, records_only: bool = False) -> Iterator[
             yield make_event(record, record.updated_at or BASE)
         if not records_only:
             yield from (make_event(e, e.at) for e in population.iter_service_events(system))
+
+
+def held_back(population: Population, share: float) -> Callable[[str], bool]:
+    """Whether a source record (by its key) is of one of about ``share`` of the population's people, chosen
+    by a hash of the person's id: a preload leaves their records out, and a timed run applies them as the
+    newcomers to a mature hub, who live among everyone else and hold their own postcodes and references
+    (a second population would reuse the first's)."""
+    truth = population.truth
+    return lambda key: zlib.crc32(truth[key].encode()) < share * 2**32
+
+
+def arrivals(people: int, seed: int, share: float) -> tuple[list[Any], int]:
+    """The records (events) that :func:`held_back` leaves out of a preload of ``people`` made with ``seed``,
+    and their number."""
+    population = generate_population(people=people, seed=seed)
+    held = held_back(population, share)
+    events = [e for e in iter_events(population, records_only=True) if held(e.payload.source_key)]
+    return events, len(events)
 
 
 def build_events(people: int, seed: int) -> tuple[list[Any], int]:
@@ -348,14 +367,31 @@ def main() -> None:
     )
     parser.add_argument("--batch", type=int, help="most events a worker applies at once")
     parser.add_argument("--compare", help="worker counts to compare, e.g. 1,4: the partitions must be equal")
+    parser.add_argument(
+        "--hold-back",
+        type=float,
+        metavar="SHARE",
+        help="with --template and --preloaded-people: time the records of the people the preload held back "
+        "(bench_worker.py --preload N --hold-back SHARE) instead of a second population",
+    )
+    parser.add_argument(
+        "--preloaded-people", type=int, help="the template's preload (bench_worker --preload)"
+    )
     args = parser.parse_args()
-    events, records = build_events(args.people, args.seed)
-    if args.records_only:
-        events = [e for e in events if e.type == "PersonRecord"]
-    if args.template:
-        # The synthetic systems number their records from 1: a prefix keeps them apart from the stored.
-        events = prefixed(events, "N")
-    print(f"{args.people} people: {records} source records, {len(events)} events")
+    if args.hold_back:
+        if not (args.template and args.preloaded_people):
+            parser.error("--hold-back needs --template and --preloaded-people")
+        # bench_worker.py made its preload with --seed + 1000.
+        events, records = arrivals(args.preloaded_people, args.seed + 1000, args.hold_back)
+        print(f"{records} source records of the people held back from the preload")
+    else:
+        events, records = build_events(args.people, args.seed)
+        if args.records_only:
+            events = [e for e in events if e.type == "PersonRecord"]
+        if args.template:
+            # The synthetic systems number their records from 1: a prefix keeps them apart from the stored.
+            events = prefixed(events, "N")
+        print(f"{args.people} people: {records} source records, {len(events)} events")
     counts = [int(c) for c in args.compare.split(",")] if args.compare else [args.workers]
     with broker() as bootstrap:
         results = []

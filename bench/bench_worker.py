@@ -13,7 +13,9 @@ No Kafka: the messages are built in memory and handed to the worker exactly as a
 measures the worker's own cost (Python and PostgreSQL). Reports source records per second (wall clock),
 the worker's Python CPU per record, and SQL statements per batch. ``--database`` reuses an existing
 database instead of a fresh one; ``--preload N`` first loads a population of N people through the same
-worker (not timed) and then times a second, disjoint population arriving as new records.
+worker (not timed) and then times a second, disjoint population arriving as new records; with
+``--hold-back SHARE`` the preload leaves out the records of that share of its own people, and the timed
+run applies them: newcomers living among everyone else, with postcodes and references of their own.
 """
 
 from __future__ import annotations
@@ -36,9 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from adaptors.population import generate_population  # noqa: E402
 from bench.bench_pipeline import (  # noqa: E402
     UPDATED,
+    arrivals,
     build_events,
     cpu_seconds,
     fresh_database,
+    held_back,
     interleaved,
     iter_events,
     prefixed,
@@ -74,13 +78,16 @@ def rss_mb() -> float:
     return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def preload(worker: Worker, people: int, seed: int, batch: int) -> None:
+def preload(worker: Worker, people: int, seed: int, batch: int, hold_back: float = 0.0) -> None:
     """Store a population's source records through the worker, one batch at a time: each slice of
     events is built, applied and dropped, so only the population's compact plan is held (1.85 GB at a
-    million people; the process peaked at 2.8 GB, where all of the events at once passed 13.8 GB)."""
+    million people; the process peaked at 2.8 GB, where all of the events at once passed 13.8 GB).
+    ``hold_back``: the records of about this share of the people are left out, for a timed run to apply
+    (see :func:`bench.bench_pipeline.held_back`)."""
     started = time.perf_counter()
     population = generate_population(people=people, seed=seed)
     total = sum(population.record_count(s) for s in population.systems)
+    held = held_back(population, hold_back)
     print(
         f"preloading {people} people ({total} source records; population built in "
         f"{time.perf_counter() - started:.0f} s, rss {rss_mb():,.0f} MB) ...",
@@ -89,7 +96,7 @@ def preload(worker: Worker, people: int, seed: int, batch: int) -> None:
     started = time.perf_counter()
     last = started
     done = 0
-    stream = iter_events(population, records_only=True)
+    stream = (e for e in iter_events(population, records_only=True) if not held(e.payload.source_key))
     while piece := list(itertools.islice(stream, batch)):
         worker.apply(messages_for(piece, done))
         done += len(piece)
@@ -123,16 +130,20 @@ def run(args: argparse.Namespace, url: str) -> None:
         explain_slow_statements(db, args.explain)
     worker = Worker(settings, db, None, engine_from_settings(settings))  # type: ignore[arg-type]
     if args.preload and not args.preloaded:
-        preload(worker, args.preload, args.seed + 1000, args.preload_batch)
+        preload(worker, args.preload, args.seed + 1000, args.preload_batch, args.hold_back or 0.0)
         if args.preload_only:
             db.dispose()
             return
-    events, records = build_events(args.people, args.seed)
-    if args.records_only:
-        events = [e for e in events if e.type == "PersonRecord"]
-    if args.preload or args.preloaded:
-        # The synthetic systems number their records from 1: a prefix keeps the two populations apart.
-        events = prefixed(events, "N")
+    if args.hold_back:
+        events, records = arrivals(args.preload, args.seed + 1000, args.hold_back)
+        print(f"{records} source records of the people held back from the preload")
+    else:
+        events, records = build_events(args.people, args.seed)
+        if args.records_only:
+            events = [e for e in events if e.type == "PersonRecord"]
+        if args.preload or args.preloaded:
+            # The synthetic systems number their records from 1: a prefix keeps the two populations apart.
+            events = prefixed(events, "N")
     if args.updates:
         changed = updates_of_stored(db, args.updates)
         events = interleaved(events, [make_event(r, r.updated_at or UPDATED) for r in changed])
@@ -172,7 +183,8 @@ def run(args: argparse.Namespace, url: str) -> None:
     }
     batches = -(-len(messages) // args.batch)
     print(
-        f"{args.people} people: {records} source records, {len(messages)} events in {took:.1f} s = "
+        f"{'held back' if args.hold_back else f'{args.people} people'}: {records} source records, "
+        f"{len(messages)} events in {took:.1f} s = "
         f"{records / took:,.0f} source records/s ({len(messages) / took:,.0f} events/s); "
         f"python cpu {cpu / records * 1e3:.3f} ms/record; "
         f"postgres cpu {server_cpu / records * 1e3:.3f} ms/record; "
@@ -254,6 +266,13 @@ def main() -> None:
         default=0,
         help="also time updates to this many stored records",
     )
+    parser.add_argument(
+        "--hold-back",
+        type=float,
+        metavar="SHARE",
+        help="leave the records of about this share of the --preload's people out of it, and time them "
+        "(records only) instead of a second population: newcomers among everyone else",
+    )
     parser.add_argument("--preload-batch", type=int, default=5000)
     parser.add_argument("--preload-only", action="store_true", help="stop after the preload")
     parser.add_argument("--preloaded", action="store_true", help="--database holds the preload: time only")
@@ -267,6 +286,8 @@ def main() -> None:
     parser.add_argument("--profile", help="write cProfile stats of the timed part to this file")
     parser.add_argument("--database", help="an existing, migrated database URL (default: a fresh one)")
     args = parser.parse_args()
+    if args.hold_back and not args.preload:
+        parser.error("--hold-back needs --preload (with --preloaded: the size the preload was made with)")
     if args.database:
         run(args, args.database)
         return
