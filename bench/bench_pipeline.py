@@ -109,6 +109,25 @@ def arrivals(people: int, seed: int, share: float) -> tuple[list[Any], int]:
     return events, len(events)
 
 
+PRELOAD_SEED = 1000
+"""bench_worker.py makes a preload's population with ``--seed`` plus this, so that its timed people differ."""
+
+
+def timed_events(
+    people: int, seed: int, records_only: bool, stored: bool, hold_back: tuple[int, float] | None = None
+) -> tuple[list[Any], int]:
+    """The events a timed run applies, and how many source records they hold: those of a population of
+    ``people`` (its records alone if ``records_only``; its ids prefixed ``N`` when a preload is ``stored``,
+    whose systems also number from 1); or, with ``hold_back`` (the preload's people, the share), the
+    records that preload held back."""
+    if hold_back:
+        return arrivals(hold_back[0], seed + PRELOAD_SEED, hold_back[1])
+    events, records = build_events(people, seed)
+    if records_only:
+        events = [e for e in events if e.type == "PersonRecord"]
+    return (prefixed(events, "N") if stored else events), records
+
+
 def build_events(people: int, seed: int) -> tuple[list[Any], int]:
     population = generate_population(people=people, seed=seed)
     events = list(iter_events(population))
@@ -378,20 +397,12 @@ def main() -> None:
         "--preloaded-people", type=int, help="the template's preload (bench_worker --preload)"
     )
     args = parser.parse_args()
-    if args.hold_back:
-        if not (args.template and args.preloaded_people):
-            parser.error("--hold-back needs --template and --preloaded-people")
-        # bench_worker.py made its preload with --seed + 1000.
-        events, records = arrivals(args.preloaded_people, args.seed + 1000, args.hold_back)
-        print(f"{records} source records of the people held back from the preload")
-    else:
-        events, records = build_events(args.people, args.seed)
-        if args.records_only:
-            events = [e for e in events if e.type == "PersonRecord"]
-        if args.template:
-            # The synthetic systems number their records from 1: a prefix keeps them apart from the stored.
-            events = prefixed(events, "N")
-        print(f"{args.people} people: {records} source records, {len(events)} events")
+    if args.hold_back and not (args.template and args.preloaded_people):
+        parser.error("--hold-back needs --template and --preloaded-people")
+    held = (args.preloaded_people, args.hold_back) if args.hold_back else None
+    events, records = timed_events(args.people, args.seed, args.records_only, bool(args.template), held)
+    who = "the people held back from the preload" if held else f"{args.people} people"
+    print(f"{who}: {records} source records, {len(events)} events")
     counts = [int(c) for c in args.compare.split(",")] if args.compare else [args.workers]
     with broker() as bootstrap:
         results = []

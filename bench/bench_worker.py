@@ -37,15 +37,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adaptors.population import generate_population  # noqa: E402
 from bench.bench_pipeline import (  # noqa: E402
+    PRELOAD_SEED,
     UPDATED,
-    arrivals,
-    build_events,
     cpu_seconds,
     fresh_database,
     held_back,
     interleaved,
     iter_events,
-    prefixed,
+    timed_events,
     updates_of_stored,
 )
 from contracts import make_event  # noqa: E402
@@ -130,20 +129,13 @@ def run(args: argparse.Namespace, url: str) -> None:
         explain_slow_statements(db, args.explain)
     worker = Worker(settings, db, None, engine_from_settings(settings))  # type: ignore[arg-type]
     if args.preload and not args.preloaded:
-        preload(worker, args.preload, args.seed + 1000, args.preload_batch, args.hold_back or 0.0)
+        preload(worker, args.preload, args.seed + PRELOAD_SEED, args.preload_batch, args.hold_back or 0.0)
         if args.preload_only:
             db.dispose()
             return
-    if args.hold_back:
-        events, records = arrivals(args.preload, args.seed + 1000, args.hold_back)
-        print(f"{records} source records of the people held back from the preload")
-    else:
-        events, records = build_events(args.people, args.seed)
-        if args.records_only:
-            events = [e for e in events if e.type == "PersonRecord"]
-        if args.preload or args.preloaded:
-            # The synthetic systems number their records from 1: a prefix keeps the two populations apart.
-            events = prefixed(events, "N")
+    held = (args.preload, args.hold_back) if args.hold_back else None
+    stored = bool(args.preload or args.preloaded)
+    events, records = timed_events(args.people, args.seed, args.records_only, stored, held)
     if args.updates:
         changed = updates_of_stored(db, args.updates)
         events = interleaved(events, [make_event(r, r.updated_at or UPDATED) for r in changed])
