@@ -146,3 +146,16 @@ def test_reference_legacy_systems_share_one_volume(services: dict[str, Any]) -> 
     ):
         assert [v["source"] for v in services[name]["volumes"]] == ["legacy-data"], name
     assert "?wsdl" in " ".join(services["legacy-benefits"]["healthcheck"]["test"])
+
+
+def postgres_settings(services: dict[str, Any]) -> dict[str, str]:
+    """The ``-c name=value`` settings the compose PostgreSQL starts with, variables resolved."""
+    command = services["postgres"]["command"]
+    values = [command[i + 1] for i, part in enumerate(command) if part == "-c"]
+    return dict(value.split("=", 1) for value in values)
+
+
+def test_postgres_compresses_its_wal_without_costing_the_cpu(services: dict[str, Any]) -> None:
+    # pglz ("on") compressed every full-page image at twice the server's CPU a record (bench/README.md,
+    # "Session 22"); lz4 cost nothing measurable.
+    assert postgres_settings(services)["wal_compression"] == "lz4"
