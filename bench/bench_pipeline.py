@@ -60,12 +60,20 @@ def broker() -> Iterator[str]:
         yield bootstrap
 
 
+PREWARM = """
+SELECT pg_prewarm(c.oid) FROM pg_class AS c
+WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'i')
+ORDER BY pg_relation_size(c.oid)
+"""
+
+
 @contextlib.contextmanager
-def fresh_database(template: str | None = None, server: str = SERVER) -> Iterator[str]:
+def fresh_database(template: str | None = None, server: str = SERVER, prewarm: bool = False) -> Iterator[str]:
     """A new, migrated database on ``server``, dropped afterwards; with ``template``, a copy of that
     (already migrated) database, e.g. one that ``bench_worker.py --preload N --preload-only`` filled
     (copied file by file: the default strategy of PostgreSQL 15 would write all of a million people's
-    gigabytes to the WAL)."""
+    gigabytes to the WAL). ``prewarm``: read the copy's tables and indexes into the server's shared
+    buffers first, largest last (as many as fit stay), as a hub that has been running has them."""
     name = f"citizen_hub_bench_{uuid.uuid4().hex[:8]}"
     where = make_url(server)
     admin_url = where.set(drivername="postgresql", database="test").render_as_string(hide_password=False)
@@ -89,6 +97,9 @@ def fresh_database(template: str | None = None, server: str = SERVER) -> Iterato
                     autocommit=True,
                 ) as copy:
                     copy.execute("ANALYZE")
+                    if prewarm:
+                        copy.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+                        copy.execute(PREWARM)
             else:
                 upgrade(url)
             yield url
@@ -373,9 +384,10 @@ def one_run(
     updates: int = 0,
     batch: int | None = None,
     server: str = SERVER,
+    prewarm: bool = False,
 ) -> tuple[dict[str, float], list[list[str]]]:
     run = uuid.uuid4().hex[:8]
-    with fresh_database(template, server) as url:
+    with fresh_database(template, server, prewarm) as url:
         if updates:
             db = Database(url)
             changed = updates_of_stored(db, updates)
@@ -446,7 +458,15 @@ def main() -> None:
     parser.add_argument(
         "--postgres", default=SERVER, help=f"the server to make the databases on (default {SERVER})"
     )
+    parser.add_argument(
+        "--prewarm",
+        action="store_true",
+        help="with --template: read the copy into the server's shared buffers first (pg_prewarm), as a "
+        "running hub has it",
+    )
     args = parser.parse_args()
+    if args.prewarm and not args.template:
+        parser.error("--prewarm needs --template")
     if args.hold_back and not (args.template and args.preloaded_people):
         parser.error("--hold-back needs --template and --preloaded-people")
     held = (args.preloaded_people, args.hold_back) if args.hold_back else None
@@ -467,6 +487,7 @@ def main() -> None:
                 args.updates,
                 args.batch,
                 args.postgres,
+                args.prewarm,
             )
             results.append((result, groups))
             print(

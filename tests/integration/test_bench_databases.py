@@ -1,5 +1,6 @@
-"""The pipeline bench's databases: made on the server it is given, a template's copy analysed before the
-timed run (so the workers do not analyse every table in it), and dropped afterwards."""
+"""The pipeline bench's databases: made on the server it is given, a template's copy analysed (so the
+workers do not analyse every table in the timed run) and, if asked, read into shared buffers before the
+timed run, and dropped afterwards."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ def databases() -> set[str]:
         return {name for (name,) in conn.execute("SELECT datname FROM pg_database")}
 
 
-def test_a_templates_copy_is_made_on_the_server_given_analysed_and_dropped(postgres_url: str) -> None:
+def test_a_templates_copy_is_made_on_the_server_given_analysed_prewarmed_and_dropped(
+    postgres_url: str,
+) -> None:
     for template_url in new_postgres_database():
         template = template_url.rsplit("/", 1)[1]
         with psycopg.connect(plain(f"{SERVER}/{POSTGRES_ADMIN_DB}"), autocommit=True) as admin:
@@ -37,7 +40,7 @@ def test_a_templates_copy_is_made_on_the_server_given_analysed_and_dropped(postg
                     sql.Literal(template)
                 )
             )
-        with fresh_database(template, SERVER) as url:
+        with fresh_database(template, SERVER, prewarm=True) as url:
             name = url.rsplit("/", 1)[1]
             assert url == f"{SERVER}/{name}"
             assert name in databases()
@@ -47,6 +50,9 @@ def test_a_templates_copy_is_made_on_the_server_given_analysed_and_dropped(postg
                     " WHERE greatest(last_analyze, last_autoanalyze) IS NULL"
                 ).fetchall()
             assert never == []
+            with psycopg.connect(plain(url)) as conn:
+                installed = conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'pg_prewarm'")
+                assert installed.fetchone() == (1,)
         assert name not in databases()
 
 
