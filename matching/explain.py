@@ -50,8 +50,6 @@ _HELD = {
     "(father or son?)",
     "one reference": "one system holds both under one reference, one undated: kept apart unless confirmed "
     "(two of one household, or one person written twice?)",
-    "liable before born": "one was liable for a property (council tax) before the other was born: kept "
-    "apart unless confirmed (parent and child of one name?)",
 }
 """The sentence for each rule that holds a pair in the review band (:attr:`matching.scoring.Score.held`)."""
 
@@ -80,7 +78,7 @@ def summarise(
         other_middles: whether the first names differ only in that the middle names are two names (the
             first names themselves the same).
         held: why a rule kept the pair below the link threshold (:data:`~matching.scoring.GENERATION`,
-            :data:`~matching.scoring.ONE_REFERENCE`, :data:`~matching.scoring.LIABLE_BEFORE_BORN`), or ``""``.
+            :data:`~matching.scoring.ONE_REFERENCE`), or ``""``.
 
     Returns:
         The sentence, ending with a full stop.

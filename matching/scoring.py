@@ -74,16 +74,6 @@ def _a_generation_apart(a: Features, b: Features) -> bool:
     return da is not None and db is not None and abs(da[0] - db[0]) >= GENERATION_YEARS
 
 
-def _liable_before_born(a: Features, b: Features) -> bool:
-    """Whether ``a``, undated, was liable for a property from more than a year before ``b``'s person was
-    born (the earliest day a partial date of birth allows)."""
-    since, born = a.get("l"), b.get("d")
-    if since is None or born is None or a.get("d") is not None:
-        return False
-    year, month, day = since
-    return (born[0], born[1] or 1, born[2] or 1) > (year + 1, month, day)
-
-
 @dataclass(slots=True)
 class Score:
     """The evidence for one pair before it becomes a :class:`~matching.model.Comparison`."""
@@ -103,7 +93,7 @@ class Score:
     """The conflicts say two people (capped at :attr:`Scorer.apart`, whatever the total)."""
     held: str = ""
     """Why a rule holds the pair at a capped conflict's weight (see :class:`Scorer`), or ``""``:
-    :data:`GENERATION`, :data:`ONE_REFERENCE` or :data:`LIABLE_BEFORE_BORN`."""
+    :data:`GENERATION` or :data:`ONE_REFERENCE`."""
 
 
 GENERATION = "generation"
@@ -112,9 +102,6 @@ birth to say which of father and son it is."""
 ONE_REFERENCE = "one reference"
 """Held: one system holds both records under one household reference (an account, a tenancy), one of them
 undated: two members of the household, or one person written twice."""
-LIABLE_BEFORE_BORN = "liable before born"
-"""Held: the undated record's person was liable for a property (council tax) from a date more than a year
-before the other record's person was born: a parent and child of one name at one address."""
 
 
 class Scorer:
@@ -137,7 +124,7 @@ class Scorer:
     review band: with the shipped frequency tables a name they do not list weighs as the rarest of names,
     and two namesakes of such a name, one with no date of birth, would link.
 
-    Three rules hold a pair in the review band however much else (the address) agrees, where one of the two
+    Two rules hold a pair in the review band however much else (the address) agrees, where one of the two
     records has no date of birth and no NI or NHS number agrees. The pair weighs then as a capped conflict
     (``conflict_cap``), which clustering reads as a veto: a record of the shape does not join the citizen
     of the other through links that no date of birth informs (an undated record of the name that both of
@@ -153,12 +140,6 @@ class Scorer:
       sign: the rule reads the systems from the records' keys.) Only under parameters estimated from the
       data (:attr:`Params.household_estimated`): the shipped ones take every reference for a household's,
       and a reference each person holds alone, as FEBRL's copies of one person share theirs, says one person.
-    - The undated record's person liable for a property (council tax, an address of kind ``property``)
-      from more than a year before the other record's person was born (``MR GARETH HARTWELL``, liable at
-      39 Vine Terrace since 1993, and Gareth Hartwell of that address, born in 2005): a parent and child.
-      On the synthetic 100k population its wrong pairs went from 20 to 17, and no true pair was lost. (The
-      law makes only adults liable, but that population makes children liable, so the rule waits for no
-      sixteenth or eighteenth birthday.)
     """
 
     def __init__(
@@ -355,8 +336,6 @@ class Scorer:
                 held = GENERATION
             elif one_system and self._one_system_households and self._one_household(a, b):
                 held = ONE_REFERENCE
-            elif _liable_before_born(a, b) or _liable_before_born(b, a):
-                held = LIABLE_BEFORE_BORN
             if held:
                 # At the weight of a capped conflict, which clustering reads as a veto (in the review band,
                 # as before, but no longer outweighed by an undated record that links both men).

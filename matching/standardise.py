@@ -14,7 +14,6 @@ their meaning):
 ``i``  other identifiers as ["scheme:value", ...]
 ``u``  UPRNs                       ``a``  addresses [[postcode, flat, number, street, town], ...]
 ``p``  phones (E.164)              ``e``  e-mails
-``l``  liable since [y, m, d]: the earliest start of a property's liability (council tax)
 =====  ===========================================================
 """
 
@@ -46,9 +45,6 @@ from matching.text import compact, fold
 
 MAX_ADDRESSES = 3
 """Most addresses of one record compared (current ones first)."""
-LIABILITY_BEGAN = (1993, 4, 1)
-"""Council tax began on 1 April 1993: a liability said to start before then is a start date carried over
-from the systems before it, or a placeholder (1900-01-01), not a date the person's own liability began."""
 
 _PERSONAL_SCHEMES = {"nino": "n", "nhs": "h"}
 _ADDRESS_ORDER = {"residential": 0, "correspondence": 1, "property": 2, "previous": 3}
@@ -213,16 +209,6 @@ def features_of(record: PersonRecord) -> dict[str, Any]:
                 uprns.append(uprn)
         if addresses:
             feats["a"] = tuple(addresses)
-        liable = [
-            started
-            for address in given
-            if address.kind == "property"
-            and address.valid_from is not None
-            and (started := (address.valid_from.year, address.valid_from.month, address.valid_from.day))
-            >= LIABILITY_BEGAN
-        ]
-        if liable:
-            feats["l"] = min(liable)
         region = given[0].country
     else:
         region = "GB"

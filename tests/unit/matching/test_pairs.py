@@ -1313,42 +1313,21 @@ def test_a_held_pair_keeps_an_undated_namesake_out_of_the_citizen_that_another_u
     assert sorted(store.partition()) == [["benefits/1", "council_tax/1", "housing/1"], ["housing/2"]]
 
 
-def _liable(rid: str, since: str, **extra: object) -> object:
-    """Gareth Hartwell on the council tax account of 39 Vine Terrace, undated, liable since ``since``."""
-    address = {"lines": ["39 VINE TERRACE"], "postcode": "M6 7DJ", "kind": "property", "valid_from": since}
-    return person(rid, "Gareth", "Hartwell", system="council_tax", addresses=[address], **extra)
-
-
-@pytest.mark.parametrize(
-    ("since", "born", "decision"),
-    [
-        ("1993-04-03", "2005-10-02", "review"),  # liable twelve years before the other was born: his father
-        ("2004-10-01", "2005-10-02", "review"),  # a year and a day before
-        ("2005-01-01", "2005-10-02", "link"),  # within the year: a date written with a slip, not two people
-        ("2012-06-01", "1975-03-09", "link"),  # liable as an adult: one man
-        ("1900-01-01", "2005-10-02", "link"),  # a placeholder (before council tax began): no evidence
-        ("1993-04-03", "2005", "review"),  # a year alone: the earliest day it allows
-    ],
-)
-def test_an_undated_record_liable_for_a_property_before_the_other_was_born_is_held(
-    since: str, born: str, decision: str
-) -> None:
-    father = ENGINE.prepare(_liable("CT1", since))  # type: ignore[arg-type]
-    son = ENGINE.prepare(
-        person("HT1", "Gareth", "Hartwell", born, system="housing", line="39 Vine Terrace", postcode="M6 7DJ")
-    )
-    for comparison in (ENGINE.compare(father, son), ENGINE.compare(son, father)):
-        assert ENGINE.decide(comparison) == decision
-        if decision == "review":
-            assert comparison.weight == ENGINE.conflict_cap
-            assert "liable for a property (council tax) before the other was born" in comparison.summary
-
-
-def test_liability_says_nothing_against_an_agreeing_ni_number() -> None:
-    son = person(
-        "HT1", "Gareth", "Hartwell", "2005-10-02", system="housing", nino="AB123456C", line="39 Vine Terrace"
-    )
-    liable_with_number = ENGINE.prepare(
-        _liable("CT1", "1993-04-03", identifiers=[{"scheme": "nino", "value": "AB123456C"}])
-    )  # type: ignore[arg-type]
-    assert ENGINE.decide(ENGINE.compare(liable_with_number, ENGINE.prepare(son))) == "link"
+def test_a_liability_date_older_than_the_person_says_nothing() -> None:
+    """Ellie E Moore on the council tax account of Flat 1, 61 Birch Street, liable since 2000, undated, and
+    Ellie Emma Moore of that flat, born in 2005, are one woman in the demonstration: the extract carries
+    the account's start date, which she kept when the account passed to her. A rule that held such pairs
+    as parent and child (session 22) split four of the demonstration's residents; the date is no evidence."""
+    address = {"lines": ["Flat 1", "61 Birch Street"], "postcode": "M6 7DJ", "kind": "property"}
+    account = person(
+        "CT10006263", "Ellie", "Moore", title="Ms", system="council_tax",
+        addresses=[{**address, "valid_from": "2000-05-15"}],
+    )  # fmt: skip
+    claim = person(
+        "HB1000926-02", "Ellie", "Moore", "2005-07-10", title="Ms", system="benefits",
+        line="Flat 1, 61 Birch Street", postcode="M6 7DJ",
+    )  # fmt: skip
+    account = account.model_copy(update={"name": account.name.model_copy(update={"middle": "E"})})
+    claim = claim.model_copy(update={"name": claim.name.model_copy(update={"middle": "Emma"})})
+    comparison = ENGINE.compare(ENGINE.prepare(account), ENGINE.prepare(claim))
+    assert ENGINE.decide(comparison) == "link"
