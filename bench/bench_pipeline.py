@@ -78,8 +78,12 @@ def fresh_database(template: str | None = None, server: str = SERVER, prewarm: b
     buffers first (:data:`PREWARM`), as a hub that has been running holds them."""
     name = f"citizen_hub_bench_{uuid.uuid4().hex[:8]}"
     where = make_url(server)
-    admin_url = where.set(drivername="postgresql", database="test").render_as_string(hide_password=False)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
+
+    def connect(database: str) -> psycopg.Connection[Any]:
+        url = where.set(drivername="postgresql", database=database).render_as_string(hide_password=False)
+        return psycopg.connect(url, autocommit=True)
+
+    with connect("test") as admin:
         if template:
             admin.execute(
                 sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
@@ -94,10 +98,7 @@ def fresh_database(template: str | None = None, server: str = SERVER, prewarm: b
                 # The copy has the planner's statistics but none of the activity counters (kept per
                 # database), so the workers would find every table never analysed and analyse them all in
                 # the timed run's first minute: what a hub does once after a restore, not in its running.
-                with psycopg.connect(
-                    where.set(drivername="postgresql", database=name).render_as_string(hide_password=False),
-                    autocommit=True,
-                ) as copy:
+                with connect(name) as copy:
                     copy.execute("ANALYZE")
                     if prewarm:
                         copy.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
@@ -325,8 +326,15 @@ def run_workers(settings: Settings, workers: int, total_events: int) -> Timing:
                 done = inserted_events(conn) - inserted_before
                 now = time.perf_counter()
                 if done and warm is None:
-                    cpu = sum(cpu_seconds(p.pid) for p in procs)
-                    warm = (now, done, cpu, {pid: cpu_seconds(pid) for pid in server_pids(conn)})
+                    # The insert count lags the commits by up to a second: the events counted from here
+                    # on are the committed ones, counted at the moment the CPU is read.
+                    applied = (
+                        conn.execute(select(func.count()).select_from(ProcessedEvent)).scalar_one() - stored
+                    )
+                    if applied:
+                        cpu = sum(cpu_seconds(p.pid) for p in procs)
+                        servers = {pid: cpu_seconds(pid) for pid in server_pids(conn)}
+                        warm = (time.perf_counter(), applied, cpu, servers)
                 if done >= total_events:
                     count = conn.execute(select(func.count()).select_from(ProcessedEvent)).scalar_one()
                     if count - stored >= total_events and warm is not None:
@@ -411,12 +419,14 @@ def one_run(
         publish_s = asyncio.run(publish(settings, events))
         timing = run_workers(settings, workers, len(events))
         apply_s = timing.seconds
+        # All applied by the first poll that saw any: no steady part to measure.
         steady = timing.steady_events or 1
+        steady_s = timing.steady_seconds or float("nan")
         result = {
             "worker_cpu_ms_per_record": timing.workers_cpu / records * 1e3,
             "postgres_cpu_ms_per_record": timing.server_cpu / records * 1e3,
             "broker_cpu_ms_per_record": timing.broker_cpu / records * 1e3,
-            "steady_events_per_s": steady / timing.steady_seconds,
+            "steady_events_per_s": steady / steady_s,
             "steady_worker_cpu_ms_per_event": timing.steady_workers_cpu / steady * 1e3,
             "steady_postgres_cpu_ms_per_event": timing.steady_server_cpu / steady * 1e3,
             "workers": workers,
