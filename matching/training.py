@@ -180,11 +180,13 @@ class CandidatePairs:
     ) -> None:
         bits = {rule.prefix: 1 << index for index, rule in enumerate(rules)}
         self.rules = rules
+        wider = {rule.prefix: rule.widen for rule in rules if rule.widen is not None}
+        heads = tuple(f"{prefix}:" for prefix in wider)
         # Most keys are held by one record: only a key's first holder is noted until a second comes.
         first: dict[str, int] = {}
         shared: dict[str, list[int]] = {}
         for index, record in enumerate(prepared):
-            for key in record.blocking_keys:
+            for key in _training_keys(record, wider, heads) if wider else record.blocking_keys:
                 holder = first.setdefault(key, index)
                 if holder != index:
                     held = shared.get(key)
@@ -222,6 +224,19 @@ class CandidatePairs:
     def total(self, pairs: Sequence[tuple[int, int]]) -> float:
         """About how many pairs of the whole population ``pairs`` (a result of :meth:`of`) stand for."""
         return len(pairs) / self.fraction
+
+
+def _training_keys(
+    record: Prepared, wider: dict[str, Callable[[str], str]], heads: tuple[str, ...]
+) -> list[str]:
+    """The record's blocking keys, those of each rule in ``wider`` (prefix -> widen; ``heads``: the
+    prefixes with their colon) widened."""
+    keys = list(record.blocking_keys)
+    for index, key in enumerate(keys):
+        if key.startswith(heads):
+            prefix, _, value = key.partition(":")
+            keys[index] = f"{prefix}:{wider[prefix](value)}"
+    return keys
 
 
 def _sampled(prepared: list[Prepared], most: int) -> list[Prepared]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,68 @@ def test_records_stored_before_the_other_names_columns_get_them(
                 ).all()
             }
     assert found == {"benefits/HB1": ("brown", "lisa"), "benefits/HB2": (None, None)}
+
+
+@pytest.mark.parametrize("backing", ["sqlite", "postgresql"])
+def test_records_stored_before_the_postcode_key_changed_get_the_new_key(
+    backing: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Migration 0009 computes again the blocking keys of the live records stored with the postcode and a
+    first initial, so that a new record meets them by the postcode and the first two letters; a deleted
+    record keeps none."""
+    from contextlib import ExitStack, contextmanager
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, select
+
+    from contracts import PersonRecord
+    from hub.store.bulk import dumps
+    from hub.store.models import BlockingKey, SourceRecord
+    from hub.worker.records import record_row
+    from matching.engine import FellegiSunterEngine
+    from tests.support.fixtures import new_postgres_database
+
+    with ExitStack() as stack:
+        if backing == "sqlite":
+            url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+            upgrade(url, "0008")
+        else:
+            request.getfixturevalue("postgres_url")
+            url = stack.enter_context(contextmanager(new_postgres_database)("0008"))
+        engine = FellegiSunterEngine()
+        at = datetime(2024, 1, 1, tzinfo=UTC)
+        rows, held = [], []
+        for rid, given, deleted in (("1", "Katherine", False), ("2", "Kate", True)):
+            record = PersonRecord.model_validate(
+                {
+                    "source_system": "ct",
+                    "source_record_id": rid,
+                    "name": {"given": given, "family": "Hale"},
+                    "addresses": [{"lines": ["3 Mill Lane"], "postcode": "M6 5AB"}],
+                }
+            )
+            prepared = engine.prepare(record)
+            # As session 22's worker stored them: the postcode with the first initial.
+            old = sorted(k if not k.startswith("pg:") else k[:-1] for k in prepared.blocking_keys)
+            assert "pg:M6 5AB:k" in old
+            row = record_row(record, record.model_dump_json(), at, f"e{rid}", at)
+            rows.append(
+                row | {"features": dumps(prepared.features), "blocking": dumps(old), "deleted": deleted}
+            )
+            if not deleted:
+                held.extend({"key": k, "source_key": record.source_key} for k in old)
+        database = create_engine(url)
+        stack.callback(database.dispose)
+        with database.begin() as connection:
+            connection.execute(insert(SourceRecord), rows)
+            connection.execute(insert(BlockingKey), held)
+        upgrade(url)
+        table = SourceRecord.__table__.c
+        with database.connect() as connection:
+            blocking = dict(connection.execute(select(table.source_key, table.blocking)).all())
+            stored = set(connection.execute(select(BlockingKey.key, BlockingKey.source_key)).all())
+    new = set(engine.prepare(PersonRecord.model_validate_json(rows[0]["payload"])).blocking_keys)
+    assert "pg:M6 5AB:ka" in new
+    assert set(json.loads(blocking["ct/1"])) == new
+    assert stored == {(k, "ct/1") for k in new}
+    assert json.loads(blocking["ct/2"]) == json.loads(rows[1]["blocking"])

@@ -94,3 +94,21 @@ def test_a_flat_written_house_number_first_meets_it_written_flat_first() -> None
     assert {k.partition(":")[0] for k in a & b} == {"pn", "sn"}
     other_flat = _keys("3", "Ann", "Smith", None, line="95/8 Primrose Place", postcode="M44 6BB")
     assert not a & other_flat
+
+
+def _postcode_keys(keys: set[str]) -> set[str]:
+    return {k for k in keys if k.startswith("pg:")}
+
+
+def test_the_postcode_key_takes_the_first_two_letters_of_the_first_name() -> None:
+    """A household's John and James no longer meet by the postcode and an initial alone (most of the pairs
+    the engine compared), while Kate meets Katherine, and an initial meets an initial."""
+    kate = _postcode_keys(_keys("1", "Kate", "Hale", None, line="3 Mill Lane", postcode="M6 5AB"))
+    katherine = _postcode_keys(_keys("2", "Katherine", "Jones", None, line="5 Mill Lane", postcode="M6 5AB"))
+    assert kate == katherine == {"pg:M6 5AB:ka"}
+    john = _postcode_keys(_keys("3", "John", "Hale", None, line="3 Mill Lane", postcode="M6 5AB"))
+    james = _postcode_keys(_keys("4", "James", "Hale", None, line="3 Mill Lane", postcode="M6 5AB"))
+    assert not john & james
+    initial = _postcode_keys(_keys("5", "K", "Hale", None, line="3 Mill Lane", postcode="M6 5AB"))
+    assert initial == _postcode_keys(_keys("6", "K.", "Jones", None, line="7 Mill Lane", postcode="M6 5AB"))
+    assert initial == {"pg:M6 5AB:k"}

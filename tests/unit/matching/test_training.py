@@ -7,7 +7,7 @@ import statistics
 from collections import Counter
 
 from adaptors.population import generate_population
-from contracts import Identifier
+from contracts import Identifier, PersonRecord
 from matching.engine import FellegiSunterEngine
 from matching.params import Params, default_params
 from matching.training import RULES, CandidatePairs, blocked_pairs, train
@@ -288,3 +288,29 @@ def test_an_ni_number_keyed_on_a_partners_record_does_not_teach_em_that_names_an
     for name in ("given", "dob"):
         assert trained.weights[name]["different"] < -3.0
         assert abs(trained.weights[name]["different"] - clean.weights[name]["different"]) < 1.0
+
+
+def test_training_reads_the_postcode_key_widened_to_the_first_initial() -> None:
+    """The engine compares the records of a postcode whose first names begin alike; EM still learns from
+    every pair of a postcode and a first initial, as before session 23 (the parameters it estimated from
+    those, not fewer, kept FEBRL3's records of one person together)."""
+    engine = FellegiSunterEngine()
+    john, james = (
+        engine.prepare(
+            PersonRecord.model_validate(
+                {
+                    "source_system": "ct",
+                    "source_record_id": rid,
+                    "name": {"given": given, "family": family},
+                    "addresses": [{"lines": [line], "postcode": "M6 5AB"}],
+                }
+            )
+        )
+        for rid, given, family, line in (
+            ("1", "John", "Hale", "3 Mill Lane"),
+            ("2", "James", "Dunn", "9 Mill Lane"),
+        )
+    )
+    assert not set(john.blocking_keys) & set(james.blocking_keys)
+    postcode_rule = tuple(rule for rule in RULES if rule.prefix == "pg")
+    assert CandidatePairs([john, james], 400).of(postcode_rule) == [(0, 1)]
