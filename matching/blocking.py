@@ -131,7 +131,8 @@ def _postcode_first_letters(view: RecordView) -> Iterator[str]:
 def _to_initial(value: str) -> str:
     """``postcode:letters`` -> ``postcode:initial``: the first initial, which the postcode key was until
     session 23 and which training still reads its pairs from (EM learned the same parameters from them)."""
-    return value[:-1] if value[-2] != ":" else value
+    postcode, _, letters = value.rpartition(":")
+    return f"{postcode}:{letters[:1]}"
 
 
 def _postcode_family(view: RecordView) -> Iterator[str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -51,13 +53,26 @@ def test_migrations_match_the_models_on_postgresql(postgres_url: str) -> None:
     assert differences(postgres_url) == []
 
 
+def _database_at(
+    revision: str, backing: str, tmp_path: Path, request: pytest.FixtureRequest, stack: ExitStack
+) -> str:
+    """A new database migrated up to ``revision`` (on PostgreSQL, dropped when ``stack`` closes)."""
+    from tests.support.fixtures import new_postgres_database
+
+    if backing == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+        upgrade(url, revision)
+        return url
+    request.getfixturevalue("postgres_url")
+    return stack.enter_context(contextmanager(new_postgres_database)(revision))
+
+
 @pytest.mark.parametrize("backing", ["sqlite", "postgresql"])
 def test_records_stored_before_the_other_names_columns_get_them(
     backing: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """Migration 0007 fills the other surname and first name of the records already stored, from their
     payloads, so an agent finds them by a birth surname at once, not only once each record changes."""
-    from contextlib import ExitStack, contextmanager
     from datetime import UTC, datetime
 
     from sqlalchemy import insert, select
@@ -65,15 +80,9 @@ def test_records_stored_before_the_other_names_columns_get_them(
     from contracts import PersonRecord
     from hub.store.models import SourceRecord
     from hub.worker.records import record_row
-    from tests.support.fixtures import new_postgres_database
 
     with ExitStack() as stack:
-        if backing == "sqlite":
-            url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-            upgrade(url, "0006")
-        else:
-            request.getfixturevalue("postgres_url")
-            url = stack.enter_context(contextmanager(new_postgres_database)("0006"))
+        url = _database_at("0006", backing, tmp_path, request, stack)
         married = PersonRecord.model_validate(
             {
                 "source_system": "benefits",
@@ -112,8 +121,7 @@ def test_records_stored_before_the_postcode_key_changed_get_the_new_key(
 ) -> None:
     """Migration 0009 computes again the blocking keys of the live records stored with the postcode and a
     first initial, so that a new record meets them by the postcode and the first two letters; a deleted
-    record keeps none."""
-    from contextlib import ExitStack, contextmanager
+    record is left as it is."""
     from datetime import UTC, datetime
 
     from sqlalchemy import insert, select
@@ -123,18 +131,13 @@ def test_records_stored_before_the_postcode_key_changed_get_the_new_key(
     from hub.store.models import BlockingKey, SourceRecord
     from hub.worker.records import record_row
     from matching.engine import FellegiSunterEngine
-    from tests.support.fixtures import new_postgres_database
 
     with ExitStack() as stack:
-        if backing == "sqlite":
-            url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-            upgrade(url, "0008")
-        else:
-            request.getfixturevalue("postgres_url")
-            url = stack.enter_context(contextmanager(new_postgres_database)("0008"))
+        url = _database_at("0008", backing, tmp_path, request, stack)
         engine = FellegiSunterEngine()
         at = datetime(2024, 1, 1, tzinfo=UTC)
-        rows, held = [], []
+        rows: list[dict[str, Any]] = []
+        held: list[dict[str, str]] = []
         for rid, given, deleted in (("1", "Katherine", False), ("2", "Kate", True)):
             record = PersonRecord.model_validate(
                 {
